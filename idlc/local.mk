@@ -1,0 +1,28 @@
+# idlc: the IDL compiler.  Everything but main() goes into a convenience
+# library so that the unit tests can drive the lexer, parser and checker.
+
+AM_YFLAGS = -d -Wall -Wno-yacc
+AM_LFLAGS =
+
+noinst_LIBRARIES += idlc/libidlc.a
+idlc_libidlc_a_SOURCES = \
+	idlc/parser.y \
+	idlc/lexer.l \
+	idlc/ast.c idlc/ast.h \
+	idlc/diag.c idlc/diag.h \
+	idlc/sema.c idlc/sema.h \
+	idlc/emit.c idlc/emit.h \
+	idlc/gen.h \
+	idlc/gen_header.c \
+	idlc/gen_client.c \
+	idlc/gen_server.c \
+	idlc/output.c idlc/output.h
+
+bin_PROGRAMS += idlc/idlc
+idlc_idlc_SOURCES = idlc/main.c
+idlc_idlc_LDADD = idlc/libidlc.a
+
+# The lexer includes the parser's header: make sure it exists before any
+# object of the library is compiled, even in "make -j idlc/idlc".
+BUILT_SOURCES += idlc/parser.h
+$(idlc_libidlc_a_OBJECTS) $(idlc_idlc_OBJECTS): idlc/parser.h

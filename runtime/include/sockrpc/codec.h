@@ -1,0 +1,130 @@
+/*
+ * sockrpc/codec.h - the interface between idlc-generated stubs and the
+ * runtime.  Application code does not need it; generated _client.c and
+ * _server.c files include it.
+ *
+ * Encoding uses msgpack-c's packer directly.  The packer writes into a
+ * buffer owned by the runtime; if that buffer cannot grow, the failure is
+ * remembered and reported by the next srpc_client_call(), srpc_client_notify()
+ * or by the server when it sends the reply, so stubs need not check every
+ * msgpack_pack_*() call.
+ *
+ * Decoding goes through the srpc_get_*() functions, which accept exactly the
+ * msgpack values that represent the IDL type (an int32 accepts any msgpack
+ * integer in range, a double accepts floats and integers) and return
+ * SRPC_ETYPE otherwise, or SRPC_ENOMEM.  They never write *out on failure.
+ */
+#ifndef SOCKRPC_CODEC_H
+#define SOCKRPC_CODEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <msgpack.h>
+
+#include "sockrpc.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Memory that lives as long as a call's decoded arguments (server) or until
+ * srpc_client_free_results() (client). */
+typedef struct srpc_arena srpc_arena;
+
+/* ---- decoding ---------------------------------------------------- */
+
+int srpc_get_bool(const msgpack_object *o, bool *out);
+int srpc_get_int32(const msgpack_object *o, int32_t *out);
+int srpc_get_int64(const msgpack_object *o, int64_t *out);
+int srpc_get_uint32(const msgpack_object *o, uint32_t *out);
+int srpc_get_uint64(const msgpack_object *o, uint64_t *out);
+int srpc_get_double(const msgpack_object *o, double *out);
+
+/* Copies a msgpack str into ARENA with a terminating NUL.  A str holding a
+ * NUL byte is SRPC_ETYPE: it cannot be a C string. */
+int srpc_get_str(const msgpack_object *o, srpc_arena *arena, const char **out);
+
+/* The name of a msgpack value's type ("string", "array", ...) for messages. */
+const char *srpc_object_type_name(const msgpack_object *o);
+
+/* ---- encoding ---------------------------------------------------- */
+
+/* Packs a C string as a msgpack str; NULL is packed as nil (which the
+ * receiver rejects as a string). */
+void srpc_pack_str(msgpack_packer *pk, const char *s);
+
+/* ---- client side ------------------------------------------------- */
+
+/* Starts the request [0, msgid, METHOD, [ ... ]] whose NARGS arguments the
+ * caller packs next. */
+msgpack_packer *srpc_client_begin(srpc_client *client, const char *method,
+                                  uint32_t nargs);
+
+/* Starts the notification [2, METHOD, [ ... ]]. */
+msgpack_packer *srpc_client_begin_notify(srpc_client *client,
+                                         const char *method, uint32_t nargs);
+
+/* Sends the request begun last and waits for its reply.  On SRPC_OK
+ * *result is the reply's result, valid until the next call on CLIENT. */
+int srpc_client_call(srpc_client *client, const msgpack_object **result);
+
+/* Sends the notification begun last.  Returns once it is written. */
+int srpc_client_notify(srpc_client *client);
+
+/* Where srpc_get_str() puts strings from results. */
+srpc_arena *srpc_client_arena(srpc_client *client);
+
+/* Records that the result of the last call did not decode as TYPE (RC is
+ * what the srpc_get_*() function returned) and returns the status for the
+ * stub to return. */
+int srpc_client_bad_result(srpc_client *client, int rc, const char *type);
+
+/* ---- server side ------------------------------------------------- */
+
+/*
+ * Decodes the arguments ARGS (exactly the method's nargs of them, already
+ * checked by the runtime), calls the handler in IMPL (the ops table the
+ * application registered) and packs its result into REPLY.  Returns SRPC_OK,
+ * or a status after srpc_call_fail() or srpc_call_bad_arg() described it.
+ */
+typedef int (*srpc_dispatch_fn)(srpc_call *call, const void *impl,
+                                const msgpack_object *args,
+                                msgpack_packer *reply);
+
+struct srpc_method {
+    const char *name;          /* wire name, e.g. "calc.add" */
+    uint32_t nargs;            /* number of positional arguments */
+    srpc_dispatch_fn dispatch;
+};
+
+struct srpc_interface {
+    const char *name;                  /* e.g. "calc" */
+    const struct srpc_method *methods;
+    size_t nmethods;
+};
+
+/* Makes IFACE's methods callable on SERVER; IMPL and USER_DATA must outlive
+ * the server.  A wire name registered twice is SRPC_EINVAL. */
+int srpc_server_register(srpc_server *server,
+                         const struct srpc_interface *iface,
+                         const void *impl, void *user_data);
+
+/* Where srpc_get_str() puts strings from arguments. */
+srpc_arena *srpc_call_arena(srpc_call *call);
+
+/* Fails the call because argument INDEX (from 0), named NAME, did not decode
+ * as TYPE; RC is what the srpc_get_*() function returned.  Returns the
+ * status for the dispatch function to return. */
+int srpc_call_bad_arg(srpc_call *call, int rc, uint32_t index,
+                      const char *name, const char *type);
+
+/* Fails the call because the application left its handler NULL. */
+int srpc_call_not_implemented(srpc_call *call);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SOCKRPC_CODEC_H */
