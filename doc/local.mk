@@ -1,1 +1,2 @@
-# doc
+# Documentation shipped in the tarball and installed under $(docdir).
+dist_doc_DATA += doc/protocol.md doc/runtime.md
