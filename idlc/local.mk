@@ -6,13 +6,17 @@ AM_LFLAGS =
 
 noinst_LIBRARIES += idlc/libidlc.a
 idlc_libidlc_a_SOURCES = \
-	idlc/parser.y \
-	idlc/lexer.l \
+	idlc/parser.y idlc/parse.h \
+	idlc/lexer.l idlc/lexer.h \
+	idlc/syntax_error.c idlc/syntax_error.h \
 	idlc/ast.c idlc/ast.h \
 	idlc/diag.c idlc/diag.h \
-	idlc/sema.c idlc/sema.h \
+	idlc/types.c idlc/types.h \
+	idlc/names.c idlc/names.h \
+	idlc/sema.c idlc/sema_names.c idlc/sema.h \
 	idlc/emit.c idlc/emit.h \
 	idlc/gen.h \
+	idlc/gen_common.c \
 	idlc/gen_header.c \
 	idlc/gen_client.c \
 	idlc/gen_server.c \

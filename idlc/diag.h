@@ -1,0 +1,81 @@
+/*
+ * diag.h - diagnostics in GCC's format.
+ *
+ *     calc.idl:3:5: error: unknown type 'int16'
+ *         3 |     int16 add(int32 a);
+ *           |     ^~~~~
+ *
+ * A struct diag knows the file name to print, the whole source text (to
+ * quote the offending line) and where to write; it counts errors and stops
+ * reporting after DIAG_MAX_ERRORS, after which diag_stopped() is true and
+ * the lexer and parser wind down.
+ *
+ * Sorted mode (idlc sets it): the lexer and parser report while reading
+ * and sema only afterwards, so messages are held back and diag_flush()
+ * prints them in the order of the file, each error with its notes, as a
+ * one-pass compiler would.
+ */
+#ifndef IDLC_DIAG_H
+#define IDLC_DIAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ast.h"
+
+#define DIAG_MAX_ERRORS 20
+
+#if defined(__GNUC__)
+#define DIAG_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define DIAG_PRINTF(f, a)
+#endif
+
+struct diag_entry;
+
+struct diag {
+    const char *filename;  /* as the user gave it */
+    const char *src;       /* the source text, not NUL-terminated */
+    size_t len;
+    FILE *out;             /* usually stderr */
+    int nerrors;
+    bool stopped;          /* too many errors, or out of memory */
+    bool sorted;           /* hold messages back for diag_flush() */
+    bool limit_hit;        /* DIAG_MAX_ERRORS was exceeded */
+    struct diag_entry *entries;  /* held-back messages (sorted mode) */
+    size_t nentries;
+};
+
+void diag_init(struct diag *d, const char *filename, const char *src,
+               size_t len, FILE *out);
+
+/* An error at LOC, with the source line and a caret. */
+void diag_error(struct diag *d, const struct idl_loc *loc, const char *fmt,
+                ...) DIAG_PRINTF(3, 4);
+
+/* A note (e.g. "previous definition here") attached to the last error. */
+void diag_note(struct diag *d, const struct idl_loc *loc, const char *fmt,
+               ...) DIAG_PRINTF(3, 4);
+
+/* An error about the file as a whole: "calc.idl: error: ...". */
+void diag_file_error(struct diag *d, const char *fmt, ...) DIAG_PRINTF(2, 3);
+
+/* Finds line LINE (from 1) of the source: its start and length without the
+ * newline.  Returns false when the source has no such line. */
+bool diag_line(const struct diag *d, int line, const char **start,
+               size_t *len);
+
+/* Sorted mode: prints the held-back messages in source order and frees
+ * them.  Harmless (and needed only) in sorted mode. */
+void diag_flush(struct diag *d);
+
+/* Reports that memory ran out and stops all further processing. */
+void diag_oom(struct diag *d);
+
+static inline bool diag_stopped(const struct diag *d)
+{
+    return d->stopped;
+}
+
+#endif /* IDLC_DIAG_H */

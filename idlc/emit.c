@@ -1,0 +1,155 @@
+#include "config.h"
+
+#include "emit.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void emit_init(struct emit *e)
+{
+    memset(e, 0, sizeof *e);
+}
+
+void emit_free(struct emit *e)
+{
+    free(e->buf);
+    emit_init(e);
+}
+
+bool emit_failed(const struct emit *e)
+{
+    return e->oom;
+}
+
+const char *emit_text(const struct emit *e)
+{
+    return e->buf != NULL ? e->buf : "";
+}
+
+/* Makes room for N more bytes and the NUL. */
+static bool reserve(struct emit *e, size_t n)
+{
+    size_t cap;
+    char *buf;
+
+    if (e->oom)
+        return false;
+    if (e->len + n + 1 <= e->cap)
+        return true;
+    cap = e->cap != 0 ? e->cap : 1024;
+    while (cap < e->len + n + 1)
+        cap *= 2;
+    buf = realloc(e->buf, cap);
+    if (buf == NULL) {
+        e->oom = true;
+        return false;
+    }
+    e->buf = buf;
+    e->cap = cap;
+    return true;
+}
+
+static void append(struct emit *e, const char *s, size_t n)
+{
+    if (!reserve(e, n))
+        return;
+    memcpy(e->buf + e->len, s, n);
+    e->len += n;
+    e->buf[e->len] = '\0';
+}
+
+static void vappend(struct emit *e, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    int n;
+
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) {
+        e->oom = true;
+        return;
+    }
+    if (!reserve(e, (size_t)n))
+        return;
+    vsnprintf(e->buf + e->len, (size_t)n + 1, fmt, ap);
+    e->len += (size_t)n;
+}
+
+static void spaces(struct emit *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        append(e, " ", 1);
+}
+
+void emit_printf(struct emit *e, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vappend(e, fmt, ap);
+    va_end(ap);
+}
+
+void emit_line(struct emit *e, const char *fmt, ...)
+{
+    va_list ap;
+
+    spaces(e, (size_t)e->indent * 4);
+    va_start(ap, fmt);
+    vappend(e, fmt, ap);
+    va_end(ap);
+    append(e, "\n", 1);
+}
+
+void emit_blank(struct emit *e)
+{
+    append(e, "\n", 1);
+}
+
+/*
+ * LINE is one declaration such as "int calc_add(srpc_client *client,
+ * int32_t a)".  Its argument list starts at the last '(' before the first
+ * ", "; breaks go after the commas of that list.
+ */
+void emit_wrapped(struct emit *e, const char *line)
+{
+    size_t indent = (size_t)e->indent * 4;
+    const char *comma = strstr(line, ", ");
+    size_t align;
+    size_t col;
+
+    if (comma == NULL || indent + strlen(line) <= EMIT_WIDTH) {
+        emit_line(e, "%s", line);
+        return;
+    }
+    align = 0;
+    for (const char *p = line; p < comma; p++) {
+        if (*p == '(')
+            align = (size_t)(p - line) + 1;
+    }
+    spaces(e, indent);
+    append(e, line, (size_t)(comma - line));
+    col = indent + (size_t)(comma - line);
+    while (comma != NULL) {
+        const char *seg = comma + 2;
+        const char *next = strstr(seg, ", ");
+        size_t seglen = next != NULL ? (size_t)(next - seg) : strlen(seg);
+
+        /* +1 for the ',' that follows every segment but the last. */
+        if (col + 2 + seglen + (next != NULL) <= EMIT_WIDTH) {
+            append(e, ", ", 2);
+            col += 2;
+        } else {
+            append(e, ",\n", 2);
+            spaces(e, indent + align);
+            col = indent + align;
+        }
+        append(e, seg, seglen);
+        col += seglen;
+        comma = next;
+    }
+    append(e, "\n", 1);
+}

@@ -1,0 +1,152 @@
+#include "config.h"
+
+/*
+ * gen_header.c - writes BASE.h: the client stubs' prototypes, each
+ * interface's struct NAME_ops of handlers and its NAME_serve().
+ */
+
+#include <ctype.h>
+
+#include "gen.h"
+#include "names.h"
+
+/* CALC_H from "calc": an identifier made of the stem, upper case. */
+static void emit_guard(const struct gen *g, struct emit *e)
+{
+    if (isdigit((unsigned char)g->base[0]))
+        emit_printf(e, "IDL_");
+    for (const char *p = g->base; *p != '\0'; p++) {
+        unsigned char c = (unsigned char)*p;
+        emit_printf(e, "%c", isalnum(c) ? toupper(c) : '_');
+    }
+    emit_printf(e, "_H");
+}
+
+static void emit_prologue(const struct gen *g, struct emit *e)
+{
+    gen_marker(g, e);
+    emit_printf(e,
+        "/*\n"
+        " * %s.h - the C interface of %s.\n"
+        " *\n"
+        " * Client stubs return SRPC_OK or an error status (srpc_strerror(),\n"
+        " * srpc_client_errmsg()) and write a result through their last\n"
+        " * argument; strings they return stay valid until\n"
+        " * srpc_client_free_results().  A oneway stub sends a notification\n"
+        " * and returns once it is written.\n"
+        " *\n"
+        " * A server fills in an interface's struct NAME_ops with its handlers\n"
+        " * and registers it with NAME_serve().\n"
+        " */\n", g->base, g->idl_name);
+    emit_printf(e, "#ifndef ");
+    emit_guard(g, e);
+    emit_printf(e, "\n#define ");
+    emit_guard(g, e);
+    emit_printf(e, "\n\n"
+        "#include <stdbool.h>\n"
+        "#include <stdint.h>\n"
+        "\n"
+        "#include <sockrpc.h>\n"
+        "\n"
+        "#ifdef __cplusplus\n"
+        "extern \"C\" {\n"
+        "#endif\n");
+}
+
+static void emit_epilogue(const struct gen *g, struct emit *e)
+{
+    emit_printf(e,
+        "\n"
+        "#ifdef __cplusplus\n"
+        "}\n"
+        "#endif\n"
+        "\n"
+        "#endif /* ");
+    emit_guard(g, e);
+    emit_printf(e, " */\n");
+}
+
+/* int calc_add(srpc_client *client, int32_t a, int32_t *result); */
+static void emit_stub(const struct gen *g, struct emit *e,
+                      const struct idl_iface *iface,
+                      const struct idl_proc *proc)
+{
+    struct emit line;
+
+    emit_init(&line);
+    emit_printf(&line, "int " CNAME_STUB, iface->name, proc->name);
+    gen_signature(&line, "srpc_client *client", proc);
+    emit_printf(&line, ";");
+    emit_blank(e);
+    gen_origin(g, e, proc);
+    emit_wrapped(e, emit_text(&line));
+    e->oom |= line.oom;
+    emit_free(&line);
+}
+
+/* int (*add)(srpc_call *call, int32_t a, int32_t *result); */
+static void emit_handler(const struct gen *g, struct emit *e,
+                         const struct idl_proc *proc)
+{
+    struct emit line;
+
+    emit_init(&line);
+    emit_printf(&line, "int (*%s)", proc->name);
+    gen_signature(&line, "srpc_call *call", proc);
+    emit_printf(&line, ";");
+    gen_origin(g, e, proc);
+    emit_wrapped(e, emit_text(&line));
+    e->oom |= line.oom;
+    emit_free(&line);
+}
+
+static void emit_ops(const struct gen *g, struct emit *e,
+                     const struct idl_iface *iface)
+{
+    struct emit line;
+
+    emit_printf(e,
+        "\n"
+        "/*\n"
+        " * %s:%d: interface %s\n"
+        " * The handlers a server implements; a NULL handler answers \"not\n"
+        " * implemented\".  A handler returns SRPC_OK after setting *result,\n"
+        " * or the status of srpc_call_fail().\n"
+        " */\n"
+        "struct " CNAME_OPS " {\n",
+        g->idl_name, iface->loc.first_line, iface->name, iface->name);
+    e->indent++;
+    for (size_t i = 0; i < iface->nprocs; i++)
+        emit_handler(g, e, iface->procs[i]);
+    e->indent--;
+    emit_printf(e, "};\n\n");
+
+    emit_printf(e, "/* %s:%d: registers the %s interface's handlers OPS on "
+                "SERVER. */\n", g->idl_name, iface->loc.first_line,
+                iface->name);
+    emit_init(&line);
+    emit_printf(&line, "int " CNAME_SERVE "(srpc_server *server, "
+                "const struct " CNAME_OPS " *ops, void *user_data);",
+                iface->name, iface->name);
+    emit_wrapped(e, emit_text(&line));
+    e->oom |= line.oom;
+    emit_free(&line);
+}
+
+static void emit_iface(const struct gen *g, struct emit *e,
+                       const struct idl_iface *iface)
+{
+    emit_printf(e, "\n/* ---- %s:%d: interface %s ---- */\n", g->idl_name,
+                iface->loc.first_line, iface->name);
+    for (size_t i = 0; i < iface->nprocs; i++)
+        emit_stub(g, e, iface, iface->procs[i]);
+    emit_ops(g, e, iface);
+}
+
+void gen_header(const struct gen *g, struct emit *e)
+{
+    emit_prologue(g, e);
+    for (size_t i = 0; i < g->file->nifaces; i++)
+        emit_iface(g, e, g->file->ifaces[i]);
+    emit_epilogue(g, e);
+}

@@ -1,0 +1,37 @@
+#include "config.h"
+
+#include "names.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+char *str_printf(const char *fmt, ...)
+{
+    va_list ap;
+    int len;
+    char *s;
+
+    va_start(ap, fmt);
+    len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (len < 0)
+        return NULL;
+    s = malloc((size_t)len + 1);
+    if (s == NULL)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+char *dispatch_prefix(const struct idl_file *file,
+                      const struct idl_iface *iface)
+{
+    /* With one interface the short names read better; with several, the
+     * dispatch functions of two interfaces' "get" must not collide. */
+    if (file->nifaces <= 1)
+        return str_printf("%s", "");
+    return str_printf("%s_", iface->name);
+}

@@ -1,0 +1,39 @@
+/*
+ * names.h - the C names idlc generates, in one place.
+ *
+ * The generators print these formats and sema_names.c builds the same
+ * names to find clashes before anything is written, so the two can never
+ * disagree about what a name will be.
+ */
+#ifndef IDLC_NAMES_H
+#define IDLC_NAMES_H
+
+#include <stdbool.h>
+
+#include "ast.h"
+
+#if defined(__GNUC__)
+#define NAMES_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define NAMES_PRINTF(f, a)
+#endif
+
+#define CNAME_STUB      "%s_%s"        /* interface, procedure: calc_add */
+#define CNAME_OPS       "%s_ops"       /* struct tag: struct calc_ops */
+#define CNAME_SERVE     "%s_serve"     /* interface: calc_serve */
+#define CNAME_METHODS   "%s_methods"   /* static method table */
+#define CNAME_INTERFACE "%s_interface" /* static srpc_interface */
+/* Static dispatch function: "dispatch_add", or "calc_dispatch_add" when a
+ * file declares several interfaces; arguments: dispatch_prefix(), the
+ * procedure's name. */
+#define CNAME_DISPATCH  "%sdispatch_%s"
+
+/* The malloc'd prefix of IFACE's dispatch functions, "" or "IFACE_";
+ * NULL when memory runs out. */
+char *dispatch_prefix(const struct idl_file *file,
+                      const struct idl_iface *iface);
+
+/* A malloc'd formatted string, NULL when memory runs out. */
+char *str_printf(const char *fmt, ...) NAMES_PRINTF(1, 2);
+
+#endif /* IDLC_NAMES_H */

@@ -1,0 +1,163 @@
+#include "config.h"
+
+/*
+ * sema_names.c - IDL names become C identifiers (calc_add, struct
+ * calc_ops, ops->add, parameters), so they must be valid ones: no C
+ * keywords, nothing the C standard reserves, nothing in the runtime's
+ * namespaces, and no two generated names alike.
+ */
+
+#include "sema.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+
+/* C11's keywords, plus the macros of <stdbool.h> and <stddef.h> that the
+ * generated files include and that would break a declaration. */
+static const char *const c_keywords[] = {
+    "auto", "break", "case", "char", "const", "continue", "default", "do",
+    "double", "else", "enum", "extern", "float", "for", "goto", "if",
+    "inline", "int", "long", "register", "restrict", "return", "short",
+    "signed", "sizeof", "static", "struct", "switch", "typedef", "union",
+    "unsigned", "void", "volatile", "while",
+    "bool", "true", "false", "NULL",
+};
+
+/* Names the generated functions use for their own parameters and locals;
+ * an IDL parameter of the same name would shadow or redeclare them. */
+static const char *const stub_locals[] = {
+    "client", "call", "impl", "args", "reply", "ops", "pk", "rc", "result",
+};
+
+static bool in_list(const char *name, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(list[i], name) == 0)
+            return true;
+    }
+    return false;
+}
+
+#define IN_LIST(name, list) in_list(name, list, sizeof list / sizeof list[0])
+
+void sema_check_name(struct diag *d, const char *name,
+                     const struct idl_loc *loc, enum name_kind kind)
+{
+    if (IN_LIST(name, c_keywords)) {
+        diag_error(d, loc, "'%s' is a C keyword and cannot be used as a name",
+                   name);
+    } else if (name[0] == '_' && (name[1] == '_'
+                                  || (name[1] >= 'A' && name[1] <= 'Z'))) {
+        diag_error(d, loc, "'%s' is a reserved identifier in C (it begins "
+                   "with '%c%c')", name, name[0], name[1]);
+    } else if (kind == NAME_IFACE && name[0] == '_') {
+        /* calc_add is a file-scope name: those may not begin with '_'. */
+        diag_error(d, loc, "interface name '%s' would make reserved C "
+                   "identifiers (it begins with '_')", name);
+    } else if (kind == NAME_IFACE && (strcmp(name, "srpc") == 0
+                                      || strncmp(name, "srpc_", 5) == 0
+                                      || strcmp(name, "msgpack") == 0
+                                      || strncmp(name, "msgpack_", 8) == 0)) {
+        diag_error(d, loc, "interface name '%s' would put generated names "
+                   "in the runtime's namespace", name);
+    } else if (kind == NAME_PARAM && IN_LIST(name, stub_locals)) {
+        diag_error(d, loc, "parameter name '%s' is reserved for the "
+                   "generated code", name);
+    }
+}
+
+/* One C name a generator will write and what it is, for messages. */
+struct cname {
+    char *name;
+    char *what;
+    const struct idl_loc *loc;
+};
+
+struct cname_list {
+    struct cname *items;
+    size_t n;
+    bool oom;
+};
+
+/* Adds a name (taking NAME and WHAT), reporting a clash with an earlier
+ * one at LOC with a note at the earlier one. */
+static void add(struct cname_list *l, struct diag *d, char *name, char *what,
+                const struct idl_loc *loc)
+{
+    struct cname *items;
+
+    if (name == NULL || what == NULL || l->oom) {
+        free(name);
+        free(what);
+        l->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < l->n; i++) {
+        if (strcmp(l->items[i].name, name) == 0) {
+            diag_error(d, loc, "the C name '%s' of %s clashes with %s", name,
+                       what, l->items[i].what);
+            diag_note(d, l->items[i].loc, "%s comes from here",
+                      l->items[i].what);
+            break;
+        }
+    }
+    items = realloc(l->items, (l->n + 1) * sizeof *items);
+    if (items == NULL) {
+        free(name);
+        free(what);
+        l->oom = true;
+        return;
+    }
+    items[l->n].name = name;
+    items[l->n].what = what;
+    items[l->n].loc = loc;
+    l->items = items;
+    l->n++;
+}
+
+static void add_iface(struct cname_list *l, struct diag *d,
+                      const struct idl_file *file,
+                      const struct idl_iface *iface)
+{
+    const char *in = iface->name;
+    char *prefix = dispatch_prefix(file, iface);
+
+    if (prefix == NULL) {
+        l->oom = true;
+        return;
+    }
+    add(l, d, str_printf(CNAME_SERVE, in),
+        str_printf("the registration function of interface '%s'", in),
+        &iface->loc);
+    add(l, d, str_printf(CNAME_METHODS, in),
+        str_printf("the method table of interface '%s'", in), &iface->loc);
+    add(l, d, str_printf(CNAME_INTERFACE, in),
+        str_printf("the descriptor of interface '%s'", in), &iface->loc);
+    for (size_t i = 0; i < iface->nprocs; i++) {
+        const struct idl_proc *proc = iface->procs[i];
+        add(l, d, str_printf(CNAME_STUB, in, proc->name),
+            str_printf("the client stub of '%s.%s'", in, proc->name),
+            &proc->loc);
+        add(l, d, str_printf(CNAME_DISPATCH, prefix, proc->name),
+            str_printf("the dispatch function of '%s.%s'", in, proc->name),
+            &proc->loc);
+    }
+    free(prefix);
+}
+
+void sema_check_cnames(const struct idl_file *file, struct diag *d)
+{
+    struct cname_list l = { NULL, 0, false };
+
+    for (size_t i = 0; i < file->nifaces; i++)
+        add_iface(&l, d, file, file->ifaces[i]);
+    if (l.oom)
+        diag_oom(d);
+    for (size_t i = 0; i < l.n; i++) {
+        free(l.items[i].name);
+        free(l.items[i].what);
+    }
+    free(l.items);
+}
