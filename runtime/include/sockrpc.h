@@ -172,7 +172,9 @@ const char *srpc_call_method(const srpc_call *call);
 
 /*
  * Inside a handler: SIZE bytes that stay valid until the reply has been
- * encoded, e.g. for a string result.  NULL when memory runs out.
+ * encoded, e.g. for a string result.  NULL when memory runs out.  (A string
+ * result left NULL travels as nil, which the caller's stub reports as
+ * SRPC_ETYPE.)
  */
 void *srpc_call_alloc(srpc_call *call, size_t size);
 

@@ -58,7 +58,7 @@ void srpc_pack_str(msgpack_packer *pk, const char *s);
 /* ---- client side ------------------------------------------------- */
 
 /* Starts the request [0, msgid, METHOD, [ ... ]] whose NARGS arguments the
- * caller packs next. */
+ * caller packs next.  Never returns NULL: the packer belongs to CLIENT. */
 msgpack_packer *srpc_client_begin(srpc_client *client, const char *method,
                                   uint32_t nargs);
 
