@@ -20,13 +20,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-"$bindir/calc_server" "unix:$dir/calc.sock" tcp:127.0.0.1:0 >"$dir/server.out" &
+: >"$dir/server.out"
+"$bindir/calc_server" "unix:$dir/calc.sock" tcp:127.0.0.1:0 >>"$dir/server.out" &
 server_pid=$!
 
 # The server prints one "listening on ADDRESS" line per address once it
 # accepts connections; wait for both, at most 5 seconds.
 tries=0
-while [ "$(grep -c '^listening on ' "$dir/server.out" 2>/dev/null || true)" -lt 2 ]; do
+while [ "$(grep -c '^listening on ' "$dir/server.out")" -lt 2 ]; do
     tries=$((tries + 1))
     if [ "$tries" -gt 50 ] || ! kill -0 "$server_pid" 2>/dev/null; then
         echo "demo: calc_server did not start" >&2

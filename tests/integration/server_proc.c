@@ -117,8 +117,10 @@ int server_proc_start(struct server_proc *sp, const char *program,
         return -1;
     argv[0] = (char *)program;
     for (size_t i = 0; i < naddrs; i++) {
-        if (strncmp(addrs[i], "@DIR", 4) == 0)
-            snprintf(args[i], sizeof args[i], "%s%s", sp->dir, addrs[i] + 4);
+        const char *at = strstr(addrs[i], "@DIR");
+        if (at != NULL)
+            snprintf(args[i], sizeof args[i], "%.*s%s%s", (int)(at - addrs[i]),
+                     addrs[i], sp->dir, at + 4);
         else
             snprintf(args[i], sizeof args[i], "%s", addrs[i]);
         argv[i + 1] = args[i];

@@ -26,8 +26,8 @@ struct server_proc {
     size_t output_len;
 };
 
-/* Starts PROGRAM with the addresses in ADDRS; "@DIR" at the start of an
- * address is replaced by the temporary directory.  Returns 0 or -1. */
+/* Starts PROGRAM with the addresses in ADDRS, where "@DIR" stands for the
+ * temporary directory ("unix:@DIR/x.sock").  Returns 0 or -1. */
 int server_proc_start(struct server_proc *sp, const char *program,
                       const char *const *addrs, size_t naddrs);
 
