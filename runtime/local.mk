@@ -14,9 +14,10 @@ runtime_libsockrpc_la_SOURCES = \
 	runtime/sockutil.c runtime/sockutil.h \
 	runtime/transport_unix.c \
 	runtime/transport_tcp.c \
-	runtime/loop.h runtime/loop_poll.c \
+	runtime/loop.h runtime/loop.c \
 	runtime/registry.c runtime/registry.h \
 	runtime/conn.c runtime/conn.h \
+	runtime/call.c \
 	runtime/server.c runtime/server.h \
 	runtime/client.c
 runtime_libsockrpc_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(MSGPACK_CFLAGS)
@@ -31,3 +32,5 @@ sockrpcinclude_HEADERS = runtime/include/sockrpc/codec.h
 pkgconfigdir = $(libdir)/pkgconfig
 pkgconfig_DATA = runtime/sockrpc.pc
 EXTRA_DIST += runtime/sockrpc.pc.in
+# Event loop backends: loop.c includes the one this platform gets.
+EXTRA_DIST += runtime/loop_poll.c runtime/loop_epoll.c

@@ -1,0 +1,41 @@
+/*
+ * arena.h - a bump allocator for the memory of one call.
+ *
+ * Decoded strings and whatever a handler allocates with srpc_call_alloc()
+ * live until the call is over; the client's results live until
+ * srpc_client_free_results().  Both are freed all at once by a reset, so
+ * nothing is freed piecemeal and nobody writes per-type free functions.
+ *
+ * Memory comes in chunks; a reset frees every chunk but the first, so a
+ * warm connection serving small calls does not call malloc at all.
+ */
+#ifndef SRPC_ARENA_H
+#define SRPC_ARENA_H
+
+#include <stddef.h>
+
+#include "sockrpc/codec.h"
+
+struct srpc__chunk;
+
+struct srpc_arena {
+    struct srpc__chunk *first;   /* kept by reset; NULL until first use */
+    struct srpc__chunk *current; /* allocations come from here */
+};
+
+void srpc__arena_init(srpc_arena *arena);
+
+/* Frees every chunk.  The arena may be used again after it. */
+void srpc__arena_fini(srpc_arena *arena);
+
+/* SIZE bytes aligned for any type, or NULL when memory runs out.  A size
+ * of 0 returns a valid, unique-enough pointer (never NULL on success). */
+void *srpc__arena_alloc(srpc_arena *arena, size_t size);
+
+/* Copies LEN bytes and adds a NUL: a C string of a msgpack str. */
+char *srpc__arena_strndup(srpc_arena *arena, const char *s, size_t len);
+
+/* Forgets every allocation; keeps the first chunk for reuse. */
+void srpc__arena_reset(srpc_arena *arena);
+
+#endif

@@ -1,0 +1,257 @@
+/*
+ * call.c - serving one message: decode the checked bytes, look the method
+ * up, check the arity, run the generated dispatch function (which decodes
+ * the arguments, calls the handler and packs the result), and queue the
+ * reply -- or an error reply [code, message] -- on the connection.
+ *
+ * The reply is written in place: its header first, then the dispatch
+ * function packs the result right after it.  If the call fails, the queue
+ * is truncated back to where the reply began and an error reply is written
+ * instead, so a failed call never leaves half a reply on the wire.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "protocol.h"
+#include "server.h"
+#include "sockutil.h"
+
+/* ---- the srpc_call API for handlers and dispatch functions ------ */
+
+void *srpc_call_user_data(const srpc_call *call)
+{
+    return call->entry->user_data;
+}
+
+const char *srpc_call_method(const srpc_call *call)
+{
+    return call->entry->method->name;
+}
+
+void *srpc_call_alloc(srpc_call *call, size_t size)
+{
+    return srpc__arena_alloc(&call->server->arena, size);
+}
+
+srpc_arena *srpc_call_arena(srpc_call *call)
+{
+    return &call->server->arena;
+}
+
+static void vfail(srpc_call *call, int64_t code, const char *fmt, va_list ap)
+    SRPC__PRINTF(3, 0);
+static void vfail(srpc_call *call, int64_t code, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    int n;
+    char *msg = NULL;
+
+    va_copy(ap2, ap);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    if (n >= 0)
+        msg = srpc__arena_alloc(&call->server->arena, (size_t)n + 1);
+    if (msg)
+        vsnprintf(msg, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    call->failed = true;
+    call->code = code;
+    call->message = msg ? msg : "out of memory formatting the error message";
+}
+
+int srpc_call_fail(srpc_call *call, int64_t code, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vfail(call, code, fmt, ap);
+    va_end(ap);
+    return SRPC_EREMOTE;
+}
+
+/* Same as srpc_call_fail, for the runtime's own messages. */
+static void fail(srpc_call *call, int64_t code, const char *fmt, ...)
+    SRPC__PRINTF(3, 4);
+static void fail(srpc_call *call, int64_t code, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vfail(call, code, fmt, ap);
+    va_end(ap);
+}
+
+int srpc_call_bad_arg(srpc_call *call, int rc, uint32_t index,
+                      const char *name, const char *type)
+{
+    const char *method = srpc_call_method(call);
+
+    if (rc == SRPC_ENOMEM) {
+        fail(call, SRPC_WIRE_INTERNAL, "%s: out of memory decoding argument %u",
+             method, (unsigned)index + 1);
+        return SRPC_ENOMEM;
+    }
+    fail(call, SRPC_WIRE_INVALID_ARGS, "%s: argument %u (%s) must be %s, got %s",
+         method, (unsigned)index + 1, name ? name : "?", type ? type : "?",
+         index < call->nargs ? srpc_object_type_name(&call->args[index])
+                             : "nothing");
+    return SRPC_EARGS;
+}
+
+int srpc_call_not_implemented(srpc_call *call)
+{
+    fail(call, SRPC_WIRE_NO_METHOD, "%s is not implemented",
+         srpc_call_method(call));
+    return SRPC_ENOMETHOD;
+}
+
+/* ---- serving ---------------------------------------------------- */
+
+static void init_packer(msgpack_packer *pk, struct srpc_wbuf *out)
+{
+    msgpack_packer_init(pk, out, srpc__wbuf_write);
+}
+
+static int queue_error(struct srpc_wbuf *out, const struct srpc__msg *m,
+                       int64_t code, const char *message)
+{
+    msgpack_packer pk;
+
+    if (m->type == SRPC__MSG_NOTIFY) { /* nobody to tell: leave a trace */
+        srpc__log_debug("notification failed: %s", message);
+        return SRPC_OK;
+    }
+    size_t mark = srpc__wbuf_size(out);
+    int rc;
+
+    init_packer(&pk, out);
+    srpc__pack_response_error(&pk, m->msgid, code, message);
+    rc = out->error;
+    if (rc != SRPC_OK) {
+        srpc__wbuf_truncate(out, mark); /* no half reply on the wire */
+        return rc;
+    }
+    srpc__log_debug("reply to %u: error %lld: %s", (unsigned)m->msgid,
+                    (long long)code, message);
+    return SRPC_OK;
+}
+
+/* Runs the dispatch function of the method found in CALL; the reply (or
+ * for a notification, nothing) goes to OUT. */
+static int run(srpc_call *call, const struct srpc__msg *m,
+               struct srpc_wbuf *out)
+{
+    struct srpc_wbuf sink;
+    struct srpc_wbuf *dst = out;
+    msgpack_packer pk;
+    size_t mark, body;
+    int rc;
+
+    if (m->type == SRPC__MSG_NOTIFY) {
+        srpc__wbuf_init_discard(&sink); /* the result goes nowhere */
+        dst = &sink;
+    }
+    mark = srpc__wbuf_size(dst);
+    init_packer(&pk, dst);
+    if (m->type == SRPC__MSG_REQUEST)
+        srpc__pack_response_head(&pk, m->msgid);
+    body = srpc__wbuf_size(dst);
+    rc = call->entry->method->dispatch(call, call->entry->impl, call->args,
+                                       &pk);
+    if (rc == SRPC_OK && !dst->error && !call->failed) {
+        if (m->type == SRPC__MSG_REQUEST && srpc__wbuf_size(dst) == body)
+            msgpack_pack_nil(&pk); /* keep the reply well-formed */
+        if (dst->error == SRPC_OK) {
+            if (m->type == SRPC__MSG_REQUEST)
+                srpc__log_debug("reply to %u: %zu bytes", (unsigned)m->msgid,
+                                srpc__wbuf_size(dst) - mark);
+            return SRPC_OK;
+        }
+        rc = dst->error;
+    }
+    if (rc == SRPC_OK) /* the handler succeeded but its result did not fit */
+        rc = dst->error ? dst->error : SRPC_EIO;
+    srpc__wbuf_truncate(dst, mark); /* also clears dst->error */
+    if (call->failed)
+        return queue_error(out, m, call->code, call->message);
+    fail(call, SRPC_WIRE_INTERNAL, "%s failed: %s", srpc_call_method(call),
+         srpc_strerror(rc));
+    return queue_error(out, m, call->code, call->message);
+}
+
+static int serve_call(struct srpc_server *srv, const struct srpc__msg *m,
+                      struct srpc_wbuf *out)
+{
+    const msgpack_object_str *name = &m->method->via.str;
+    const struct srpc__entry *e =
+        srpc__registry_find(&srv->registry, name->ptr, name->size);
+    srpc_call call = { .server = srv, .entry = e };
+    char msg[256];
+
+    if (!e) {
+        srpc__errf(msg, sizeof msg, "no method '%.*s'",
+                   (int)(name->size > 128 ? 128 : name->size), name->ptr);
+        return queue_error(out, m, SRPC_WIRE_NO_METHOD, msg);
+    }
+    call.nargs = m->params->via.array.size;
+    call.args = m->params->via.array.ptr;
+    if (call.nargs != e->method->nargs) {
+        srpc__errf(msg, sizeof msg, "%s takes %u argument%s, got %u",
+                   e->method->name, (unsigned)e->method->nargs,
+                   e->method->nargs == 1 ? "" : "s", (unsigned)call.nargs);
+        return queue_error(out, m, SRPC_WIRE_INVALID_ARGS, msg);
+    }
+    return run(&call, m, out);
+}
+
+static int dispatch(struct srpc_server *srv, const msgpack_object *obj,
+                    struct srpc_wbuf *out, const char **why)
+{
+    struct srpc__msg m;
+    int rc = srpc__msg_parse(obj, &m, why);
+
+    if (rc != SRPC_OK) {
+        /* The request is framed and has an id: answer it, keep going. */
+        if (m.type == SRPC__MSG_REQUEST && m.has_msgid)
+            return queue_error(out, &m, SRPC_WIRE_INVALID_REQUEST, *why);
+        if (m.type == SRPC__MSG_NOTIFY && m.method) {
+            srpc__log_debug("ignoring notification: %s", *why);
+            return SRPC_OK;
+        }
+        return rc;
+    }
+    if (m.type == SRPC__MSG_RESPONSE) {
+        *why = "a response was sent to the server";
+        return SRPC_EPROTO;
+    }
+    rc = serve_call(srv, &m, out);
+    if (rc != SRPC_OK)
+        *why = "out of memory queueing a reply";
+    return rc;
+}
+
+int srpc__serve_message(struct srpc_server *srv, struct srpc_wbuf *out,
+                        const char *data, size_t len, const char **why)
+{
+    msgpack_object obj;
+    size_t off = 0;
+    msgpack_unpack_return ur;
+    int rc;
+
+    /* Strings in OBJ point into DATA, which stays put until we return. */
+    ur = msgpack_unpack(data, len, &off, &srv->zone, &obj);
+    if (ur == MSGPACK_UNPACK_SUCCESS) {
+        srpc__log_object("received", &obj);
+        rc = dispatch(srv, &obj, out, why);
+    } else {
+        *why = ur == MSGPACK_UNPACK_NOMEM_ERROR ? "out of memory decoding"
+                                                : "undecodable message";
+        rc = SRPC_EPROTO;
+    }
+    msgpack_zone_clear(&srv->zone);
+    srpc__arena_reset(&srv->arena);
+    return rc;
+}

@@ -1,0 +1,172 @@
+/*
+ * sockutil.c - see sockutil.h.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sockutil.h"
+
+void srpc__errf(char *err, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!err || size == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err, size, fmt, ap);
+    va_end(ap);
+}
+
+int64_t srpc__now_ms(void)
+{
+    struct timespec ts;
+
+    /* CLOCK_MONOTONIC cannot fail with a valid pointer on Linux/BSD. */
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int srpc__ms_until(int64_t deadline)
+{
+    int64_t left = deadline - srpc__now_ms();
+
+    if (left <= 0)
+        return 0;
+    return left > INT_MAX ? INT_MAX : (int)left;
+}
+
+int srpc__set_nonblock_cloexec(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+
+    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+        return -1;
+    fl = fcntl(fd, F_GETFD);
+    if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0)
+        return -1;
+    return 0;
+}
+
+int srpc__socket(int family)
+{
+#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
+    return socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+#else
+    int fd = socket(family, SOCK_STREAM, 0);
+
+    if (fd >= 0 && srpc__set_nonblock_cloexec(fd) < 0) {
+        srpc__close(fd);
+        return -1;
+    }
+    return fd;
+#endif
+}
+
+void srpc__close(int fd)
+{
+    int saved = errno;
+
+    if (fd >= 0)
+        close(fd);
+    errno = saved;
+}
+
+int srpc__poll_one(int fd, short events, int64_t deadline)
+{
+    for (;;) {
+        struct pollfd p = { .fd = fd, .events = events };
+        int n = poll(&p, 1, srpc__ms_until(deadline));
+
+        if (n > 0)
+            return p.revents;
+        if (n == 0)
+            return 0;
+        if (errno != EINTR)
+            return -1;
+    }
+}
+
+/* A Unix socket whose backlog is full fails a nonblocking connect with
+ * EAGAIN instead of going in progress: retry it a few times a second. */
+static int retry_full_backlog(int fd, const struct sockaddr *sa,
+                              socklen_t len, int64_t deadline)
+{
+    while (srpc__ms_until(deadline) > 0) {
+        poll(NULL, 0, 10);
+        if (connect(fd, sa, len) == 0)
+            return 0;
+        if (errno != EAGAIN && errno != EINTR)
+            return errno;
+    }
+    return ETIMEDOUT;
+}
+
+int srpc__connect(int fd, const struct sockaddr *sa, socklen_t len,
+                  int64_t deadline)
+{
+    int err = 0, r;
+    socklen_t elen = sizeof err;
+
+    if (connect(fd, sa, len) == 0)
+        return 0;
+    if (errno == EAGAIN && sa->sa_family == AF_UNIX)
+        return retry_full_backlog(fd, sa, len, deadline);
+    /* After EINTR the connection goes on asynchronously, as after
+     * EINPROGRESS: wait for it the same way. */
+    if (errno != EINPROGRESS && errno != EINTR)
+        return errno;
+    r = srpc__poll_one(fd, POLLOUT, deadline);
+    if (r < 0)
+        return errno;
+    if (r == 0)
+        return ETIMEDOUT;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
+        return errno;
+    return err;
+}
+
+int srpc__accept(int fd)
+{
+    for (;;) {
+#ifdef HAVE_ACCEPT4
+        int c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+#else
+        int c = accept(fd, NULL, NULL);
+
+        if (c >= 0 && srpc__set_nonblock_cloexec(c) < 0) {
+            srpc__close(c);
+            return -1;
+        }
+#endif
+        if (c >= 0 || errno != EINTR)
+            return c;
+    }
+}
+
+ssize_t srpc__send(int fd, const void *buf, size_t len)
+{
+    for (;;) {
+        ssize_t n = send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+        if (n >= 0 || errno != EINTR)
+            return n;
+    }
+}
+
+ssize_t srpc__recv(int fd, void *buf, size_t len)
+{
+    for (;;) {
+        ssize_t n = recv(fd, buf, len, 0);
+
+        if (n >= 0 || errno != EINTR)
+            return n;
+    }
+}

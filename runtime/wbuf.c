@@ -1,0 +1,119 @@
+/*
+ * wbuf.c - see wbuf.h.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockrpc.h"
+#include "wbuf.h"
+
+enum { MIN_CAP = 256 };
+
+void srpc__wbuf_init(struct srpc_wbuf *b)
+{
+    memset(b, 0, sizeof *b);
+}
+
+void srpc__wbuf_init_discard(struct srpc_wbuf *b)
+{
+    srpc__wbuf_init(b);
+    b->discard = true;
+}
+
+void srpc__wbuf_fini(struct srpc_wbuf *b)
+{
+    free(b->data);
+    srpc__wbuf_init(b);
+}
+
+void srpc__wbuf_fail(struct srpc_wbuf *b, int status)
+{
+    /* A sink stays untouched: one static sink may be shared by threads. */
+    if (!b->error && !b->discard)
+        b->error = status;
+}
+
+/* Makes room for N more bytes: first by moving the queued bytes to the
+ * front (cheap when most of the buffer was sent), then by doubling. */
+static int reserve(struct srpc_wbuf *b, size_t n)
+{
+    size_t need, cap;
+    char *p;
+
+    if (b->cap - b->len >= n)
+        return SRPC_OK;
+    if (b->head > 0) {
+        memmove(b->data, b->data + b->head, b->len - b->head);
+        b->len -= b->head;
+        b->head = 0;
+        if (b->cap - b->len >= n)
+            return SRPC_OK;
+    }
+    if (n > SIZE_MAX - b->len)
+        return SRPC_ENOMEM;
+    need = b->len + n;
+    cap = b->cap ? b->cap : MIN_CAP;
+    while (cap < need)
+        cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+    p = realloc(b->data, cap);
+    if (!p)
+        return SRPC_ENOMEM;
+    b->data = p;
+    b->cap = cap;
+    return SRPC_OK;
+}
+
+int srpc__wbuf_append(struct srpc_wbuf *b, const void *buf, size_t len)
+{
+    int rc;
+
+    if (b->error)
+        return b->error;
+    if (b->discard || len == 0)
+        return SRPC_OK;
+    rc = reserve(b, len);
+    if (rc != SRPC_OK) {
+        srpc__wbuf_fail(b, rc);
+        return rc;
+    }
+    memcpy(b->data + b->len, buf, len);
+    b->len += len;
+    return SRPC_OK;
+}
+
+int srpc__wbuf_write(void *data, const char *buf, size_t len)
+{
+    return srpc__wbuf_append(data, buf, len) == SRPC_OK ? 0 : -1;
+}
+
+void srpc__wbuf_truncate(struct srpc_wbuf *b, size_t size)
+{
+    if (size < srpc__wbuf_size(b))
+        b->len = b->head + size;
+    b->error = 0;
+}
+
+void srpc__wbuf_consume(struct srpc_wbuf *b, size_t n)
+{
+    if (n >= srpc__wbuf_size(b)) {
+        b->head = b->len = 0; /* empty: start again at the front */
+        return;
+    }
+    b->head += n;
+}
+
+void srpc__wbuf_clear(struct srpc_wbuf *b, size_t keep)
+{
+    bool discard = b->discard;
+
+    if (b->cap > keep) {
+        srpc__wbuf_fini(b);
+        b->discard = discard;
+        return;
+    }
+    b->head = b->len = 0;
+    b->error = 0;
+}

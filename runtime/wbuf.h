@@ -1,0 +1,67 @@
+/*
+ * wbuf.h - a growable byte buffer with a sticky error.
+ *
+ * It is the write target of every msgpack_packer the runtime hands out
+ * (srpc__wbuf_write is the packer's callback, the wbuf its data), and the
+ * send queue of a connection.  When the buffer cannot grow, or a value
+ * cannot be encoded (a string over 4 GiB), the failure is remembered in
+ * `error` and later writes are dropped: stubs pack a whole message without
+ * checking each call and the owner checks once at the end.
+ *
+ * Bytes [head, len) of data are queued; [0, head) were already sent.  Sizes
+ * and truncation marks are measured from head, so compacting the buffer
+ * (moving the queued bytes to the front) does not invalidate a mark.
+ */
+#ifndef SRPC_WBUF_H
+#define SRPC_WBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct srpc_wbuf {
+    char *data;
+    size_t head;   /* first byte not yet consumed */
+    size_t len;    /* end of the bytes written */
+    size_t cap;    /* bytes allocated */
+    int error;     /* 0, or the SRPC_E* status that broke the buffer */
+    bool discard;  /* a sink: accepts and drops everything */
+};
+
+void srpc__wbuf_init(struct srpc_wbuf *b);
+void srpc__wbuf_fini(struct srpc_wbuf *b);
+
+/* A wbuf that drops what is written: where a notification's result goes. */
+void srpc__wbuf_init_discard(struct srpc_wbuf *b);
+
+/* msgpack_packer_write callback; DATA is a struct srpc_wbuf.  Returns 0, or
+ * -1 once the buffer is in error. */
+int srpc__wbuf_write(void *data, const char *buf, size_t len);
+
+/* Appends LEN bytes; SRPC_OK or the sticky error. */
+int srpc__wbuf_append(struct srpc_wbuf *b, const void *buf, size_t len);
+
+/* Marks the buffer failed with STATUS (the first failure wins). */
+void srpc__wbuf_fail(struct srpc_wbuf *b, int status);
+
+/* Queued bytes and their count. */
+static inline const char *srpc__wbuf_bytes(const struct srpc_wbuf *b)
+{
+    return b->data + b->head;
+}
+static inline size_t srpc__wbuf_size(const struct srpc_wbuf *b)
+{
+    return b->len - b->head;
+}
+
+/* Drops the queued bytes after the first SIZE ones, and clears the error:
+ * the caller is undoing a failed message. */
+void srpc__wbuf_truncate(struct srpc_wbuf *b, size_t size);
+
+/* Drops the first N queued bytes (they were sent). */
+void srpc__wbuf_consume(struct srpc_wbuf *b, size_t n);
+
+/* Empties the buffer and clears the error; keeps the memory unless it grew
+ * past KEEP bytes. */
+void srpc__wbuf_clear(struct srpc_wbuf *b, size_t keep);
+
+#endif
