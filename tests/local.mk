@@ -16,3 +16,14 @@ AM_TESTS_ENVIRONMENT = \
 include tests/idlc.mk
 include tests/runtime.mk
 include tests/integration.mk
+
+# "make check-valgrind": the whole suite under valgrind, programs the tests
+# start included (but not system tools such as cc).  Any error or definite
+# leak fails the test that caused it.
+VALGRIND_FLAGS = -q --leak-check=full --errors-for-leak-kinds=definite \
+	--error-exitcode=99 --trace-children=yes --trace-children-skip='/usr/*,/bin/*'
+check-valgrind:
+	@test -n "$(VALGRIND)" || { echo "valgrind not found (Debian package: valgrind)"; exit 1; }
+	$(MAKE) $(AM_MAKEFLAGS) check LOG_COMPILER="$(VALGRIND)" \
+		AM_LOG_FLAGS="$(VALGRIND_FLAGS)" CK_TIMEOUT_MULTIPLIER=10
+PHONY_TARGETS += check-valgrind

@@ -101,6 +101,10 @@ static int serve(int naddresses, char **addresses)
 {
     int rc;
 
+    /* Before the "listening" lines: whoever reads them may signal us at
+     * once, and a signal must always mean a clean stop. */
+    if (install_signal_handlers() != 0)
+        return 1;
     rc = calc_serve(the_server, &calc_handlers, NULL);
     if (rc != SRPC_OK) {
         fprintf(stderr, "calc_server: %s\n", srpc_server_errmsg(the_server));
@@ -115,8 +119,6 @@ static int serve(int naddresses, char **addresses)
         printf("listening on %s\n", srpc_server_address(the_server, (size_t)i));
     }
     fflush(stdout);
-    if (install_signal_handlers() != 0)
-        return 1;
     rc = srpc_server_run(the_server);
     if (rc != SRPC_OK) {
         fprintf(stderr, "calc_server: %s\n", srpc_server_errmsg(the_server));
