@@ -230,3 +230,19 @@ int count_fds(pid_t pid)
     closedir(d);
     return n;
 }
+
+int settled_fd_count(pid_t pid)
+{
+    int count = count_fds(pid);
+
+    for (int tries = 0; tries < 50; tries++) {
+        int now;
+
+        usleep(100000);
+        now = count_fds(pid);
+        if (now == count)
+            return count;
+        count = now;
+    }
+    return count;
+}

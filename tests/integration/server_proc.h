@@ -47,6 +47,10 @@ void server_proc_cleanup(struct server_proc *sp);
 /* Number of open file descriptors of process PID, from /proc; -1 on error. */
 int count_fds(pid_t pid);
 
+/* The fd count of PID once it stays the same for 100 ms (at most 5 s):
+ * the server notices connections closed by the test in its own time. */
+int settled_fd_count(pid_t pid);
+
 /* Path of a built program: $top_builddir/REL (or REL when unset). */
 const char *build_path(const char *rel);
 
