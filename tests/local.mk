@@ -16,6 +16,8 @@ AM_TESTS_ENVIRONMENT = \
 include tests/idlc.mk
 include tests/runtime.mk
 include tests/integration.mk
+include tests/server.mk
+include tests/client.mk
 
 # "make check-valgrind": the whole suite under valgrind, programs the tests
 # start included (but not system tools such as cc).  Any error or definite

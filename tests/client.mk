@@ -1,0 +1,1 @@
+# Tests of the client: async calls, notifications, threads, reconnect.
