@@ -43,6 +43,12 @@ void gen_var(struct emit *line, const struct idl_type_info *type,
 void gen_signature(struct emit *line, const char *first,
                    const struct idl_proc *proc);
 
+/* Appends the parameter lists of the async variants of a stub:
+ * "(srpc_client *client, int32_t a, ..., srpc_pending **call)" and
+ * "(srpc_client *client, srpc_pending *call, int32_t *result)". */
+void gen_async_signature(struct emit *line, const struct idl_proc *proc);
+void gen_finish_signature(struct emit *line, const struct idl_proc *proc);
+
 /* Emits the statements that pack VALUE of TYPE with packer PK. */
 void gen_pack(struct emit *e, const struct idl_type_info *type,
               const char *pk, const char *value);

@@ -60,6 +60,26 @@ void gen_signature(struct emit *line, const char *first,
     emit_printf(line, ")");
 }
 
+void gen_async_signature(struct emit *line, const struct idl_proc *proc)
+{
+    emit_printf(line, "(srpc_client *client");
+    for (size_t i = 0; i < proc->nparams; i++) {
+        emit_printf(line, ", ");
+        gen_var(line, proc->params[i].type.type, proc->params[i].name);
+    }
+    emit_printf(line, ", srpc_pending **call)");
+}
+
+void gen_finish_signature(struct emit *line, const struct idl_proc *proc)
+{
+    emit_printf(line, "(srpc_client *client, srpc_pending *call");
+    if (gen_has_result(proc)) {
+        emit_printf(line, ", ");
+        gen_var(line, proc->result.type, "*result");
+    }
+    emit_printf(line, ")");
+}
+
 void gen_pack(struct emit *e, const struct idl_type_info *type,
               const char *pk, const char *value)
 {

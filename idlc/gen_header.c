@@ -35,6 +35,13 @@ static void emit_prologue(const struct gen *g, struct emit *e)
         " * srpc_client_free_results().  A oneway stub sends a notification\n"
         " * and returns once it is written.\n"
         " *\n"
+        " * Every other stub NAME has two halves for calls that overlap:\n"
+        " * NAME_async() sends the request and returns at once with the call\n"
+        " * in flight; NAME_finish() waits for that call's reply (replies may\n"
+        " * come in any order) and decodes it as NAME() does.  Each call from\n"
+        " * NAME_async() goes to exactly one NAME_finish() or\n"
+        " * srpc_client_cancel().\n"
+        " *\n"
         " * A server fills in an interface's struct NAME_ops with its handlers\n"
         " * and registers it with NAME_serve().\n"
         " */\n", g->base, g->idl_name);
@@ -66,22 +73,49 @@ static void emit_epilogue(const struct gen *g, struct emit *e)
     emit_printf(e, " */\n");
 }
 
-/* int calc_add(srpc_client *client, int32_t a, int32_t *result); */
-static void emit_stub(const struct gen *g, struct emit *e,
-                      const struct idl_iface *iface,
-                      const struct idl_proc *proc)
+enum stub_kind { STUB_CALL, STUB_ASYNC, STUB_FINISH };
+
+/* One prototype of a stub of KIND. */
+static void emit_proto(struct emit *e, enum stub_kind kind,
+                       const struct idl_iface *iface,
+                       const struct idl_proc *proc)
 {
     struct emit line;
 
     emit_init(&line);
-    emit_printf(&line, "int " CNAME_STUB, iface->name, proc->name);
-    gen_signature(&line, "srpc_client *client", proc);
+    switch (kind) {
+    case STUB_CALL:
+        emit_printf(&line, "int " CNAME_STUB, iface->name, proc->name);
+        gen_signature(&line, "srpc_client *client", proc);
+        break;
+    case STUB_ASYNC:
+        emit_printf(&line, "int " CNAME_ASYNC, iface->name, proc->name);
+        gen_async_signature(&line, proc);
+        break;
+    case STUB_FINISH:
+        emit_printf(&line, "int " CNAME_FINISH, iface->name, proc->name);
+        gen_finish_signature(&line, proc);
+        break;
+    }
     emit_printf(&line, ";");
-    emit_blank(e);
-    gen_origin(g, e, proc);
     emit_wrapped(e, emit_text(&line));
     e->oom |= line.oom;
     emit_free(&line);
+}
+
+/* int calc_add(srpc_client *client, int32_t a, int32_t *result);
+ * and, unless oneway, calc_add_async() and calc_add_finish(). */
+static void emit_stub(const struct gen *g, struct emit *e,
+                      const struct idl_iface *iface,
+                      const struct idl_proc *proc)
+{
+    emit_blank(e);
+    gen_origin(g, e, proc);
+    emit_proto(e, STUB_CALL, iface, proc);
+    if (proc->oneway)
+        return;
+    emit_proto(e, STUB_ASYNC, iface, proc);
+    emit_proto(e, STUB_FINISH, iface, proc);
 }
 
 /* int (*add)(srpc_call *call, int32_t a, int32_t *result); */

@@ -82,17 +82,18 @@ struct cname_list {
 };
 
 /* Adds a name (taking NAME and WHAT), reporting a clash with an earlier
- * one at LOC with a note at the earlier one. */
-static void add(struct cname_list *l, struct diag *d, char *name, char *what,
+ * one at LOC with a note at the earlier one.  Returns true on a clash. */
+static bool add(struct cname_list *l, struct diag *d, char *name, char *what,
                 const struct idl_loc *loc)
 {
     struct cname *items;
+    bool clash = false;
 
     if (name == NULL || what == NULL || l->oom) {
         free(name);
         free(what);
         l->oom = true;
-        return;
+        return false;
     }
     for (size_t i = 0; i < l->n; i++) {
         if (strcmp(l->items[i].name, name) == 0) {
@@ -100,6 +101,7 @@ static void add(struct cname_list *l, struct diag *d, char *name, char *what,
                        what, l->items[i].what);
             diag_note(d, l->items[i].loc, "%s comes from here",
                       l->items[i].what);
+            clash = true;
             break;
         }
     }
@@ -108,13 +110,14 @@ static void add(struct cname_list *l, struct diag *d, char *name, char *what,
         free(name);
         free(what);
         l->oom = true;
-        return;
+        return clash;
     }
     items[l->n].name = name;
     items[l->n].what = what;
     items[l->n].loc = loc;
     l->items = items;
     l->n++;
+    return clash;
 }
 
 static void add_iface(struct cname_list *l, struct diag *d,
@@ -137,9 +140,20 @@ static void add_iface(struct cname_list *l, struct diag *d,
         str_printf("the descriptor of interface '%s'", in), &iface->loc);
     for (size_t i = 0; i < iface->nprocs; i++) {
         const struct idl_proc *proc = iface->procs[i];
-        add(l, d, str_printf(CNAME_STUB, in, proc->name),
-            str_printf("the client stub of '%s.%s'", in, proc->name),
-            &proc->loc);
+        bool clash = add(l, d, str_printf(CNAME_STUB, in, proc->name),
+                         str_printf("the client stub of '%s.%s'", in,
+                                    proc->name),
+                         &proc->loc);
+        /* When the stub's name clashes, so do its _async and _finish
+         * names, for the same reason: one error says it. */
+        if (!proc->oneway && !clash) {
+            add(l, d, str_printf(CNAME_ASYNC, in, proc->name),
+                str_printf("the async client stub of '%s.%s'", in,
+                           proc->name), &proc->loc);
+            add(l, d, str_printf(CNAME_FINISH, in, proc->name),
+                str_printf("the finish client stub of '%s.%s'", in,
+                           proc->name), &proc->loc);
+        }
         add(l, d, str_printf(CNAME_DISPATCH, prefix, proc->name),
             str_printf("the dispatch function of '%s.%s'", in, proc->name),
             &proc->loc);

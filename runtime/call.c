@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conn.h"
 #include "log.h"
 #include "protocol.h"
 #include "server.h"
@@ -32,14 +33,26 @@ const char *srpc_call_method(const srpc_call *call)
     return call->entry->method->name;
 }
 
+int srpc_call_peer(const srpc_call *call, struct srpc_peer *out)
+{
+    if (!out)
+        return SRPC_EINVAL;
+    if (!call || !call->peer || call->peer->uid < 0) {
+        out->uid = out->gid = out->pid = -1;
+        return SRPC_EINVAL; /* TCP and the like carry no credentials */
+    }
+    *out = *call->peer;
+    return SRPC_OK;
+}
+
 void *srpc_call_alloc(srpc_call *call, size_t size)
 {
-    return srpc__arena_alloc(&call->server->arena, size);
+    return srpc__arena_alloc(&call->ws->arena, size);
 }
 
 srpc_arena *srpc_call_arena(srpc_call *call)
 {
-    return &call->server->arena;
+    return &call->ws->arena;
 }
 
 static void vfail(srpc_call *call, int64_t code, const char *fmt, va_list ap)
@@ -53,7 +66,7 @@ static void vfail(srpc_call *call, int64_t code, const char *fmt, va_list ap)
     va_copy(ap2, ap);
     n = vsnprintf(NULL, 0, fmt, ap);
     if (n >= 0)
-        msg = srpc__arena_alloc(&call->server->arena, (size_t)n + 1);
+        msg = srpc__arena_alloc(&call->ws->arena, (size_t)n + 1);
     if (msg)
         vsnprintf(msg, (size_t)n + 1, fmt, ap2);
     va_end(ap2);
@@ -115,8 +128,61 @@ static void init_packer(msgpack_packer *pk, struct srpc_wbuf *out)
     msgpack_packer_init(pk, out, srpc__wbuf_write);
 }
 
-static int queue_error(struct srpc_wbuf *out, const struct srpc__msg *m,
-                       int64_t code, const char *message)
+/* Fixed-buffer msgpack writer for srpc__closing_bytes(). */
+struct fixed {
+    char *buf;
+    size_t size, len;
+    bool overflow;
+};
+
+static int fixed_write(void *data, const char *buf, size_t len)
+{
+    struct fixed *f = data;
+
+    if (f->overflow || len > f->size - f->len) {
+        f->overflow = true;
+        return -1;
+    }
+    memcpy(f->buf + f->len, buf, len);
+    f->len += len;
+    return 0;
+}
+
+static void pack_closing(msgpack_packer *pk, int64_t code, const char *why)
+{
+    size_t n = strlen(why);
+
+    srpc__pack_notify_head(pk, "sockrpc.closing", 2); /* (code, message) */
+    msgpack_pack_int64(pk, code);
+    msgpack_pack_str(pk, n);
+    msgpack_pack_str_body(pk, why, n);
+}
+
+size_t srpc__closing_bytes(char *buf, size_t size, int64_t code,
+                           const char *why)
+{
+    struct fixed f = { buf, size, 0, false };
+    msgpack_packer pk;
+
+    msgpack_packer_init(&pk, &f, fixed_write);
+    pack_closing(&pk, code, why);
+    return f.overflow ? 0 : f.len;
+}
+
+void srpc__queue_closing(struct srpc_wbuf *out, int64_t code, const char *why)
+{
+    size_t mark = srpc__wbuf_size(out);
+    msgpack_packer pk;
+
+    init_packer(&pk, out);
+    pack_closing(&pk, code, why ? why : "closing");
+    if (out->error) /* no half notice: the close says enough */
+        srpc__wbuf_truncate(out, mark);
+}
+
+static int queue_error(struct srpc__workspace *ws, struct srpc_wbuf *out,
+                       const struct srpc__msg *m, int64_t code,
+                       const char *message)
 {
     msgpack_packer pk;
 
@@ -134,6 +200,7 @@ static int queue_error(struct srpc_wbuf *out, const struct srpc__msg *m,
         srpc__wbuf_truncate(out, mark); /* no half reply on the wire */
         return rc;
     }
+    ws->stats->errors++;
     srpc__log_debug("reply to %u: error %lld: %s", (unsigned)m->msgid,
                     (long long)code, message);
     return SRPC_OK;
@@ -176,25 +243,27 @@ static int run(srpc_call *call, const struct srpc__msg *m,
         rc = dst->error ? dst->error : SRPC_EIO;
     srpc__wbuf_truncate(dst, mark); /* also clears dst->error */
     if (call->failed)
-        return queue_error(out, m, call->code, call->message);
+        return queue_error(call->ws, out, m, call->code, call->message);
     fail(call, SRPC_WIRE_INTERNAL, "%s failed: %s", srpc_call_method(call),
          srpc_strerror(rc));
-    return queue_error(out, m, call->code, call->message);
+    return queue_error(call->ws, out, m, call->code, call->message);
 }
 
-static int serve_call(struct srpc_server *srv, const struct srpc__msg *m,
-                      struct srpc_wbuf *out)
+static int serve_call(struct srpc_server *srv, struct srpc__workspace *ws,
+                      const struct srpc__msg *m,
+                      const struct srpc__origin *from, struct srpc_wbuf *out)
 {
     const msgpack_object_str *name = &m->method->via.str;
     const struct srpc__entry *e =
         srpc__registry_find(&srv->registry, name->ptr, name->size);
-    srpc_call call = { .server = srv, .entry = e };
+    srpc_call call = { .server = srv, .ws = ws, .peer = from->peer,
+                       .entry = e };
     char msg[256];
 
     if (!e) {
         srpc__errf(msg, sizeof msg, "no method '%.*s'",
                    (int)(name->size > 128 ? 128 : name->size), name->ptr);
-        return queue_error(out, m, SRPC_WIRE_NO_METHOD, msg);
+        return queue_error(ws, out, m, SRPC_WIRE_NO_METHOD, msg);
     }
     call.nargs = m->params->via.array.size;
     call.args = m->params->via.array.ptr;
@@ -202,21 +271,98 @@ static int serve_call(struct srpc_server *srv, const struct srpc__msg *m,
         srpc__errf(msg, sizeof msg, "%s takes %u argument%s, got %u",
                    e->method->name, (unsigned)e->method->nargs,
                    e->method->nargs == 1 ? "" : "s", (unsigned)call.nargs);
-        return queue_error(out, m, SRPC_WIRE_INVALID_ARGS, msg);
+        return queue_error(ws, out, m, SRPC_WIRE_INVALID_ARGS, msg);
     }
     return run(&call, m, out);
 }
 
-static int dispatch(struct srpc_server *srv, const msgpack_object *obj,
-                    struct srpc_wbuf *out, const char **why)
+/* "client 127.0.0.1 port 4242": computed only for a line being logged. */
+static void origin_name(const struct srpc__origin *from, char *buf,
+                        size_t size)
+{
+    srpc__describe_peer(from->fd, from->peer, from->listener, buf, size);
+}
+
+/* True when O nests containers deeper than LIMIT (a scalar is depth 0).
+ * The scanner already capped the depth at 32, so the recursion is short. */
+static bool deeper_than(const msgpack_object *o, unsigned limit)
+{
+    if (o->type == MSGPACK_OBJECT_ARRAY) {
+        if (limit == 0)
+            return true;
+        for (uint32_t i = 0; i < o->via.array.size; i++)
+            if (deeper_than(&o->via.array.ptr[i], limit - 1))
+                return true;
+    } else if (o->type == MSGPACK_OBJECT_MAP) {
+        if (limit == 0)
+            return true;
+        for (uint32_t i = 0; i < o->via.map.size; i++)
+            if (deeper_than(&o->via.map.ptr[i].key, limit - 1) ||
+                deeper_than(&o->via.map.ptr[i].val, limit - 1))
+                return true;
+    }
+    return false;
+}
+
+/* A message deeper than max_depth: framed, so a request with a readable
+ * msgid gets an error reply and the connection goes on. */
+static int too_deep(struct srpc_server *srv, struct srpc__workspace *ws,
+                    const struct srpc__msg *m,
+                    const struct srpc__origin *from, struct srpc_wbuf *out,
+                    const char **why)
+{
+    char msg[96], name[160];
+
+    if (srpc__log_enabled(SRPC_LOG_WARN)) {
+        origin_name(from, name, sizeof name);
+        srpc__log(SRPC_LOG_WARN, "%s: message nests deeper than max_depth "
+                  "(%u)", name, srv->opt.max_depth);
+    }
+    srpc__errf(msg, sizeof msg, "message nests deeper than max_depth (%u)",
+               srv->opt.max_depth);
+    if (m->type == SRPC__MSG_REQUEST && m->has_msgid) {
+        ws->stats->calls++;
+        return queue_error(ws, out, m, SRPC_WIRE_LIMIT_DEPTH, msg);
+    }
+    if (m->type == SRPC__MSG_NOTIFY)
+        return SRPC_OK; /* nobody to tell; dropped */
+    *why = "message nests deeper than max_depth";
+    return SRPC_EPROTO;
+}
+
+static void trace(const struct srpc__origin *from, const struct srpc__msg *m)
+{
+    const msgpack_object_str *method = &m->method->via.str;
+    char name[160];
+
+    origin_name(from, name, sizeof name);
+    if (m->type == SRPC__MSG_REQUEST)
+        srpc__log_debug("%s: request %u %.*s", name, (unsigned)m->msgid,
+                        (int)method->size, method->ptr);
+    else
+        srpc__log_debug("%s: notification %.*s", name, (int)method->size,
+                        method->ptr);
+}
+
+static int dispatch(struct srpc_server *srv, struct srpc__workspace *ws,
+                    const msgpack_object *obj,
+                    const struct srpc__origin *from, struct srpc_wbuf *out,
+                    const char **why)
 {
     struct srpc__msg m;
     int rc = srpc__msg_parse(obj, &m, why);
 
+    if (srv->opt.max_depth < SRPC__FRAME_MAX_DEPTH &&
+        deeper_than(obj, srv->opt.max_depth))
+        return too_deep(srv, ws, &m, from, out, why);
+    if (m.type == SRPC__MSG_REQUEST && m.has_msgid)
+        ws->stats->calls++;
+    else if (m.type == SRPC__MSG_NOTIFY)
+        ws->stats->notifications++;
     if (rc != SRPC_OK) {
         /* The request is framed and has an id: answer it, keep going. */
         if (m.type == SRPC__MSG_REQUEST && m.has_msgid)
-            return queue_error(out, &m, SRPC_WIRE_INVALID_REQUEST, *why);
+            return queue_error(ws, out, &m, SRPC_WIRE_INVALID_REQUEST, *why);
         if (m.type == SRPC__MSG_NOTIFY && m.method) {
             srpc__log_debug("ignoring notification: %s", *why);
             return SRPC_OK;
@@ -227,13 +373,33 @@ static int dispatch(struct srpc_server *srv, const msgpack_object *obj,
         *why = "a response was sent to the server";
         return SRPC_EPROTO;
     }
-    rc = serve_call(srv, &m, out);
+    if (srpc__log_debug_enabled())
+        trace(from, &m);
+    rc = serve_call(srv, ws, &m, from, out);
     if (rc != SRPC_OK)
         *why = "out of memory queueing a reply";
     return rc;
 }
 
-int srpc__serve_message(struct srpc_server *srv, struct srpc_wbuf *out,
+int srpc__workspace_init(struct srpc__workspace *ws,
+                         struct srpc_server_stats *stats)
+{
+    ws->stats = stats;
+    srpc__arena_init(&ws->arena);
+    ws->zone_ok = msgpack_zone_init(&ws->zone, MSGPACK_ZONE_CHUNK_SIZE);
+    return ws->zone_ok ? SRPC_OK : SRPC_ENOMEM;
+}
+
+void srpc__workspace_fini(struct srpc__workspace *ws)
+{
+    if (ws->zone_ok) /* msgpack-c crashes on a zone never set up */
+        msgpack_zone_destroy(&ws->zone);
+    ws->zone_ok = false;
+    srpc__arena_fini(&ws->arena);
+}
+
+int srpc__serve_message(struct srpc_server *srv, struct srpc__workspace *ws,
+                        struct srpc_wbuf *out, const struct srpc__origin *from,
                         const char *data, size_t len, const char **why)
 {
     msgpack_object obj;
@@ -242,16 +408,16 @@ int srpc__serve_message(struct srpc_server *srv, struct srpc_wbuf *out,
     int rc;
 
     /* Strings in OBJ point into DATA, which stays put until we return. */
-    ur = msgpack_unpack(data, len, &off, &srv->zone, &obj);
+    ur = msgpack_unpack(data, len, &off, &ws->zone, &obj);
     if (ur == MSGPACK_UNPACK_SUCCESS) {
         srpc__log_object("received", &obj);
-        rc = dispatch(srv, &obj, out, why);
+        rc = dispatch(srv, ws, &obj, from, out, why);
     } else {
         *why = ur == MSGPACK_UNPACK_NOMEM_ERROR ? "out of memory decoding"
                                                 : "undecodable message";
         rc = SRPC_EPROTO;
     }
-    msgpack_zone_clear(&srv->zone);
-    srpc__arena_reset(&srv->arena);
+    msgpack_zone_clear(&ws->zone);
+    srpc__arena_reset(&ws->arena);
     return rc;
 }

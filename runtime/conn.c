@@ -15,8 +15,80 @@
 #include "loop.h"
 #include "sockutil.h"
 
+/* ---- the deadline lists ------------------------------------------ */
+
+static struct srpc__clink *link_at(struct srpc__conn *c, size_t off)
+{
+    return (struct srpc__clink *)((char *)c + off);
+}
+
+static void clist_append(struct srpc__clist *l, struct srpc__conn *c,
+                         size_t off)
+{
+    struct srpc__clink *k = link_at(c, off);
+
+    k->prev = l->tail;
+    k->next = NULL;
+    if (l->tail)
+        link_at(l->tail, off)->next = c;
+    else
+        l->head = c;
+    l->tail = c;
+}
+
+static void clist_remove(struct srpc__clist *l, struct srpc__conn *c,
+                         size_t off)
+{
+    struct srpc__clink *k = link_at(c, off);
+
+    if (k->prev)
+        link_at(k->prev, off)->next = k->next;
+    else
+        l->head = k->next;
+    if (k->next)
+        link_at(k->next, off)->prev = k->prev;
+    else
+        l->tail = k->prev;
+    k->prev = k->next = NULL;
+}
+
+#define ALINK offsetof(struct srpc__conn, alink)
+#define PLINK offsetof(struct srpc__conn, plink)
+
+/* Bytes moved: the connection goes to the end of the idle queue. */
+static void touch(struct srpc__conn *c)
+{
+    c->last_active = srpc__now_ms();
+    if (c->server->active.tail != c) {
+        clist_remove(&c->server->active, c, ALINK);
+        clist_append(&c->server->active, c, ALINK);
+    }
+}
+
+/* Starts, restarts or stops the message deadline after input was served. */
+static void track_message(struct srpc__conn *c)
+{
+    struct srpc_server *s = c->server;
+    bool want = c->mid_message && !c->eof && !c->closing;
+
+    if (c->in_partial && (!want || c->completed)) {
+        clist_remove(&s->partial, c, PLINK);
+        c->in_partial = false;
+    }
+    if (want && !c->in_partial) {
+        /* Approximates the first byte's arrival by this read's time. */
+        c->msg_start = srpc__now_ms();
+        clist_append(&s->partial, c, PLINK);
+        c->in_partial = true;
+    }
+    c->completed = false;
+}
+
+/* ---- open and close --------------------------------------------- */
+
 int srpc__conn_open(struct srpc_server *srv, int fd,
-                    const struct srpc__listener *listener)
+                    const struct srpc__listener *listener,
+                    const struct srpc_peer *peer)
 {
     struct srpc__conn *c = calloc(1, sizeof *c);
 
@@ -28,6 +100,7 @@ int srpc__conn_open(struct srpc_server *srv, int fd,
     c->fd = fd;
     c->server = srv;
     c->listener = listener;
+    c->peer = *peer;
     srpc__frame_init(&c->frame, srv->opt.max_message_size);
     srpc__wbuf_init(&c->out);
     c->events = SRPC__EV_READ;
@@ -36,11 +109,10 @@ int srpc__conn_open(struct srpc_server *srv, int fd,
         free(c);
         return SRPC_ENOMEM;
     }
-    c->next = srv->conns;
-    if (srv->conns)
-        srv->conns->prev = c;
-    srv->conns = c;
+    c->last_active = srpc__now_ms();
+    clist_append(&srv->active, c, ALINK);
     srv->nconns++;
+    srv->stats.connections_accepted++;
     return SRPC_OK;
 }
 
@@ -50,45 +122,113 @@ void srpc__conn_free(struct srpc__conn *c)
 
     srpc__loop_del(srv->loop, c->fd);
     srpc__close(c->fd);
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        srv->conns = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
+    clist_remove(&srv->active, c, ALINK);
+    if (c->in_partial)
+        clist_remove(&srv->partial, c, PLINK);
     srv->nconns--;
     free(c->rbuf);
     srpc__wbuf_fini(&c->out);
     free(c);
 }
 
-/* "tcp 127.0.0.1:4242" or "unix:/path" (Unix clients have no name): for
- * log lines only, so it is computed only when one is written. */
-static void peer_name(const struct srpc__conn *c, char *buf, size_t size)
+void srpc__count_close(struct srpc_server_stats *st,
+                       enum srpc__close_reason reason)
+{
+    switch (reason) {
+    case SRPC__CLOSE_ERROR: break;
+    case SRPC__CLOSE_PEER: st->closed_by_peer++; break;
+    case SRPC__CLOSE_IDLE: st->closed_idle++; break;
+    case SRPC__CLOSE_MESSAGE_TIMEOUT: st->closed_message_timeout++; break;
+    case SRPC__CLOSE_TOO_BIG: st->closed_too_big++; break;
+    case SRPC__CLOSE_PROTOCOL: st->closed_protocol++; break;
+    case SRPC__CLOSE_SHUTDOWN: st->closed_shutdown++; break;
+    }
+}
+
+static void close_counted(struct srpc__conn *c, enum srpc__close_reason why)
+{
+    struct srpc_server *srv = c->server;
+
+    /* Counted after the close, so a counter seen to move means it is done. */
+    srpc__conn_free(c);
+    srpc__count_close(&srv->stats, why);
+}
+
+void srpc__describe_peer(int fd, const struct srpc_peer *peer,
+                         const char *listener_text, char *buf, size_t size)
 {
     struct sockaddr_storage ss;
     socklen_t len = sizeof ss;
     char host[NI_MAXHOST], port[NI_MAXSERV];
 
-    if (getpeername(c->fd, (struct sockaddr *)&ss, &len) == 0 &&
+    if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0 &&
         (ss.ss_family == AF_INET || ss.ss_family == AF_INET6) &&
         getnameinfo((struct sockaddr *)&ss, len, host, sizeof host, port,
                     sizeof port, NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
         srpc__errf(buf, size, "client %s port %s", host, port);
         return;
     }
-    srpc__errf(buf, size, "client of %s (fd %d)", c->listener->bound.text,
-               c->fd);
+    if (peer && peer->uid >= 0) {
+        srpc__errf(buf, size, "client of %s (uid %lld pid %lld)",
+                   listener_text, (long long)peer->uid,
+                   (long long)peer->pid);
+        return;
+    }
+    srpc__errf(buf, size, "client of %s (fd %d)", listener_text, fd);
 }
 
-static void reject(struct srpc__conn *c, const char *why)
+/* "client 127.0.0.1 port 4242" or "client of unix:/path (uid 0 pid 42)":
+ * for log lines only, so it is computed only when one is written. */
+void srpc__conn_peer_name(const struct srpc__conn *c, char *buf, size_t size)
 {
-    char peer[128];
-
-    peer_name(c, peer, sizeof peer);
-    srpc__log_error("%s: %s; closing the connection", peer, why);
-    c->closing = true;
+    srpc__describe_peer(c->fd, &c->peer, c->listener->bound.text, buf, size);
 }
+
+static int flush(struct srpc__conn *c);
+
+void srpc__conn_close_now(struct srpc__conn *c,
+                          enum srpc__close_reason reason, int64_t code,
+                          const char *why)
+{
+    /* One nonblocking attempt: a peer being dropped gets no more time. */
+    if (code != 0)
+        srpc__queue_closing(&c->out, code, why);
+    (void)flush(c);
+    close_counted(c, reason);
+}
+
+/* Logs that the server drops C for a limit and why: never silently. */
+static void log_drop(const struct srpc__conn *c, int level, const char *why)
+{
+    char peer[160];
+
+    if (!srpc__log_enabled(level))
+        return;
+    srpc__conn_peer_name(c, peer, sizeof peer);
+    srpc__log(level, "%s: %s; closing the connection", peer, why);
+}
+
+/* The peer broke the protocol or a limit: answer nothing more, flush the
+ * replies queued so far, then close with a notice. */
+static void reject(struct srpc__conn *c, enum srpc__close_reason reason,
+                   int64_t code, const char *why)
+{
+    log_drop(c, SRPC_LOG_WARN, why);
+    c->closing = true;
+    c->close_reason = reason;
+    c->close_code = code;
+    c->close_why = why;
+}
+
+static void reject_frame(struct srpc__conn *c)
+{
+    if (c->frame.status == SRPC_ETOOBIG)
+        reject(c, SRPC__CLOSE_TOO_BIG, SRPC_WIRE_LIMIT_SIZE, c->frame.why);
+    else
+        reject(c, SRPC__CLOSE_PROTOCOL, SRPC_WIRE_PROTOCOL, c->frame.why);
+}
+
+/* ---- input ------------------------------------------------------ */
 
 static bool queue_full(const struct srpc__conn *c)
 {
@@ -100,22 +240,30 @@ static bool queue_full(const struct srpc__conn *c)
  * with the message the scanner stopped in (its state is in c->frame). */
 static size_t serve(struct srpc__conn *c, const char *data, size_t len)
 {
+    struct srpc__origin from = { &c->peer, c->fd, c->listener->bound.text };
     size_t done = 0;
 
+    c->mid_message = false;
     while (!c->closing && done < len && !queue_full(c)) {
         const char *why = NULL;
         size_t n;
+        int rc;
 
         switch (srpc__frame_scan(&c->frame, data + done, len - done, &n)) {
         case SRPC__FRAME_MORE:
+            c->mid_message = true;
             return done;
         case SRPC__FRAME_BAD:
-            reject(c, c->frame.why);
+            reject_frame(c);
             return len;
         case SRPC__FRAME_DONE:
-            if (srpc__serve_message(c->server, &c->out, data + done, n,
-                                    &why) != SRPC_OK)
-                reject(c, why);
+            rc = srpc__serve_message(c->server, &c->server->ws, &c->out,
+                                     &from, data + done, n, &why);
+            if (rc != SRPC_OK)
+                reject(c, rc == SRPC_EPROTO ? SRPC__CLOSE_PROTOCOL
+                                            : SRPC__CLOSE_ERROR,
+                       SRPC_WIRE_PROTOCOL, why);
+            c->completed = true;
             done += n;
             break;
         }
@@ -188,23 +336,30 @@ static char *read_target(struct srpc__conn *c)
     return c->rbuf + c->rlen;
 }
 
-/* One read, then serve.  SRPC_OK, or a status when C must be freed now. */
-static int on_readable(struct srpc__conn *c)
+/* One read, then serve.  SRPC_OK (*again: the socket had nothing), or a
+ * status when C must be freed now. */
+static int on_readable(struct srpc__conn *c, bool *again)
 {
     char *buf = read_target(c);
     ssize_t n;
 
+    *again = false;
     if (!buf)
         return SRPC_ENOMEM;
     n = srpc__recv(c->fd, buf, SRPC__READ_CHUNK);
-    if (n < 0)
-        return errno == EAGAIN || errno == EWOULDBLOCK ? SRPC_OK : SRPC_EIO;
+    if (n < 0) {
+        *again = errno == EAGAIN || errno == EWOULDBLOCK;
+        return *again ? SRPC_OK : SRPC_ECLOSED;
+    }
     if (n == 0) {
         c->eof = true;
+        c->close_reason = SRPC__CLOSE_PEER;
         if (c->rlen > 0)
             srpc__log_debug("fd %d: peer closed mid-message", c->fd);
         return SRPC_OK;
     }
+    c->server->stats.bytes_in += (uint64_t)n;
+    touch(c);
     if (buf == c->server->scratch) {
         size_t used = serve(c, buf, (size_t)n);
 
@@ -214,6 +369,8 @@ static int on_readable(struct srpc__conn *c)
     (void)serve_kept(c);
     return SRPC_OK;
 }
+
+/* ---- output ----------------------------------------------------- */
 
 /* Sends what the queue holds until the socket's buffer is full.  SRPC_OK,
  * or SRPC_EIO / SRPC_ECLOSED when the peer is gone. */
@@ -229,6 +386,8 @@ static int flush(struct srpc__conn *c)
             return errno == EPIPE || errno == ECONNRESET ? SRPC_ECLOSED
                                                          : SRPC_EIO;
         }
+        c->server->stats.bytes_out += (uint64_t)n;
+        touch(c);
         srpc__wbuf_consume(&c->out, (size_t)n);
     }
     /* Drained: do not keep a large buffer for an idle connection. */
@@ -237,24 +396,35 @@ static int flush(struct srpc__conn *c)
 }
 
 /* Flushes, serves what backpressure held back, and sets the interest.
- * Returns false when C must be freed. */
+ * Returns false when C must be freed (it is then already freed). */
 static bool settle(struct srpc__conn *c)
 {
     unsigned want = 0;
+    int rc;
 
     do {
-        if (flush(c) != SRPC_OK)
+        rc = flush(c);
+        if (rc != SRPC_OK) {
+            close_counted(c, rc == SRPC_ECLOSED ? SRPC__CLOSE_PEER
+                                                : SRPC__CLOSE_ERROR);
             return false;
+        }
     } while (serve_kept(c));
+    track_message(c);
     if (!c->eof && !c->closing && !queue_full(c))
         want |= SRPC__EV_READ;
     if (srpc__wbuf_size(&c->out) > 0)
         want |= SRPC__EV_WRITE;
-    if (want == 0 && (c->eof || c->closing))
-        return false; /* nothing to send, nothing more to read: done */
+    if (want == 0 && (c->eof || c->closing)) {
+        /* Nothing to send, nothing more to read: done. */
+        srpc__conn_close_now(c, c->close_reason, c->close_code, c->close_why);
+        return false;
+    }
     if (want != c->events) {
-        if (srpc__loop_set(c->server->loop, c->fd, want, c) < 0)
+        if (srpc__loop_set(c->server->loop, c->fd, want, c) < 0) {
+            close_counted(c, SRPC__CLOSE_ERROR);
             return false;
+        }
         c->events = want;
     }
     return true;
@@ -262,14 +432,91 @@ static bool settle(struct srpc__conn *c)
 
 void srpc__conn_on_event(struct srpc__conn *c, unsigned events)
 {
+    bool again;
+
     /* A hang-up is reported as readable even when reading is off; the
      * flush in settle() then finds the peer gone. */
     if ((events & SRPC__EV_READ) && (c->events & SRPC__EV_READ)) {
-        if (on_readable(c) != SRPC_OK) {
-            srpc__conn_free(c);
+        int rc = on_readable(c, &again);
+
+        if (rc != SRPC_OK) {
+            close_counted(c, rc == SRPC_ECLOSED ? SRPC__CLOSE_PEER
+                                                : SRPC__CLOSE_ERROR);
             return;
         }
     }
-    if (!settle(c))
-        srpc__conn_free(c);
+    (void)settle(c);
+}
+
+void srpc__conn_drain(struct srpc__conn *c)
+{
+    bool again = false;
+
+    /* What the peer sent before the stop is in the socket's buffer: serve
+     * it (as far as the write queue allows), then read no more. */
+    while (!c->eof && !c->closing && !queue_full(c) && !again) {
+        int rc = on_readable(c, &again);
+
+        if (rc != SRPC_OK) {
+            close_counted(c, rc == SRPC_ECLOSED ? SRPC__CLOSE_PEER
+                                                : SRPC__CLOSE_ERROR);
+            return;
+        }
+    }
+    if (!c->closing && !c->eof) { /* a peer that closed needs no notice */
+        c->close_reason = SRPC__CLOSE_SHUTDOWN;
+        c->close_code = SRPC_WIRE_SHUTDOWN;
+        c->close_why = "server shutting down";
+    }
+    c->eof = true;
+    (void)settle(c);
+}
+
+/* ---- deadlines -------------------------------------------------- */
+
+static int64_t idle_deadline(const struct srpc_server *s)
+{
+    if (s->opt.idle_timeout_ms <= 0 || !s->active.head)
+        return -1;
+    return s->active.head->last_active + s->opt.idle_timeout_ms;
+}
+
+static int64_t message_deadline(const struct srpc_server *s)
+{
+    if (s->opt.message_timeout_ms <= 0 || !s->partial.head)
+        return -1;
+    return s->partial.head->msg_start + s->opt.message_timeout_ms;
+}
+
+int srpc__conns_next_deadline(const struct srpc_server *s, int64_t now)
+{
+    int64_t a = idle_deadline(s), b = message_deadline(s), d;
+
+    if (a < 0 && b < 0)
+        return -1;
+    d = a < 0 ? b : b < 0 ? a : (a < b ? a : b);
+    if (d <= now)
+        return 0;
+    return d - now > INT32_MAX ? INT32_MAX : (int)(d - now);
+}
+
+int srpc__conns_expire(struct srpc_server *s, int64_t now)
+{
+    int64_t d;
+
+    while ((d = idle_deadline(s)) >= 0 && d <= now) {
+        struct srpc__conn *c = s->active.head;
+
+        log_drop(c, SRPC_LOG_INFO, "idle timeout");
+        srpc__conn_close_now(c, SRPC__CLOSE_IDLE, SRPC_WIRE_LIMIT_IDLE,
+                             "idle timeout");
+    }
+    while ((d = message_deadline(s)) >= 0 && d <= now) {
+        struct srpc__conn *c = s->partial.head;
+
+        log_drop(c, SRPC_LOG_WARN, "message timeout");
+        srpc__conn_close_now(c, SRPC__CLOSE_MESSAGE_TIMEOUT,
+                             SRPC_WIRE_LIMIT_MESSAGE, "message timeout");
+    }
+    return srpc__conns_next_deadline(s, now);
 }

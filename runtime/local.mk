@@ -17,9 +17,12 @@ runtime_libsockrpc_la_SOURCES = \
 	runtime/loop.h runtime/loop.c \
 	runtime/registry.c runtime/registry.h \
 	runtime/conn.c runtime/conn.h \
+	runtime/conn_thread.c runtime/conn_thread.h \
 	runtime/call.c \
 	runtime/server.c runtime/server.h \
-	runtime/client.c
+	runtime/client.c runtime/client.h \
+	runtime/client_io.c runtime/client_send.c \
+	runtime/client_async.c
 runtime_libsockrpc_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(MSGPACK_CFLAGS)
 runtime_libsockrpc_la_LIBADD = $(MSGPACK_LIBS) $(PTHREAD_LIBS)
 # current:revision:age - bump per the libtool rules when the ABI changes.

@@ -1,56 +1,94 @@
 /*
- * log.c - see log.h.  One line per call, written with a single fprintf so
- * that lines from several threads do not interleave mid-line.
+ * log.c - see log.h.  Each line is formatted into a local buffer and
+ * handed to the sink in one call, under a mutex: the sink is never called
+ * by two threads at once, and stderr lines do not interleave.
  */
 #include "config.h"
 
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 
-enum log_level { LOG_NONE, LOG_ERROR, LOG_DEBUG };
+static pthread_mutex_t sink_lock = PTHREAD_MUTEX_INITIALIZER;
+static srpc_log_fn sink;            /* NULL: stderr */
+static void *sink_data;
+static atomic_int level = SRPC_LOG_WARN;
+static int env_level = -1;          /* from SOCKRPC_LOG; -1: not set */
+static pthread_once_t env_once = PTHREAD_ONCE_INIT;
 
-static pthread_once_t level_once = PTHREAD_ONCE_INIT;
-static enum log_level level = LOG_ERROR;
-
-static void read_level(void)
+static void read_env(void)
 {
+    static const char *const names[] = { "none", "error", "warn", "info",
+                                         "debug" };
     const char *env = getenv("SOCKRPC_LOG");
 
-    if (!env)
-        return;
-    if (strcmp(env, "debug") == 0)
-        level = LOG_DEBUG;
-    else if (strcmp(env, "none") == 0)
-        level = LOG_NONE;
+    for (int i = 0; env && i <= SRPC_LOG_DEBUG; i++)
+        if (strcmp(env, names[i]) == 0)
+            env_level = i;
+    if (env_level >= 0)
+        atomic_store(&level, env_level);
 }
 
-static enum log_level current_level(void)
+bool srpc__log_enabled(int lvl)
 {
-    pthread_once(&level_once, read_level);
-    return level;
+    pthread_once(&env_once, read_env);
+    return lvl <= atomic_load_explicit(&level, memory_order_relaxed);
 }
 
 bool srpc__log_debug_enabled(void)
 {
-    return current_level() >= LOG_DEBUG;
+    return srpc__log_enabled(SRPC_LOG_DEBUG);
 }
 
-static void vlog(enum log_level min, const char *kind, const char *fmt,
-                 va_list ap) SRPC__PRINTF(3, 0);
-static void vlog(enum log_level min, const char *kind, const char *fmt,
-                 va_list ap)
+void srpc_set_log(srpc_log_fn fn, int lvl, void *user_data)
+{
+    pthread_once(&env_once, read_env);
+    pthread_mutex_lock(&sink_lock);
+    sink = fn;
+    sink_data = user_data;
+    pthread_mutex_unlock(&sink_lock);
+    if (lvl < SRPC_LOG_NONE)
+        lvl = SRPC_LOG_NONE;
+    if (lvl > SRPC_LOG_DEBUG)
+        lvl = SRPC_LOG_DEBUG;
+    atomic_store(&level, env_level >= 0 ? env_level : lvl);
+}
+
+static void to_stderr(int lvl, const char *message)
+{
+    static const char *const kind[] = { "", "error: ", "warning: ", "", "" };
+
+    fprintf(stderr, "sockrpc: %s%s\n", kind[lvl], message);
+}
+
+static void vlog(int lvl, const char *fmt, va_list ap) SRPC__PRINTF(2, 0);
+static void vlog(int lvl, const char *fmt, va_list ap)
 {
     char line[1024];
 
-    if (current_level() < min)
+    if (!srpc__log_enabled(lvl))
         return;
     vsnprintf(line, sizeof line, fmt, ap);
-    fprintf(stderr, "sockrpc: %s%s\n", kind, line);
+    pthread_mutex_lock(&sink_lock);
+    if (sink)
+        sink(lvl, line, sink_data);
+    else
+        to_stderr(lvl, line);
+    pthread_mutex_unlock(&sink_lock);
+}
+
+void srpc__log(int lvl, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vlog(lvl, fmt, ap);
+    va_end(ap);
 }
 
 void srpc__log_error(const char *fmt, ...)
@@ -58,7 +96,7 @@ void srpc__log_error(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vlog(LOG_ERROR, "error: ", fmt, ap);
+    vlog(SRPC_LOG_ERROR, fmt, ap);
     va_end(ap);
 }
 
@@ -67,7 +105,7 @@ void srpc__log_debug(const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    vlog(LOG_DEBUG, "", fmt, ap);
+    vlog(SRPC_LOG_DEBUG, fmt, ap);
     va_end(ap);
 }
 

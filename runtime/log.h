@@ -1,9 +1,14 @@
 /*
- * log.h - minimal internal logging to stderr.
+ * log.h - the library's internal logging, behind the public hook
+ * srpc_set_log() (sockrpc.h).
  *
- * Errors are printed by default; SOCKRPC_LOG=debug in the environment also
- * traces every message sent and received; SOCKRPC_LOG=none silences the
- * library.  The level is read once.  A public hook API may replace this.
+ * Levels are SRPC_LOG_ERROR (the server itself failed: accept, memory),
+ * WARN (a peer broke a limit or the protocol and was disconnected), INFO
+ * (ordinary closes such as an idle timeout), DEBUG (every message sent and
+ * received).  By default errors and warnings go to stderr; SOCKRPC_LOG=
+ * none|error|warn|info|debug in the environment overrides the level, even
+ * one set by srpc_set_log(), so an operator can turn tracing on without a
+ * rebuild.  Callers test srpc__log_enabled() before building costly text.
  */
 #ifndef SRPC_LOG_H
 #define SRPC_LOG_H
@@ -12,19 +17,25 @@
 
 #include <msgpack.h>
 
+#include "sockrpc.h"
+
 #if defined(__GNUC__)
 #define SRPC__PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define SRPC__PRINTF(a, b)
 #endif
 
-/* True when SOCKRPC_LOG=debug: callers skip building trace text otherwise. */
+/* True when messages of LEVEL are delivered. */
+bool srpc__log_enabled(int level);
+
+/* Shorthand for srpc__log_enabled(SRPC_LOG_DEBUG). */
 bool srpc__log_debug_enabled(void);
 
+void srpc__log(int level, const char *fmt, ...) SRPC__PRINTF(2, 3);
 void srpc__log_error(const char *fmt, ...) SRPC__PRINTF(1, 2);
 void srpc__log_debug(const char *fmt, ...) SRPC__PRINTF(1, 2);
 
-/* Traces a decoded message as "sockrpc: WHAT: <object>" when debugging. */
+/* Traces a decoded message as "WHAT: <object>" when debugging. */
 void srpc__log_object(const char *what, const msgpack_object *o);
 
 #endif

@@ -14,6 +14,8 @@
 #ifndef SRPC_LOOP_H
 #define SRPC_LOOP_H
 
+#include <stddef.h>
+
 enum {
     SRPC__EV_READ = 1,  /* readable, or hung up / in error: read to learn */
     SRPC__EV_WRITE = 2  /* writable */
@@ -43,5 +45,16 @@ int srpc__loop_wait(struct srpc__loop *loop, int timeout_ms);
 /* The Ith ready descriptor of the last wait and its SRPC__EV_* events. */
 void srpc__loop_fired(const struct srpc__loop *loop, int i, int *fd,
                       unsigned *events);
+
+/*
+ * What an application's own poll() must watch to know when the loop has
+ * events: FDS[0, *n).  epoll: the epoll descriptor alone (readable when
+ * any registered descriptor is ready); poll: a copy of every registered
+ * descriptor and its interest.  Returns 0, or -1 when MAX is too small
+ * (*n is then the number needed).
+ */
+struct pollfd;
+int srpc__loop_pollfds(const struct srpc__loop *loop, struct pollfd *fds,
+                       size_t max, size_t *n);
 
 #endif

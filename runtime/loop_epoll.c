@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
@@ -184,4 +185,16 @@ void srpc__loop_fired(const struct srpc__loop *loop, int i, int *fd,
 {
     *fd = loop->fired[i].fd;
     *events = loop->fired[i].events;
+}
+
+int srpc__loop_pollfds(const struct srpc__loop *loop, struct pollfd *fds,
+                       size_t max, size_t *n)
+{
+    *n = 1;
+    if (max < 1)
+        return -1;
+    fds[0].fd = loop->epfd;
+    fds[0].events = POLLIN;
+    fds[0].revents = 0;
+    return 0;
 }

@@ -177,3 +177,17 @@ void srpc__loop_fired(const struct srpc__loop *loop, int i, int *fd,
     *fd = loop->fired[i].fd;
     *events = loop->fired[i].events;
 }
+
+int srpc__loop_pollfds(const struct srpc__loop *loop, struct pollfd *fds,
+                       size_t max, size_t *n)
+{
+    *n = loop->n;
+    if (loop->n > max)
+        return -1;
+    for (size_t i = 0; i < loop->n; i++) {
+        fds[i].fd = loop->pfd[i].fd;
+        fds[i].events = loop->pfd[i].events;
+        fds[i].revents = 0;
+    }
+    return 0;
+}

@@ -10,11 +10,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "conn.h"
+#include "conn_thread.h"
 #include "log.h"
 #include "loop.h"
 #include "server.h"
@@ -23,8 +26,15 @@
 enum {
     DEFAULT_MAX_MESSAGE = 1024 * 1024,
     DEFAULT_MAX_WRITE_QUEUE = 4 * 1024 * 1024,
-    ACCEPT_BATCH = 64,       /* accepts per wakeup: others get a turn */
-    ACCEPT_PAUSE_MS = 100    /* after EMFILE: let descriptors free up */
+    DEFAULT_MAX_CONNECTIONS = 1024,
+    FD_RESERVE = 32,          /* listeners, wake pipe, the application */
+    DEFAULT_IDLE_MS = 60000,
+    DEFAULT_MESSAGE_MS = 10000,
+    DEFAULT_ACCEPTS = 64,     /* accepts per wakeup: others get a turn */
+    DEFAULT_UNIX_MODE = 0600,
+    ACCEPT_PAUSE_MS = 100,    /* after EMFILE: let descriptors free up */
+    DRAIN_MS = 2000,          /* shutdown: longest wait for slow readers */
+    REFUSAL_LOG_MS = 1000     /* at most one refusal line a second */
 };
 
 static int make_pipe(int fds[2])
@@ -44,24 +54,91 @@ static int make_pipe(int fds[2])
 #endif
 }
 
+/* min(1024, RLIMIT_NOFILE - reserve): past the descriptor limit accept
+ * fails anyway, and a few descriptors must stay for everything else. */
+static size_t default_max_connections(void)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+        rl.rlim_cur >= DEFAULT_MAX_CONNECTIONS + FD_RESERVE)
+        return DEFAULT_MAX_CONNECTIONS;
+    return rl.rlim_cur > FD_RESERVE ? (size_t)rl.rlim_cur - FD_RESERVE : 1;
+}
+
+/* Zero means the default; negative timeouts mean "never" (stored as 0). */
+static int timeout_option(int v, int dflt)
+{
+    return v == 0 ? dflt : v < 0 ? 0 : v;
+}
+
+static int copy_uids(struct srpc_server *s, const struct srpc_server_options *o)
+{
+    size_t n = o->allowed_uids_count;
+
+    if (!o->allowed_uids)
+        return n == 0 ? SRPC_OK : SRPC_EINVAL;
+    s->opt.allowed_uids_count = n;
+    if (n == 0) /* an empty allow-list admits nobody: keep a non-NULL list */
+        return SRPC_OK;
+    s->uids = malloc(n * sizeof *s->uids);
+    if (!s->uids)
+        return SRPC_ENOMEM;
+    memcpy(s->uids, o->allowed_uids, n * sizeof *s->uids);
+    s->opt.allowed_uids = s->uids;
+    return SRPC_OK;
+}
+
+static int set_options(struct srpc_server *s,
+                       const struct srpc_server_options *o)
+{
+    static const struct srpc_server_options none;
+
+    if (!o)
+        o = &none;
+    if (o->max_depth > SRPC__FRAME_MAX_DEPTH || o->unix_mode > 0777)
+        return SRPC_EINVAL;
+    s->opt.max_message_size = o->max_message_size ? o->max_message_size
+                                                  : DEFAULT_MAX_MESSAGE;
+    s->opt.max_write_queue = o->max_write_queue ? o->max_write_queue
+                                                : DEFAULT_MAX_WRITE_QUEUE;
+    s->opt.max_connections = o->max_connections ? o->max_connections
+                                                : default_max_connections();
+    s->opt.idle_timeout_ms = timeout_option(o->idle_timeout_ms,
+                                            DEFAULT_IDLE_MS);
+    s->opt.message_timeout_ms = timeout_option(o->message_timeout_ms,
+                                               DEFAULT_MESSAGE_MS);
+    s->opt.accepts_per_turn = o->accepts_per_turn ? o->accepts_per_turn
+                                                  : DEFAULT_ACCEPTS;
+    s->opt.max_depth = o->max_depth ? o->max_depth : SRPC__FRAME_MAX_DEPTH;
+    s->opt.unix_mode = o->unix_mode ? o->unix_mode : DEFAULT_UNIX_MODE;
+    s->restrict_uids = o->allowed_uids != NULL;
+    s->opt.threads_per_connection = o->threads_per_connection != 0;
+    return copy_uids(s, o);
+}
+
 static int init(struct srpc_server *s, const struct srpc_server_options *o)
 {
-    s->opt.max_message_size = o && o->max_message_size ? o->max_message_size
-                                                       : DEFAULT_MAX_MESSAGE;
-    s->opt.max_write_queue = o && o->max_write_queue ? o->max_write_queue
-                                                     : DEFAULT_MAX_WRITE_QUEUE;
+    int rc;
+
     s->wake[0] = s->wake[1] = -1;
+    s->tstop[0] = s->tstop[1] = -1;
     s->wake_kind = SRPC__H_WAKE;
-    srpc__registry_init(&s->registry);
-    srpc__arena_init(&s->arena);
-    if (!msgpack_zone_init(&s->zone, MSGPACK_ZONE_CHUNK_SIZE))
+    if (pthread_mutex_init(&s->lock, NULL) != 0)
         return SRPC_ENOMEM;
-    s->zone_ok = true;
+    s->lock_ok = true;
+    rc = set_options(s, o);
+    if (rc != SRPC_OK)
+        return rc;
+    srpc__registry_init(&s->registry);
+    if (srpc__workspace_init(&s->ws, &s->stats) != SRPC_OK)
+        return SRPC_ENOMEM;
     s->scratch = malloc(SRPC__READ_CHUNK);
     s->loop = srpc__loop_create();
     if (!s->scratch || !s->loop)
         return SRPC_ENOMEM;
-    if (make_pipe(s->wake) < 0)
+    if (make_pipe(s->wake) < 0 ||
+        (s->opt.threads_per_connection && make_pipe(s->tstop) < 0))
         return errno == ENOMEM ? SRPC_ENOMEM : SRPC_EIO;
     if (srpc__loop_set(s->loop, s->wake[0], SRPC__EV_READ, &s->wake_kind) < 0)
         return SRPC_ENOMEM;
@@ -145,8 +222,8 @@ int srpc_server_listen(srpc_server *server, const char *address)
     }
     l->kind = SRPC__H_LISTENER;
     l->ops = addr.ops;
-    rc = addr.ops->listen(&addr, &l->fd, &l->bound, server->errmsg,
-                          sizeof server->errmsg);
+    rc = addr.ops->listen(&addr, server->opt.unix_mode, &l->fd, &l->bound,
+                          server->errmsg, sizeof server->errmsg);
     if (rc != SRPC_OK) {
         free(l);
         return rc;
@@ -182,9 +259,109 @@ static void pause_accepting(struct srpc_server *s, struct srpc__listener *l)
         l->paused_until = 0; /* cannot mute: keep accepting */
 }
 
+static bool uid_allowed(const struct srpc_server *s, int64_t uid)
+{
+    if (!s->restrict_uids)
+        return true;
+    for (size_t i = 0; i < s->opt.allowed_uids_count; i++)
+        if ((int64_t)s->opt.allowed_uids[i] == uid)
+            return true;
+    return false; /* unknown credentials (uid -1) are not allowed either */
+}
+
+/* Logs a refusal; under a flood, one line a second with a count. */
+static void log_refusal(struct srpc_server *s, int fd,
+                        const struct srpc_peer *peer,
+                        const struct srpc__listener *l, const char *why)
+{
+    int64_t now = srpc__now_ms();
+    char name[160];
+
+    if (now < s->refusal_logged_at + REFUSAL_LOG_MS) {
+        s->refusals_unlogged++;
+        return;
+    }
+    if (!srpc__log_enabled(SRPC_LOG_WARN))
+        return;
+    srpc__describe_peer(fd, peer, l->bound.text, name, sizeof name);
+    if (s->refusals_unlogged > 0)
+        srpc__log(SRPC_LOG_WARN, "%s: refused: %s (and %llu more refused "
+                  "since the last such line)", name, why,
+                  (unsigned long long)s->refusals_unlogged);
+    else
+        srpc__log(SRPC_LOG_WARN, "%s: refused: %s", name, why);
+    s->refusal_logged_at = now;
+    s->refusals_unlogged = 0;
+}
+
+/* Connection threads update the counters too: then they need the lock. */
+static void stats_lock(const struct srpc_server *s)
+{
+    if (s->opt.threads_per_connection)
+        pthread_mutex_lock((pthread_mutex_t *)&s->lock);
+}
+
+static void stats_unlock(const struct srpc_server *s)
+{
+    if (s->opt.threads_per_connection)
+        pthread_mutex_unlock((pthread_mutex_t *)&s->lock);
+}
+
+/* Connections being served, by the loop or by threads. */
+static size_t open_connections(struct srpc_server *s)
+{
+    return s->opt.threads_per_connection ? srpc__tconn_count(s) : s->nconns;
+}
+
+/* Closes the just-accepted FD with a notice; nothing was allocated for
+ * it, and the notice is built on the stack. */
+static void refuse(struct srpc_server *s, int fd, const struct srpc_peer *peer,
+                   const struct srpc__listener *l, int64_t code,
+                   const char *why)
+{
+    char notice[128];
+    size_t n = srpc__closing_bytes(notice, sizeof notice, code, why);
+
+    bool sent;
+
+    log_refusal(s, fd, peer, l, why);
+    sent = n > 0 && srpc__send(fd, notice, n) > 0;
+    srpc__close(fd);
+    stats_lock(s);
+    s->stats.bytes_out += sent ? n : 0;
+    s->stats.connections_refused++;
+    stats_unlock(s);
+}
+
+static void admit(struct srpc_server *s, struct srpc__listener *l, int fd)
+{
+    struct srpc_peer peer;
+
+    (void)l->ops->peer_cred(fd, &peer); /* -1s when there are none */
+    if (open_connections(s) >= s->opt.max_connections) {
+        refuse(s, fd, &peer, l, SRPC_WIRE_LIMIT_CONNS,
+               "too many connections (max_connections)");
+        return;
+    }
+    if (!uid_allowed(s, peer.uid)) {
+        refuse(s, fd, &peer, l, SRPC_WIRE_NOT_ALLOWED,
+               "uid not in allowed_uids");
+        return;
+    }
+    (void)l->ops->setup(fd); /* failure costs latency only */
+    if (s->opt.threads_per_connection) {
+        if (srpc__tconn_start(s, fd, l, &peer) != SRPC_OK)
+            srpc__log_error("%s: cannot start a thread for a new "
+                            "connection", l->bound.text);
+    } else if (srpc__conn_open(s, fd, l, &peer) != SRPC_OK) {
+        srpc__log_error("%s: out of memory for a new connection",
+                        l->bound.text);
+    }
+}
+
 static void accept_some(struct srpc_server *s, struct srpc__listener *l)
 {
-    for (int i = 0; i < ACCEPT_BATCH; i++) {
+    for (unsigned i = 0; i < s->opt.accepts_per_turn; i++) {
         int fd = srpc__accept(l->fd);
 
         if (fd < 0) {
@@ -200,36 +377,54 @@ static void accept_some(struct srpc_server *s, struct srpc__listener *l)
             return;
         }
         l->pause_logged = false;
-        (void)l->ops->setup(fd); /* failure costs latency only */
-        if (srpc__conn_open(s, fd, l) != SRPC_OK)
-            srpc__log_error("%s: out of memory for a new connection",
-                            l->bound.text);
+        admit(s, l, fd);
     }
 }
 
-/* Resumes paused listeners whose pause is over; returns the poll timeout
- * until the next one is due (-1: none paused). */
-static int resume_listeners(struct srpc_server *s)
+/* Resumes paused listeners whose pause is over.  Not while draining:
+ * then every listener stays muted. */
+static void resume_listeners(struct srpc_server *s, int64_t now)
 {
-    int64_t now = srpc__now_ms();
-    int timeout = -1;
-
     for (size_t i = 0; i < s->nlisteners; i++) {
         struct srpc__listener *l = s->listeners[i];
-        int left;
 
-        if (l->paused_until == 0)
-            continue;
-        if (now >= l->paused_until &&
-            srpc__loop_set(s->loop, l->fd, SRPC__EV_READ, l) == 0) {
+        if (l->paused_until != 0 && now >= l->paused_until &&
+            srpc__loop_set(s->loop, l->fd, SRPC__EV_READ, l) == 0)
             l->paused_until = 0;
-            continue;
-        }
-        left = l->paused_until > now ? (int)(l->paused_until - now) : 1;
-        if (timeout < 0 || left < timeout)
-            timeout = left;
     }
-    return timeout;
+}
+
+static int min_timeout(int a, int b)
+{
+    if (a < 0)
+        return b;
+    if (b < 0)
+        return a;
+    return a < b ? a : b;
+}
+
+static int ms_between(int64_t now, int64_t then)
+{
+    if (then <= now)
+        return 0;
+    return then - now > INT32_MAX ? INT32_MAX : (int)(then - now);
+}
+
+/* How long the loop may sleep at NOW: until the next paused listener,
+ * connection deadline or the end of a drain (-1: until an event).  O(1)
+ * in the number of connections. */
+static int next_wake(const struct srpc_server *s, int64_t now)
+{
+    int t = srpc__conns_next_deadline(s, now);
+
+    if (s->stop_requested && !s->draining)
+        return 0;
+    if (s->draining)
+        return min_timeout(t, ms_between(now, s->drain_deadline));
+    for (size_t i = 0; i < s->nlisteners; i++)
+        if (s->listeners[i]->paused_until != 0)
+            t = min_timeout(t, ms_between(now, s->listeners[i]->paused_until));
+    return t;
 }
 
 static void drain_wake(struct srpc_server *s)
@@ -259,32 +454,144 @@ static void handle(struct srpc_server *s, int fd, unsigned events)
     }
 }
 
-int srpc_server_run(srpc_server *server)
+/* srpc_server_stop() was called: accept no more, serve what connections
+ * have sent, and let their replies drain. */
+static void begin_drain(struct srpc_server *s)
 {
-    if (!server || server->running)
-        return SRPC_EINVAL;
-    server->running = true;
-    while (!server->stop_requested) {
-        int n = srpc__loop_wait(server->loop, resume_listeners(server));
+    struct srpc__conn *c, *next;
 
+    s->draining = true;
+    s->drain_deadline = srpc__now_ms() + DRAIN_MS;
+    for (size_t i = 0; i < s->nlisteners; i++) {
+        /* Muted, not closed: srpc_server_run() may be called again. */
+        (void)srpc__loop_set(s->loop, s->listeners[i]->fd, 0, s->listeners[i]);
+        s->listeners[i]->paused_until = 0;
+    }
+    /* A drained connection may be freed, or moved to the tail of the
+     * list (then it is visited twice, harmlessly: it reads no more). */
+    for (c = s->active.head; c; c = next) {
+        next = c->alink.next;
+        srpc__conn_drain(c);
+    }
+    if (s->opt.threads_per_connection)
+        srpc__tconn_stop(s);
+}
+
+/* The drain is over (every connection closed, or time is up). */
+static void end_drain(struct srpc_server *s)
+{
+    size_t left = open_connections(s);
+
+    if (left > 0)
+        srpc__log(SRPC_LOG_WARN, "shutdown: closing %zu connection%s not "
+                  "finished within %d ms", left, left == 1 ? "" : "s",
+                  DRAIN_MS);
+    while (s->active.head)
+        srpc__conn_close_now(s->active.head, SRPC__CLOSE_SHUTDOWN,
+                             SRPC_WIRE_SHUTDOWN, "server shutting down");
+    if (s->opt.threads_per_connection) {
+        srpc__tconn_abort(s);
+        srpc__tconn_reap(s, true); /* waits for handlers still running */
+        srpc__tconn_rearm(s);
+    }
+    for (size_t i = 0; i < s->nlisteners; i++)
+        (void)srpc__loop_set(s->loop, s->listeners[i]->fd, SRPC__EV_READ,
+                             s->listeners[i]);
+    s->draining = false;
+    s->stop_requested = 0;
+}
+
+static bool drain_done(struct srpc_server *s)
+{
+    return s->draining && (open_connections(s) == 0 ||
+                           srpc__now_ms() >= s->drain_deadline);
+}
+
+/* One turn of the loop; see srpc_server_step(). */
+static int turn(struct srpc_server *s, int timeout_ms)
+{
+    int64_t now = srpc__now_ms();
+    int n;
+
+    if (s->stop_requested && !s->draining)
+        begin_drain(s);
+    if (!drain_done(s)) {
+        if (!s->draining)
+            resume_listeners(s, now);
+        n = srpc__loop_wait(s->loop,
+                            min_timeout(timeout_ms, next_wake(s, now)));
         if (n < 0) {
-            srpc__errf(server->errmsg, sizeof server->errmsg,
+            srpc__errf(s->errmsg, sizeof s->errmsg,
                        "waiting for events: %s", strerror(errno));
-            server->running = false;
             return SRPC_EIO;
         }
         for (int i = 0; i < n; i++) {
             int fd;
             unsigned events;
 
-            srpc__loop_fired(server->loop, i, &fd, &events);
-            handle(server, fd, events);
+            srpc__loop_fired(s->loop, i, &fd, &events);
+            handle(s, fd, events);
         }
+        (void)srpc__conns_expire(s, srpc__now_ms());
+        if (s->opt.threads_per_connection)
+            srpc__tconn_reap(s, false);
     }
-    server->stop_requested = 0;
+    if (!drain_done(s))
+        return SRPC_OK;
+    end_drain(s);
+    return SRPC_ECLOSED;
+}
+
+int srpc_server_step(srpc_server *server, int timeout_ms)
+{
+    int rc;
+
+    if (!server || server->in_step)
+        return SRPC_EINVAL; /* e.g. called from a handler */
+    server->in_step = true;
+    rc = turn(server, timeout_ms);
+    server->in_step = false;
+    return rc;
+}
+
+int srpc_server_fds(srpc_server *server, struct pollfd *fds, size_t max,
+                    size_t *n, int *timeout_ms)
+{
+    if (!server || !n || !timeout_ms || (max > 0 && !fds))
+        return SRPC_EINVAL;
+    *timeout_ms = next_wake(server, srpc__now_ms());
+    return srpc__loop_pollfds(server->loop, fds, max, n) == 0 ? SRPC_OK
+                                                             : SRPC_EINVAL;
+}
+
+int srpc_server_run(srpc_server *server)
+{
+    int rc;
+
+    if (!server || server->running)
+        return SRPC_EINVAL;
+    server->running = true;
+    do
+        rc = srpc_server_step(server, -1);
+    while (rc == SRPC_OK);
     server->running = false;
+    return rc == SRPC_ECLOSED ? SRPC_OK : rc;
+}
+
+int srpc_server_stats(const srpc_server *server, struct srpc_server_stats *out)
+{
+    if (!server || !out)
+        return SRPC_EINVAL;
+    stats_lock(server);
+    *out = server->stats;
+    out->connections_open = server->nconns + server->nthreads;
+    stats_unlock(server);
     return SRPC_OK;
 }
+
+/* stop() stores to an atomic_int from signal handlers: C11 allows that
+ * only for lock-free atomics. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_int must be lock-free");
 
 void srpc_server_stop(srpc_server *server)
 {
@@ -304,18 +611,27 @@ void srpc_server_destroy(srpc_server *server)
 {
     if (!server)
         return;
-    while (server->conns)
-        srpc__conn_free(server->conns);
+    while (server->active.head)
+        srpc__conn_free(server->active.head);
+    if (server->opt.threads_per_connection && server->tstop[1] >= 0) {
+        server->drain_deadline = srpc__now_ms(); /* no grace any more */
+        srpc__tconn_stop(server);
+        srpc__tconn_abort(server);
+        srpc__tconn_reap(server, true);
+    }
     for (size_t i = 0; i < server->nlisteners; i++)
         close_listener(server, server->listeners[i]);
     free(server->listeners);
     srpc__close(server->wake[0]);
     srpc__close(server->wake[1]);
+    srpc__close(server->tstop[0]);
+    srpc__close(server->tstop[1]);
+    if (server->lock_ok)
+        pthread_mutex_destroy(&server->lock);
     srpc__loop_destroy(server->loop);
-    if (server->zone_ok) /* msgpack-c crashes on a zone never set up */
-        msgpack_zone_destroy(&server->zone);
-    srpc__arena_fini(&server->arena);
+    srpc__workspace_fini(&server->ws);
     srpc__registry_fini(&server->registry);
+    free(server->uids);
     free(server->scratch);
     free(server);
 }

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include "address.h"
+#include "sockrpc.h"
 
 /* What a listener must remember to clean up after itself. */
 struct srpc__bound {
@@ -29,11 +30,12 @@ struct srpc_transport_ops {
 
     /*
      * Creates a socket bound to ADDR and listening, nonblocking, CLOEXEC.
+     * MODE: permission bits of a socket file (ignored where there is none).
      * Returns SRPC_OK and the descriptor in *fd, with BOUND describing it;
      * or SRPC_EADDRINUSE (a live server owns the address), SRPC_ERESOLVE,
      * SRPC_ELISTEN.  May block only in name resolution.
      */
-    int (*listen)(const struct srpc__address *addr, int *fd,
+    int (*listen)(const struct srpc__address *addr, unsigned mode, int *fd,
                   struct srpc__bound *bound, char *err, size_t errsize);
 
     /*
@@ -52,6 +54,13 @@ struct srpc_transport_ops {
      * -1 with errno; failure is not fatal to the connection.
      */
     int (*setup)(int fd);
+
+    /*
+     * The credentials of the peer of the accepted socket FD, as the kernel
+     * recorded them at connect time.  0, or -1 (and -1 in every field of
+     * OUT) when the transport has none.  Never blocks, allocates nothing.
+     */
+    int (*peer_cred)(int fd, struct srpc_peer *out);
 
     /*
      * Called after the listening socket was closed: removes what listen()

@@ -73,12 +73,14 @@ static int listen_one(const struct addrinfo *ai, int *out)
     return 0;
 }
 
-static int tcp_listen(const struct srpc__address *addr, int *out,
+static int tcp_listen(const struct srpc__address *addr, unsigned mode,
+                      int *out,
                       struct srpc__bound *bound, char *err, size_t errsize)
 {
     struct addrinfo *res, *ai;
     int rc, e = EADDRNOTAVAIL;
 
+    (void)mode; /* no file: nothing to protect */
     memset(bound, 0, sizeof *bound);
     rc = resolve(addr, AI_PASSIVE, &res, err, errsize);
     if (rc != SRPC_OK)
@@ -141,6 +143,13 @@ static int tcp_connect(const struct srpc__address *addr, int64_t deadline,
     return SRPC_OK;
 }
 
+static int tcp_peer_cred(int fd, struct srpc_peer *out)
+{
+    (void)fd; /* TCP carries no credentials */
+    out->uid = out->gid = out->pid = -1;
+    return -1;
+}
+
 static void tcp_cleanup(const struct srpc__bound *bound)
 {
     (void)bound; /* closing the socket released everything */
@@ -151,5 +160,6 @@ const struct srpc_transport_ops srpc__transport_tcp = {
     .listen = tcp_listen,
     .connect = tcp_connect,
     .setup = tcp_setup,
+    .peer_cred = tcp_peer_cred,
     .cleanup = tcp_cleanup,
 };

@@ -2,9 +2,10 @@
  * transport_unix.c - Unix-domain stream sockets: "unix:/path" and, on
  * Linux, abstract names "unix:@name" (no file, gone with the socket).
  *
- * Socket files: bind() creates the file; it is chmod'ed to 0600 before
- * listen(), and nobody can connect before listen(), so there is no window
- * in which another user could connect.  A file left by a dead server makes
+ * Socket files: bind() creates the file (with the umask's mode); it is
+ * chmod'ed to the server's unix_mode (0600 by default) before listen(),
+ * and nobody can connect before listen(), so there is no window in which
+ * another user could connect under the looser mode.  A file left by a dead server makes
  * bind() fail with EADDRINUSE: we then try to connect to it, and only
  * ECONNREFUSED (nobody listening) proves it stale.  It is unlinked and
  * bind() retried once; a live server's address is SRPC_EADDRINUSE.
@@ -94,14 +95,14 @@ static int bind_replacing_stale(int fd, const struct srpc__address *addr,
     return e == EADDRINUSE ? SRPC_EADDRINUSE : SRPC_ELISTEN;
 }
 
-/* After bind: mode 0600 and remember the inode, so cleanup removes only
+/* After bind: set MODE and remember the inode, so cleanup removes only
  * our own file. */
-static int own_file(const struct srpc__address *addr, struct srpc__bound *b,
-                    char *err, size_t errsize)
+static int own_file(const struct srpc__address *addr, unsigned mode,
+                    struct srpc__bound *b, char *err, size_t errsize)
 {
     struct stat st;
 
-    if (chmod(addr->path, 0600) < 0 || stat(addr->path, &st) < 0) {
+    if (chmod(addr->path, (mode_t)mode) < 0 || stat(addr->path, &st) < 0) {
         srpc__errf(err, errsize, "cannot set mode of unix:%s: %s", addr->path,
                    strerror(errno));
         unlink(addr->path);
@@ -113,7 +114,8 @@ static int own_file(const struct srpc__address *addr, struct srpc__bound *b,
     return SRPC_OK;
 }
 
-static int unix_listen(const struct srpc__address *addr, int *out,
+static int unix_listen(const struct srpc__address *addr, unsigned mode,
+                       int *out,
                        struct srpc__bound *bound, char *err, size_t errsize)
 {
     int fd = srpc__socket(AF_UNIX), rc;
@@ -125,7 +127,7 @@ static int unix_listen(const struct srpc__address *addr, int *out,
     }
     rc = bind_replacing_stale(fd, addr, err, errsize);
     if (rc == SRPC_OK && !addr->abstract)
-        rc = own_file(addr, bound, err, errsize);
+        rc = own_file(addr, mode, bound, err, errsize);
     if (rc == SRPC_OK && listen(fd, SOMAXCONN) < 0) {
         srpc__errf(err, errsize, "cannot listen on %s%s: %s", prefix(addr),
                    addr->path, strerror(errno));
@@ -172,6 +174,25 @@ static int unix_setup(int fd)
     return 0;
 }
 
+static int unix_peer_cred(int fd, struct srpc_peer *out)
+{
+#ifdef SO_PEERCRED
+    struct ucred uc;
+    socklen_t len = sizeof uc;
+
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0) {
+        out->uid = uc.uid;
+        out->gid = uc.gid;
+        out->pid = uc.pid;
+        return 0;
+    }
+#else
+    (void)fd; /* no SO_PEERCRED on this system: credentials unknown */
+#endif
+    out->uid = out->gid = out->pid = -1;
+    return -1;
+}
+
 static void unix_cleanup(const struct srpc__bound *b)
 {
     const char *path = b->text + strlen("unix:");
@@ -188,5 +209,6 @@ const struct srpc_transport_ops srpc__transport_unix = {
     .listen = unix_listen,
     .connect = unix_connect,
     .setup = unix_setup,
+    .peer_cred = unix_peer_cred,
     .cleanup = unix_cleanup,
 };

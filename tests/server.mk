@@ -1,1 +1,27 @@
 # Tests of the server's limits, Unix socket policy, stats and embedding (issue: runtime for real programs).
+
+SERVER_TESTS = \
+	tests/unit/test_limits \
+	tests/unit/test_unix_policy \
+	tests/unit/test_threads
+check_PROGRAMS += $(SERVER_TESTS)
+TESTS += $(SERVER_TESTS)
+
+tests_unit_test_limits_SOURCES = tests/unit/test_limits.c $(RUNTIME_TEST_UTIL)
+tests_unit_test_limits_CPPFLAGS = $(TEST_CPP)
+tests_unit_test_limits_CFLAGS = $(TEST_CC)
+tests_unit_test_limits_LDFLAGS = $(TEST_LINK)
+tests_unit_test_limits_LDADD = $(RUNTIME_TEST_LIBS)
+
+tests_unit_test_unix_policy_SOURCES = tests/unit/test_unix_policy.c \
+	$(RUNTIME_TEST_UTIL)
+tests_unit_test_unix_policy_CPPFLAGS = $(TEST_CPP)
+tests_unit_test_unix_policy_CFLAGS = $(TEST_CC)
+tests_unit_test_unix_policy_LDFLAGS = $(TEST_LINK)
+tests_unit_test_unix_policy_LDADD = $(RUNTIME_TEST_LIBS)
+
+tests_unit_test_threads_SOURCES = tests/unit/test_threads.c $(RUNTIME_TEST_UTIL)
+tests_unit_test_threads_CPPFLAGS = $(TEST_CPP)
+tests_unit_test_threads_CFLAGS = $(TEST_CC)
+tests_unit_test_threads_LDFLAGS = $(TEST_LINK)
+tests_unit_test_threads_LDADD = $(RUNTIME_TEST_LIBS)

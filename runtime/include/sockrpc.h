@@ -20,6 +20,7 @@
 #ifndef SOCKRPC_H
 #define SOCKRPC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,6 +70,10 @@ const char *srpc_strerror(int status);
 
 typedef struct srpc_client srpc_client;
 
+/* A call sent and not yet finished: see srpc_client_send() in codec.h and
+ * the NAME_async() / NAME_finish() stubs idlc generates. */
+typedef struct srpc_pending srpc_pending;
+
 /*
  * Options for srpc_client_connect().  Pass NULL for the defaults; a zero
  * field also means "the default".
@@ -76,18 +81,34 @@ typedef struct srpc_client srpc_client;
 struct srpc_client_options {
     int timeout_ms;          /* deadline for connect and each call; 5000 */
     size_t max_message_size; /* largest reply accepted; 16 MiB */
+    /* After the connection broke, the next call connects again (retrying
+     * with exponential backoff until its own deadline) instead of failing.
+     * Calls in flight when it broke still fail: they are never sent twice,
+     * since the server may have run them already.  false */
+    bool reconnect;
+    int reconnect_max_ms;    /* longest pause between attempts; 1000 */
 };
 
 /*
  * Connects to ADDRESS.  On success *out is a client that must be released
  * with srpc_client_close().  On failure *out is NULL; when ERRBUF is not NULL
  * it receives a message that names the address and the reason.
+ *
+ * Threads.  A client may be shared by threads: any number may call stubs,
+ * send, wait and poll at the same time (requests are written whole, one at
+ * a time; one thread reads and hands each reply to the thread waiting for
+ * it).  srpc_client_errmsg(), srpc_client_remote_code(), results and
+ * srpc_client_free_results() are per thread: each thread sees its own last
+ * call.  srpc_client_close() must be called once, when no other thread
+ * uses the client any more.
  */
 int srpc_client_connect(srpc_client **out, const char *address,
                         const struct srpc_client_options *options,
                         char *errbuf, size_t errbuf_size);
 
-/* Closes the connection and frees everything the client owns.  NULL is ok. */
+/* Closes the connection and frees everything the client owns.  Calls still
+ * in flight fail with SRPC_ECLOSED (their callbacks run now); handles not
+ * yet finished become invalid.  NULL is ok. */
 void srpc_client_close(srpc_client *client);
 
 /* Sets the deadline for each later call, in milliseconds (> 0). */
@@ -95,7 +116,8 @@ int srpc_client_set_timeout(srpc_client *client, int timeout_ms);
 
 /*
  * After a call failed: a message that says why, e.g. "calc.div: division by
- * zero" or "connection closed by server".  Valid until the next call.
+ * zero" or "connection closed by server".  Valid until this thread's next
+ * call on CLIENT.
  */
 const char *srpc_client_errmsg(const srpc_client *client);
 
@@ -109,9 +131,44 @@ int64_t srpc_client_remote_code(const srpc_client *client);
  * Strings that calls return live in memory owned by the client.  They stay
  * valid until srpc_client_free_results() or srpc_client_close(); a program
  * that makes many calls returning strings frees them once it is done with
- * them.  Calls returning only numbers allocate nothing there.
+ * them.  Calls returning only numbers allocate nothing there.  Each thread
+ * has its own: this frees the strings of the calling thread's calls.
  */
 void srpc_client_free_results(srpc_client *client);
+
+/*
+ * Forgets a call sent with srpc_client_send() (or a NAME_async() stub)
+ * whose result is no longer wanted; its reply is dropped when it comes.
+ * CALL is invalid afterwards.  NULL is ok.
+ */
+void srpc_client_cancel(srpc_client *client, srpc_pending *call);
+
+/*
+ * Reads what the server sent within TIMEOUT_MS (0: only what has already
+ * arrived) and runs the callbacks it completes: srpc_client_send_cb()
+ * replies and notifications.  Returns SRPC_OK, also when nothing came, or
+ * the status of a connection that failed.  Programs that use callbacks
+ * call it from their event loop; replies and notifications that arrive
+ * while a thread waits for a call are handled then too.
+ */
+int srpc_client_poll(srpc_client *client, int timeout_ms);
+
+/*
+ * Receives the server's notifications [2, method, params]: FN runs on the
+ * thread that is reading from the connection -- inside a stub, a wait, or
+ * srpc_client_poll() -- with METHOD as a C string and PARAMS the array.
+ * Both are valid only while FN runs.  FN may send (calls, notifications)
+ * but must not wait for a reply on CLIENT: that fails with SRPC_EINVAL.
+ * FN NULL (the default) ignores notifications.  The runtime's own
+ * "sockrpc.closing" notice is delivered too; its reason also becomes the
+ * message of the calls that the closing fails.
+ */
+struct msgpack_object;
+typedef void (*srpc_notification_fn)(srpc_client *client, const char *method,
+                                     const struct msgpack_object *params,
+                                     void *user_data);
+void srpc_client_on_notification(srpc_client *client, srpc_notification_fn fn,
+                                 void *user_data);
 
 /* ------------------------------------------------------------------ */
 /* Server                                                              */
@@ -122,12 +179,47 @@ typedef struct srpc_server srpc_server;
 /* The call a handler is serving.  Valid only while the handler runs. */
 typedef struct srpc_call srpc_call;
 
-/* Options for srpc_server_create(); NULL or zero fields mean the defaults. */
+/*
+ * Options for srpc_server_create(); NULL or zero fields mean the defaults.
+ * Every limit is enforced before memory is committed for it, and a peer
+ * that breaks one is logged (SRPC_LOG_WARN), counted in the stats, and sent
+ * the notification [2, "sockrpc.closing", [code, message]] (codes below)
+ * just before the connection is closed.
+ */
 struct srpc_server_options {
     size_t max_message_size; /* largest request accepted; 1 MiB */
     size_t max_write_queue;  /* replies queued for one slow reader before
                                 the server stops reading from it; 4 MiB */
+    size_t max_connections;  /* connections served at once; more are
+                                accepted and closed at once (refused).
+                                min(1024, RLIMIT_NOFILE - 32) */
+    int idle_timeout_ms;     /* close a connection that sent and received
+                                nothing for this long; 60000; -1: never */
+    int message_timeout_ms;  /* a message must be complete this long after
+                                its first byte arrived; 10000; -1: never */
+    unsigned accepts_per_turn; /* new connections taken per listener per
+                                  loop turn; 64 */
+    unsigned max_depth;      /* nesting of a request (1..32); 32.  A deeper
+                                request with a readable msgid gets an error
+                                reply; past 32 the connection is closed */
+    unsigned unix_mode;      /* permission bits of Unix socket files; 0600 */
+    const uint32_t *allowed_uids; /* Unix peers: only these uids are served
+                                     (others refused); NULL: anyone */
+    size_t allowed_uids_count;
+    int threads_per_connection; /* nonzero: each connection is served by a
+                                   thread of its own, so handlers may block
+                                   (they must then be thread-safe); 0 */
 };
+
+/* Codes of the "sockrpc.closing" notification and of limit error replies. */
+#define SRPC_WIRE_LIMIT_IDLE       (-32001) /* idle timeout */
+#define SRPC_WIRE_LIMIT_MESSAGE    (-32002) /* message timeout */
+#define SRPC_WIRE_LIMIT_SIZE       (-32003) /* message too large */
+#define SRPC_WIRE_LIMIT_DEPTH      (-32004) /* nesting too deep */
+#define SRPC_WIRE_LIMIT_CONNS      (-32005) /* too many connections */
+#define SRPC_WIRE_NOT_ALLOWED      (-32006) /* peer uid not allowed */
+#define SRPC_WIRE_SHUTDOWN         (-32007) /* the server is stopping */
+#define SRPC_WIRE_PROTOCOL         (-32700) /* bytes that are not msgpack-rpc */
 
 int srpc_server_create(srpc_server **out,
                        const struct srpc_server_options *options);
@@ -147,14 +239,64 @@ int srpc_server_listen(srpc_server *server, const char *address);
  */
 const char *srpc_server_address(const srpc_server *server, size_t n);
 
-/* Serves clients until srpc_server_stop() is called.  Returns SRPC_OK then. */
+/*
+ * Serves clients until srpc_server_stop() is called, then shuts down
+ * gracefully (see srpc_server_stop) and returns SRPC_OK.  It is a loop over
+ * srpc_server_step().
+ */
 int srpc_server_run(srpc_server *server);
 
 /*
- * Asks a running server to return from srpc_server_run().  Safe to call
- * from a signal handler or from another thread.
+ * Asks the server to stop: it stops accepting (listeners stay open, so run
+ * may be called again), serves the requests it has already received, sends
+ * their replies and a "sockrpc.closing" notification, and closes every
+ * connection -- waiting at most 2 s for slow readers.  Then run returns.
+ * Async-signal-safe; the only server function safe from another thread.
  */
 void srpc_server_stop(srpc_server *server);
+
+/*
+ * Embedding the server in an application's own poll() loop.  srpc_server_fds
+ * fills FDS[0, *n) with what to poll (one epoll descriptor on Linux, every
+ * socket with the poll backend) and *timeout_ms with how long the server
+ * may wait (-1: until an event).  When *n would exceed MAX it returns
+ * SRPC_EINVAL with the count needed in *n.  After the application's poll
+ * returns (whatever it reports), it calls srpc_server_step(server, 0).
+ *
+ * srpc_server_step does one turn: waits up to TIMEOUT_MS (-1: no limit,
+ * shortened to the next deadline), handles what is ready and expires
+ * timeouts.  It returns SRPC_OK, or SRPC_ECLOSED once a stop requested by
+ * srpc_server_stop() has finished (a later step serves again).  Call it
+ * from one thread only, never from a handler.
+ */
+struct pollfd;
+int srpc_server_fds(srpc_server *server, struct pollfd *fds, size_t max,
+                    size_t *n, int *timeout_ms);
+int srpc_server_step(srpc_server *server, int timeout_ms);
+
+/*
+ * Counters since srpc_server_create().  Read them from the thread that runs
+ * the server (a handler, or between steps) or while it is not running; in
+ * threads_per_connection mode, from any thread.
+ */
+struct srpc_server_stats {
+    uint64_t connections_accepted;   /* taken from a listener and served */
+    uint64_t connections_refused;    /* over max_connections or uid */
+    uint64_t connections_open;       /* now */
+    uint64_t calls;                  /* requests served (any outcome) */
+    uint64_t notifications;          /* notifications received */
+    uint64_t errors;                 /* error replies sent */
+    uint64_t bytes_in, bytes_out;
+    uint64_t closed_idle;            /* idle_timeout_ms */
+    uint64_t closed_message_timeout; /* message_timeout_ms */
+    uint64_t closed_too_big;         /* max_message_size */
+    uint64_t closed_protocol;        /* not msgpack-rpc, or too deep */
+    uint64_t closed_by_peer;         /* EOF or reset from the client */
+    uint64_t closed_shutdown;        /* by srpc_server_stop() */
+};
+
+int srpc_server_stats(const srpc_server *server,
+                      struct srpc_server_stats *out);
 
 /* Closes every connection and listener, removes Unix socket files the
  * server created, and frees the server.  NULL is ok. */
@@ -189,6 +331,39 @@ int srpc_call_fail(srpc_call *call, int64_t code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
+
+/* Who is calling: credentials the kernel gave when the connection was
+ * accepted (Unix sockets, SO_PEERCRED); -1 where unknown. */
+struct srpc_peer {
+    int64_t uid, gid, pid;
+};
+
+/* Inside a handler: fills *OUT.  SRPC_OK for a Unix peer; SRPC_EINVAL (and
+ * -1 everywhere) where the transport has no credentials, as TCP. */
+int srpc_call_peer(const srpc_call *call, struct srpc_peer *out);
+
+/* ------------------------------------------------------------------ */
+/* Logging                                                             */
+/* ------------------------------------------------------------------ */
+
+enum srpc_log_level {
+    SRPC_LOG_NONE = 0,
+    SRPC_LOG_ERROR,  /* the library failed: accept errors, out of memory */
+    SRPC_LOG_WARN,   /* a peer broke a limit or the protocol */
+    SRPC_LOG_INFO,   /* ordinary events: idle connections closed */
+    SRPC_LOG_DEBUG   /* every message: method, msgid, peer */
+};
+
+typedef void (*srpc_log_fn)(int level, const char *message, void *user_data);
+
+/*
+ * Process-wide: sends the library's log lines of LEVEL and more severe to
+ * FN (NULL: stderr, the default, at SRPC_LOG_WARN).  FN is called with a
+ * mutex held, so never by two threads at once; it must not call
+ * srpc_set_log.  SOCKRPC_LOG=none|error|warn|info|debug in the environment
+ * overrides LEVEL.  Set it before starting threads that use the library.
+ */
+void srpc_set_log(srpc_log_fn fn, int level, void *user_data);
 
 #ifdef __cplusplus
 }

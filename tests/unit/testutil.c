@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,4 +171,53 @@ void tu_pack_request(msgpack_sbuffer *sbuf, uint32_t msgid, const char *method,
     msgpack_pack_array(&pk, nargs);
     for (unsigned i = 0; i < nargs; i++)
         msgpack_pack_int64(&pk, args[i]);
+}
+
+bool tu_is_closing(const msgpack_object *o, int64_t *code)
+{
+    const msgpack_object *e = o->via.array.ptr, *p;
+
+    if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size != 3 ||
+        e[0].via.u64 != 2 || e[1].type != MSGPACK_OBJECT_STR ||
+        e[1].via.str.size != 15 ||
+        memcmp(e[1].via.str.ptr, "sockrpc.closing", 15) != 0)
+        return false;
+    p = &e[2]; /* the params: [code, message] */
+    ck_assert_int_eq(p->type, MSGPACK_OBJECT_ARRAY);
+    ck_assert_uint_eq(p->via.array.size, 2);
+    ck_assert_int_eq(p->via.array.ptr[0].type, MSGPACK_OBJECT_NEGATIVE_INTEGER);
+    ck_assert_int_eq(p->via.array.ptr[1].type, MSGPACK_OBJECT_STR);
+    *code = p->via.array.ptr[0].via.i64;
+    return true;
+}
+
+bool tu_read_closing(int fd, int64_t *code)
+{
+    msgpack_unpacker unp;
+    msgpack_unpacked u;
+    bool found = false;
+
+    ck_assert(msgpack_unpacker_init(&unp, 4096));
+    msgpack_unpacked_init(&u);
+    while (!found && tu_read_message(fd, &unp, &u))
+        found = tu_is_closing(&u.data, code);
+    msgpack_unpacked_destroy(&u);
+    msgpack_unpacker_destroy(&unp);
+    return found;
+}
+
+uint64_t tu_wait_stat(srpc_server *srv, size_t field, uint64_t want,
+                      int timeout_ms)
+{
+    struct srpc_server_stats st;
+    uint64_t v = 0;
+
+    for (int waited = 0; waited <= timeout_ms; waited += 10) {
+        ck_assert_int_eq(srpc_server_stats(srv, &st), SRPC_OK);
+        memcpy(&v, (const char *)&st + field, sizeof v);
+        if (v >= want)
+            break;
+        poll(NULL, 0, 10);
+    }
+    return v;
 }

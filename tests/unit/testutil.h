@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <msgpack.h>
 
@@ -50,5 +51,21 @@ bool tu_read_message(int fd, msgpack_unpacker *unp, msgpack_unpacked *u);
 /* Packs into SBUF a request [0, msgid, method, [args...]] of int args. */
 void tu_pack_request(msgpack_sbuffer *sbuf, uint32_t msgid, const char *method,
                      unsigned nargs, const int64_t *args);
+
+/* Reads messages from FD until the server's [2, "sockrpc.closing",
+ * [code, message]] notification; true and its code in *CODE when it came
+ * (replies before it are skipped), false on EOF or timeout first. */
+bool tu_read_closing(int fd, int64_t *code);
+
+/* True when O is that notification; its code in *CODE. */
+bool tu_is_closing(const msgpack_object *o, int64_t *code);
+
+/* Waits up to TIMEOUT_MS until the server's counter picked by FIELD (an
+ * offset in struct srpc_server_stats) reaches WANT; returns its value.
+ * Reading the stats while the server runs in another thread is a benign
+ * race for a test that only polls a growing counter. */
+uint64_t tu_wait_stat(srpc_server *srv, size_t field, uint64_t want,
+                      int timeout_ms);
+#define TU_STAT(name) offsetof(struct srpc_server_stats, name)
 
 #endif

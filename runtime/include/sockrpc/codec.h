@@ -66,12 +66,47 @@ msgpack_packer *srpc_client_begin(srpc_client *client, const char *method,
 msgpack_packer *srpc_client_begin_notify(srpc_client *client,
                                          const char *method, uint32_t nargs);
 
-/* Sends the request begun last and waits for its reply.  On SRPC_OK
- * *result is the reply's result, valid until the next call on CLIENT. */
+/* Sends the request begun last (by this thread) and waits for its reply.
+ * On SRPC_OK *result is the reply's result, valid until this thread's
+ * next call on CLIENT. */
 int srpc_client_call(srpc_client *client, const msgpack_object **result);
 
 /* Sends the notification begun last.  Returns once it is written. */
 int srpc_client_notify(srpc_client *client);
+
+/*
+ * Sends the request begun last (by this thread) without waiting for its
+ * reply.  On SRPC_OK *call is a handle that must be given to exactly one
+ * srpc_client_wait() or srpc_client_cancel(); on failure *call is NULL.
+ * Any number of calls may be in flight; their replies may come in any
+ * order.  A call's deadline counts from here.
+ */
+int srpc_client_send(srpc_client *client, srpc_pending **call);
+
+/*
+ * Waits for the reply of CALL until its deadline and finishes CALL, which
+ * is invalid afterwards, whatever the status.  Replies to other calls that
+ * arrive meanwhile are kept for them.  On SRPC_OK *result is the result,
+ * valid until this thread's next call on CLIENT.  A call in flight when
+ * the connection breaks fails with the connection's status (SRPC_ECLOSED
+ * when the server closed it).
+ */
+int srpc_client_wait(srpc_client *client, srpc_pending *call,
+                     const msgpack_object **result);
+
+/*
+ * The callback form: FN(client, status, result, user_data) runs once, on
+ * the thread of a later srpc_client_poll(), wait or blocking call on
+ * CLIENT, when the reply comes, the connection breaks, or (noticed by
+ * srpc_client_poll()) the deadline passes; srpc_client_close() runs those
+ * left.  RESULT is NULL unless
+ * STATUS is SRPC_OK and valid until FN returns; srpc_client_errmsg() tells
+ * why it failed.  When srpc_client_send_cb() itself fails, FN never runs.
+ */
+typedef void (*srpc_reply_fn)(srpc_client *client, int status,
+                              const msgpack_object *result, void *user_data);
+int srpc_client_send_cb(srpc_client *client, srpc_reply_fn fn,
+                        void *user_data);
 
 /* Where srpc_get_str() puts strings from results. */
 srpc_arena *srpc_client_arena(srpc_client *client);

@@ -8,6 +8,13 @@
  * srpc_client_free_results().  A oneway stub sends a notification
  * and returns once it is written.
  *
+ * Every other stub NAME has two halves for calls that overlap:
+ * NAME_async() sends the request and returns at once with the call
+ * in flight; NAME_finish() waits for that call's reply (replies may
+ * come in any order) and decodes it as NAME() does.  Each call from
+ * NAME_async() goes to exactly one NAME_finish() or
+ * srpc_client_cancel().
+ *
  * A server fills in an interface's struct NAME_ops with its handlers
  * and registers it with NAME_serve().
  */
@@ -27,15 +34,27 @@ extern "C" {
 
 /* calc.idl:4: int32 add(int32 a, int32 b); */
 int calc_add(srpc_client *client, int32_t a, int32_t b, int32_t *result);
+int calc_add_async(srpc_client *client, int32_t a, int32_t b,
+                   srpc_pending **call);
+int calc_add_finish(srpc_client *client, srpc_pending *call, int32_t *result);
 
 /* calc.idl:5: double div(double a, double b); */
 int calc_div(srpc_client *client, double a, double b, double *result);
+int calc_div_async(srpc_client *client, double a, double b,
+                   srpc_pending **call);
+int calc_div_finish(srpc_client *client, srpc_pending *call, double *result);
 
 /* calc.idl:6: string greet(string name); */
 int calc_greet(srpc_client *client, const char *name, const char **result);
+int calc_greet_async(srpc_client *client, const char *name,
+                     srpc_pending **call);
+int calc_greet_finish(srpc_client *client, srpc_pending *call,
+                      const char **result);
 
 /* calc.idl:7: void reset(); */
 int calc_reset(srpc_client *client);
+int calc_reset_async(srpc_client *client, srpc_pending **call);
+int calc_reset_finish(srpc_client *client, srpc_pending *call);
 
 /* calc.idl:8: oneway void log(string message); */
 int calc_log(srpc_client *client, const char *message);
@@ -43,9 +62,15 @@ int calc_log(srpc_client *client, const char *message);
 /* calc.idl:9: bool set_flags(bool verbose, int64 when, uint32 count, uint64 mask); */
 int calc_set_flags(srpc_client *client, bool verbose, int64_t when,
                    uint32_t count, uint64_t mask, bool *result);
+int calc_set_flags_async(srpc_client *client, bool verbose, int64_t when,
+                         uint32_t count, uint64_t mask, srpc_pending **call);
+int calc_set_flags_finish(srpc_client *client, srpc_pending *call,
+                          bool *result);
 
 /* calc.idl:10: uint64 now(); */
 int calc_now(srpc_client *client, uint64_t *result);
+int calc_now_async(srpc_client *client, srpc_pending **call);
+int calc_now_finish(srpc_client *client, srpc_pending *call, uint64_t *result);
 
 /* calc.idl:11: oneway void ping(); */
 int calc_ping(srpc_client *client);
@@ -53,6 +78,9 @@ int calc_ping(srpc_client *client);
 /* calc.idl:12: int64 span(uint32 from, uint32 to); */
 int calc_span(srpc_client *client, uint32_t from, uint32_t to,
               int64_t *result);
+int calc_span_async(srpc_client *client, uint32_t from, uint32_t to,
+                    srpc_pending **call);
+int calc_span_finish(srpc_client *client, srpc_pending *call, int64_t *result);
 
 /*
  * calc.idl:3: interface calc

@@ -2,7 +2,9 @@
 /*
  * calc_client.c - the client stubs of calc.idl: each packs its
  * arguments into a msgpack-rpc request, waits for the reply and
- * decodes the result.
+ * decodes the result.  NAME_async() sends the request without
+ * waiting and NAME_finish() waits for its reply, so that many
+ * calls can be in flight at once.
  */
 #include "calc.h"
 
@@ -18,6 +20,32 @@ int calc_add(srpc_client *client, int32_t a, int32_t b, int32_t *result)
     msgpack_pack_int32(pk, a);
     msgpack_pack_int32(pk, b);
     rc = srpc_client_call(client, &reply);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = srpc_get_int32(reply, result);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_result(client, rc, "int32");
+    return SRPC_OK;
+}
+
+/* calc.idl:4: int32 add(int32 a, int32 b); */
+int calc_add_async(srpc_client *client, int32_t a, int32_t b,
+                   srpc_pending **call)
+{
+    msgpack_packer *pk = srpc_client_begin(client, "calc.add", 2);
+
+    msgpack_pack_int32(pk, a);
+    msgpack_pack_int32(pk, b);
+    return srpc_client_send(client, call);
+}
+
+/* calc.idl:4: int32 add(int32 a, int32 b); */
+int calc_add_finish(srpc_client *client, srpc_pending *call, int32_t *result)
+{
+    const msgpack_object *reply;
+    int rc;
+
+    rc = srpc_client_wait(client, call, &reply);
     if (rc != SRPC_OK)
         return rc;
     rc = srpc_get_int32(reply, result);
@@ -44,6 +72,32 @@ int calc_div(srpc_client *client, double a, double b, double *result)
     return SRPC_OK;
 }
 
+/* calc.idl:5: double div(double a, double b); */
+int calc_div_async(srpc_client *client, double a, double b,
+                   srpc_pending **call)
+{
+    msgpack_packer *pk = srpc_client_begin(client, "calc.div", 2);
+
+    msgpack_pack_double(pk, a);
+    msgpack_pack_double(pk, b);
+    return srpc_client_send(client, call);
+}
+
+/* calc.idl:5: double div(double a, double b); */
+int calc_div_finish(srpc_client *client, srpc_pending *call, double *result)
+{
+    const msgpack_object *reply;
+    int rc;
+
+    rc = srpc_client_wait(client, call, &reply);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = srpc_get_double(reply, result);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_result(client, rc, "double");
+    return SRPC_OK;
+}
+
 /* calc.idl:6: string greet(string name); */
 int calc_greet(srpc_client *client, const char *name, const char **result)
 {
@@ -61,6 +115,32 @@ int calc_greet(srpc_client *client, const char *name, const char **result)
     return SRPC_OK;
 }
 
+/* calc.idl:6: string greet(string name); */
+int calc_greet_async(srpc_client *client, const char *name,
+                     srpc_pending **call)
+{
+    msgpack_packer *pk = srpc_client_begin(client, "calc.greet", 1);
+
+    srpc_pack_str(pk, name);
+    return srpc_client_send(client, call);
+}
+
+/* calc.idl:6: string greet(string name); */
+int calc_greet_finish(srpc_client *client, srpc_pending *call,
+                      const char **result)
+{
+    const msgpack_object *reply;
+    int rc;
+
+    rc = srpc_client_wait(client, call, &reply);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = srpc_get_str(reply, srpc_client_arena(client), result);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_result(client, rc, "string");
+    return SRPC_OK;
+}
+
 /* calc.idl:7: void reset(); */
 int calc_reset(srpc_client *client)
 {
@@ -69,6 +149,22 @@ int calc_reset(srpc_client *client)
     srpc_client_begin(client, "calc.reset", 0);
     /* A void procedure's result is not looked at. */
     return srpc_client_call(client, &reply);
+}
+
+/* calc.idl:7: void reset(); */
+int calc_reset_async(srpc_client *client, srpc_pending **call)
+{
+    srpc_client_begin(client, "calc.reset", 0);
+    return srpc_client_send(client, call);
+}
+
+/* calc.idl:7: void reset(); */
+int calc_reset_finish(srpc_client *client, srpc_pending *call)
+{
+    const msgpack_object *reply;
+
+    /* A void procedure's result is not looked at. */
+    return srpc_client_wait(client, call, &reply);
 }
 
 /* calc.idl:8: oneway void log(string message); */
@@ -104,6 +200,38 @@ int calc_set_flags(srpc_client *client, bool verbose, int64_t when,
     return SRPC_OK;
 }
 
+/* calc.idl:9: bool set_flags(bool verbose, int64 when, uint32 count, uint64 mask); */
+int calc_set_flags_async(srpc_client *client, bool verbose, int64_t when,
+                         uint32_t count, uint64_t mask, srpc_pending **call)
+{
+    msgpack_packer *pk = srpc_client_begin(client, "calc.set_flags", 4);
+
+    if (verbose)
+        msgpack_pack_true(pk);
+    else
+        msgpack_pack_false(pk);
+    msgpack_pack_int64(pk, when);
+    msgpack_pack_uint32(pk, count);
+    msgpack_pack_uint64(pk, mask);
+    return srpc_client_send(client, call);
+}
+
+/* calc.idl:9: bool set_flags(bool verbose, int64 when, uint32 count, uint64 mask); */
+int calc_set_flags_finish(srpc_client *client, srpc_pending *call,
+                          bool *result)
+{
+    const msgpack_object *reply;
+    int rc;
+
+    rc = srpc_client_wait(client, call, &reply);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = srpc_get_bool(reply, result);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_result(client, rc, "bool");
+    return SRPC_OK;
+}
+
 /* calc.idl:10: uint64 now(); */
 int calc_now(srpc_client *client, uint64_t *result)
 {
@@ -112,6 +240,28 @@ int calc_now(srpc_client *client, uint64_t *result)
 
     srpc_client_begin(client, "calc.now", 0);
     rc = srpc_client_call(client, &reply);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = srpc_get_uint64(reply, result);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_result(client, rc, "uint64");
+    return SRPC_OK;
+}
+
+/* calc.idl:10: uint64 now(); */
+int calc_now_async(srpc_client *client, srpc_pending **call)
+{
+    srpc_client_begin(client, "calc.now", 0);
+    return srpc_client_send(client, call);
+}
+
+/* calc.idl:10: uint64 now(); */
+int calc_now_finish(srpc_client *client, srpc_pending *call, uint64_t *result)
+{
+    const msgpack_object *reply;
+    int rc;
+
+    rc = srpc_client_wait(client, call, &reply);
     if (rc != SRPC_OK)
         return rc;
     rc = srpc_get_uint64(reply, result);
@@ -137,6 +287,32 @@ int calc_span(srpc_client *client, uint32_t from, uint32_t to, int64_t *result)
     msgpack_pack_uint32(pk, from);
     msgpack_pack_uint32(pk, to);
     rc = srpc_client_call(client, &reply);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = srpc_get_int64(reply, result);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_result(client, rc, "int64");
+    return SRPC_OK;
+}
+
+/* calc.idl:12: int64 span(uint32 from, uint32 to); */
+int calc_span_async(srpc_client *client, uint32_t from, uint32_t to,
+                    srpc_pending **call)
+{
+    msgpack_packer *pk = srpc_client_begin(client, "calc.span", 2);
+
+    msgpack_pack_uint32(pk, from);
+    msgpack_pack_uint32(pk, to);
+    return srpc_client_send(client, call);
+}
+
+/* calc.idl:12: int64 span(uint32 from, uint32 to); */
+int calc_span_finish(srpc_client *client, srpc_pending *call, int64_t *result)
+{
+    const msgpack_object *reply;
+    int rc;
+
+    rc = srpc_client_wait(client, call, &reply);
     if (rc != SRPC_OK)
         return rc;
     rc = srpc_get_int64(reply, result);

@@ -8,6 +8,13 @@
  * srpc_client_free_results().  A oneway stub sends a notification
  * and returns once it is written.
  *
+ * Every other stub NAME has two halves for calls that overlap:
+ * NAME_async() sends the request and returns at once with the call
+ * in flight; NAME_finish() waits for that call's reply (replies may
+ * come in any order) and decodes it as NAME() does.  Each call from
+ * NAME_async() goes to exactly one NAME_finish() or
+ * srpc_client_cancel().
+ *
  * A server fills in an interface's struct NAME_ops with its handlers
  * and registers it with NAME_serve().
  */
@@ -27,12 +34,20 @@ extern "C" {
 
 /* multi.idl:3: string get(string key); */
 int kv_get(srpc_client *client, const char *key, const char **result);
+int kv_get_async(srpc_client *client, const char *key, srpc_pending **call);
+int kv_get_finish(srpc_client *client, srpc_pending *call,
+                  const char **result);
 
 /* multi.idl:4: void put(string key, string value); */
 int kv_put(srpc_client *client, const char *key, const char *value);
+int kv_put_async(srpc_client *client, const char *key, const char *value,
+                 srpc_pending **call);
+int kv_put_finish(srpc_client *client, srpc_pending *call);
 
 /* multi.idl:5: bool remove(string key); */
 int kv_remove(srpc_client *client, const char *key, bool *result);
+int kv_remove_async(srpc_client *client, const char *key, srpc_pending **call);
+int kv_remove_finish(srpc_client *client, srpc_pending *call, bool *result);
 
 /*
  * multi.idl:2: interface kv
@@ -56,6 +71,9 @@ int kv_serve(srpc_server *server, const struct kv_ops *ops, void *user_data);
 
 /* multi.idl:10: uint64 count(); */
 int stats_count(srpc_client *client, uint64_t *result);
+int stats_count_async(srpc_client *client, srpc_pending **call);
+int stats_count_finish(srpc_client *client, srpc_pending *call,
+                       uint64_t *result);
 
 /* multi.idl:11: oneway void reset(); */
 int stats_reset(srpc_client *client);

@@ -2,7 +2,9 @@
 /*
  * multi_client.c - the client stubs of multi.idl: each packs its
  * arguments into a msgpack-rpc request, waits for the reply and
- * decodes the result.
+ * decodes the result.  NAME_async() sends the request without
+ * waiting and NAME_finish() waits for its reply, so that many
+ * calls can be in flight at once.
  */
 #include "multi.h"
 
@@ -25,6 +27,30 @@ int kv_get(srpc_client *client, const char *key, const char **result)
     return SRPC_OK;
 }
 
+/* multi.idl:3: string get(string key); */
+int kv_get_async(srpc_client *client, const char *key, srpc_pending **call)
+{
+    msgpack_packer *pk = srpc_client_begin(client, "kv.get", 1);
+
+    srpc_pack_str(pk, key);
+    return srpc_client_send(client, call);
+}
+
+/* multi.idl:3: string get(string key); */
+int kv_get_finish(srpc_client *client, srpc_pending *call, const char **result)
+{
+    const msgpack_object *reply;
+    int rc;
+
+    rc = srpc_client_wait(client, call, &reply);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = srpc_get_str(reply, srpc_client_arena(client), result);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_result(client, rc, "string");
+    return SRPC_OK;
+}
+
 /* multi.idl:4: void put(string key, string value); */
 int kv_put(srpc_client *client, const char *key, const char *value)
 {
@@ -35,6 +61,26 @@ int kv_put(srpc_client *client, const char *key, const char *value)
     srpc_pack_str(pk, value);
     /* A void procedure's result is not looked at. */
     return srpc_client_call(client, &reply);
+}
+
+/* multi.idl:4: void put(string key, string value); */
+int kv_put_async(srpc_client *client, const char *key, const char *value,
+                 srpc_pending **call)
+{
+    msgpack_packer *pk = srpc_client_begin(client, "kv.put", 2);
+
+    srpc_pack_str(pk, key);
+    srpc_pack_str(pk, value);
+    return srpc_client_send(client, call);
+}
+
+/* multi.idl:4: void put(string key, string value); */
+int kv_put_finish(srpc_client *client, srpc_pending *call)
+{
+    const msgpack_object *reply;
+
+    /* A void procedure's result is not looked at. */
+    return srpc_client_wait(client, call, &reply);
 }
 
 /* multi.idl:5: bool remove(string key); */
@@ -54,6 +100,30 @@ int kv_remove(srpc_client *client, const char *key, bool *result)
     return SRPC_OK;
 }
 
+/* multi.idl:5: bool remove(string key); */
+int kv_remove_async(srpc_client *client, const char *key, srpc_pending **call)
+{
+    msgpack_packer *pk = srpc_client_begin(client, "kv.remove", 1);
+
+    srpc_pack_str(pk, key);
+    return srpc_client_send(client, call);
+}
+
+/* multi.idl:5: bool remove(string key); */
+int kv_remove_finish(srpc_client *client, srpc_pending *call, bool *result)
+{
+    const msgpack_object *reply;
+    int rc;
+
+    rc = srpc_client_wait(client, call, &reply);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = srpc_get_bool(reply, result);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_result(client, rc, "bool");
+    return SRPC_OK;
+}
+
 /* multi.idl:10: uint64 count(); */
 int stats_count(srpc_client *client, uint64_t *result)
 {
@@ -62,6 +132,29 @@ int stats_count(srpc_client *client, uint64_t *result)
 
     srpc_client_begin(client, "stats.count", 0);
     rc = srpc_client_call(client, &reply);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = srpc_get_uint64(reply, result);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_result(client, rc, "uint64");
+    return SRPC_OK;
+}
+
+/* multi.idl:10: uint64 count(); */
+int stats_count_async(srpc_client *client, srpc_pending **call)
+{
+    srpc_client_begin(client, "stats.count", 0);
+    return srpc_client_send(client, call);
+}
+
+/* multi.idl:10: uint64 count(); */
+int stats_count_finish(srpc_client *client, srpc_pending *call,
+                       uint64_t *result)
+{
+    const msgpack_object *reply;
+    int rc;
+
+    rc = srpc_client_wait(client, call, &reply);
     if (rc != SRPC_OK)
         return rc;
     rc = srpc_get_uint64(reply, result);

@@ -1,0 +1,189 @@
+/*
+ * client.h - the client's insides, shared by client.c (connecting, thread
+ * records, building requests, the blocking call), client_io.c (sending,
+ * reading, completing calls), client_send.c (sending, reconnecting) and
+ * client_async.c (handles, callbacks, polling).
+ *
+ * Every call, blocking or not, lives in a slot (struct srpc_pending): the
+ * request is packed into the slot's own buffer, so that threads can build
+ * requests at the same time; the reply's bytes are copied into the slot and
+ * decoded into the slot's zone, so that a reply can wait there for a thread
+ * that is not the one reading.  Slots are never freed before the client is:
+ * a free list makes a warm client call malloc() no more.
+ *
+ * Locks.  `lock` guards the slots, the msgid map, the thread records and
+ * the connection state.  `send_lock` serialises writes to the socket (and
+ * reconnecting); it is taken before `lock`, never after.  One thread at a
+ * time is the reader (`reading`): it owns rbuf, frame and zone, and reads
+ * with `lock` released; the others wait on `cond` for their slot to be done
+ * or for the reader's role to become free.
+ */
+#ifndef SRPC_CLIENT_H
+#define SRPC_CLIENT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "address.h"
+#include "arena.h"
+#include "frame.h"
+#include "log.h"
+#include "sockrpc/codec.h"
+#include "wbuf.h"
+
+enum {
+    SRPC__METHOD_MAX = 128,  /* method names are kept for messages only */
+    SRPC__SLOT_ERRMSG = 256,
+    SRPC__CLIENT_ERRMSG = 512
+};
+
+enum srpc__slot_state {
+    SLOT_FREE,      /* on the free list */
+    SLOT_BUILDING,  /* begun: a thread is packing the request */
+    SLOT_SENT,      /* in the msgid map, waiting for the reply */
+    SLOT_DONE,      /* reply (or failure) stored, not yet collected */
+    SLOT_HELD       /* collected: its result is valid for its thread */
+};
+
+enum srpc__slot_kind {
+    SLOT_SYNC,      /* srpc_client_call() */
+    SLOT_HANDLE,    /* srpc_client_send(): the application holds it */
+    SLOT_CALLBACK,  /* srpc_client_send_cb() */
+    SLOT_NOTIFY     /* srpc_client_notify(): no reply */
+};
+
+struct srpc_pending {
+    srpc_client *client;
+    enum srpc__slot_state state;
+    enum srpc__slot_kind kind;
+    uint32_t msgid;
+    int64_t deadline;             /* srpc__now_ms() time */
+    int timeout_ms;               /* for the message */
+    struct srpc_wbuf out;         /* the request */
+    msgpack_packer pk;            /* writes into out */
+    char method[SRPC__METHOD_MAX];
+    /* the outcome */
+    int status;
+    char *bytes;                  /* the reply's bytes ... */
+    size_t cap;
+    msgpack_zone zone;            /* ... decoded here */
+    const msgpack_object *result;
+    int64_t remote_code;
+    char errmsg[SRPC__SLOT_ERRMSG];
+    srpc_reply_fn cb;
+    void *cb_data;
+    struct srpc_pending *next;    /* map chain, free list or done queue */
+    struct srpc_pending *all;     /* every slot, to free them */
+};
+
+/* What each thread that uses a client has of its own. */
+struct srpc__thread {
+    pthread_t tid;
+    srpc_pending *building;       /* begun, not yet sent */
+    bool begin_failed;            /* no slot for the last begin: ENOMEM */
+    srpc_pending *held;           /* the last call: its result is valid */
+    srpc_arena arena;             /* strings of this thread's results */
+    char errmsg[SRPC__CLIENT_ERRMSG];
+    int64_t remote_code;
+    struct srpc__thread *next;
+};
+
+struct srpc_client {
+    uint64_t serial;              /* unique for the process's lifetime */
+    struct srpc__address addr;    /* to reconnect */
+    pthread_mutex_t lock;
+    pthread_mutex_t send_lock;
+    pthread_cond_t cond;          /* a slot is done or reading is free */
+    int fd;                       /* -1 only between reconnect attempts */
+    int timeout_ms;
+    bool reconnect;
+    int reconnect_max_ms;
+    uint32_t next_msgid;
+    /* slots */
+    srpc_pending *free_slots;
+    srpc_pending *all_slots;
+    srpc_pending **map;           /* msgid -> SENT slot, chained */
+    size_t map_size;              /* a power of two */
+    size_t nsent;
+    srpc_pending *done_cbs;       /* callback slots done, to run */
+    srpc_pending **done_cbs_tail;
+    /* reading: owned by the reader */
+    bool reading;
+    pthread_t reader;
+    char *rbuf;
+    size_t rpos, rlen, rcap;      /* unprocessed bytes: rbuf[rpos, rlen) */
+    struct srpc__frame frame;
+    msgpack_zone zone;
+    bool zone_ok;
+    /* connection state */
+    int broken;                   /* 0, or the status calls now fail with */
+    char broken_why[SRPC__SLOT_ERRMSG];
+    char closing_why[SRPC__SLOT_ERRMSG]; /* from sockrpc.closing */
+    srpc_notification_fn on_notification;
+    void *notification_data;
+    struct srpc__thread *threads;
+};
+
+/* ---- client.c ---- */
+
+/* This thread's record on C, created on first use; NULL when memory runs
+ * out.  Caller holds lock. */
+struct srpc__thread *srpc__client_thread(srpc_client *c);
+
+/* Records a failure in thread record T (which may be NULL). */
+int srpc__thread_error(struct srpc__thread *t, int status, const char *fmt,
+                       ...) SRPC__PRINTF(3, 4);
+
+/* Returns slot S to the free list.  Caller holds lock. */
+void srpc__slot_free(srpc_client *c, srpc_pending *s);
+
+/* Makes S (done) the thread's held slot and copies its outcome into the
+ * thread's record; returns its status.  Caller holds lock. */
+int srpc__slot_collect(srpc_client *c, struct srpc__thread *t,
+                       srpc_pending *s, const msgpack_object **result);
+
+/* Records a failure in slot S. */
+int srpc__slot_error(srpc_pending *s, int status, const char *fmt, ...)
+    SRPC__PRINTF(3, 4);
+
+/* ---- client_send.c ---- */
+
+/* Sends the request or notification in S (BUILDING, owned by the caller),
+ * reconnecting first when the connection is broken and allowed to.  A
+ * request is SENT afterwards; on failure S is not in the map and its
+ * status and message say why.  Takes send_lock and lock itself. */
+int srpc__client_send_slot(srpc_client *c, srpc_pending *s);
+
+/* ---- client_io.c ---- */
+
+/* Waits until S is done, reading when nobody else does, or until S's
+ * deadline, then fails it with ETIMEDOUT.  Caller holds lock. */
+void srpc__client_wait_slot(srpc_client *c, srpc_pending *s);
+
+/* Reads once (waiting until DEADLINE) and handles what arrived.  Returns
+ * SRPC_OK, SRPC_ETIMEDOUT, or the connection's failure.  Caller holds lock
+ * and nobody is reading. */
+int srpc__client_read_step(srpc_client *c, int64_t deadline);
+
+/* Runs the callbacks of done callback slots.  Caller holds lock, which is
+ * released while each runs. */
+void srpc__client_run_callbacks(srpc_client *c);
+
+/* Marks the connection failed with STATUS and WHY and fails every SENT
+ * slot so.  Caller holds lock. */
+void srpc__client_break(srpc_client *c, int status, const char *why);
+
+/* Puts S (BUILDING) into the msgid map as SENT; removes it from there if
+ * it is there.  Caller holds lock. */
+void srpc__map_insert(srpc_client *c, srpc_pending *s);
+void srpc__map_remove(srpc_client *c, srpc_pending *s);
+
+/* Takes the done callback slot S out of the queue of callbacks to run
+ * (its sender reports the failure instead).  Caller holds lock. */
+void srpc__client_dequeue_callback(srpc_client *c, srpc_pending *s);
+
+/* Waits on cond until DEADLINE; false when it passed.  Caller holds lock. */
+bool srpc__client_cond_wait(srpc_client *c, int64_t deadline);
+
+#endif

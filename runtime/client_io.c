@@ -1,0 +1,554 @@
+/*
+ * client_io.c - the client's reading side: handing replies to their slots
+ * by msgid, notifications to the application, and failing every call in
+ * flight when the connection breaks.  Sending is in client_send.c.
+ *
+ * Input: rbuf[rpos, rlen) holds bytes received and not yet handled.
+ * Messages are found by the same bounded scanner as on the server and
+ * decoded into the reader's zone; a response's bytes are then copied into
+ * its slot and decoded there, where they live until the slot's owner is
+ * done with the result.  A response nobody waits for (the late reply of a
+ * call that timed out or was cancelled) is dropped; so are requests from
+ * the server, which a client does not serve.
+ *
+ * After a timeout the connection stays usable.  After EOF, a protocol
+ * error, or a request only partly sent, it is broken: every call in
+ * flight fails at once with the connection's status and message.  The
+ * socket is shut down at once, so that the server frees its side, and
+ * closed later by whoever holds both locks (reconnect, close): another
+ * thread may still be inside poll() or send() on it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "client.h"
+#include "log.h"
+#include "protocol.h"
+#include "sockutil.h"
+#include "transport.h"
+
+enum {
+    READ_CHUNK = 64 * 1024    /* read at least this much at once */
+};
+
+#define CLOSING_METHOD "sockrpc.closing"
+
+/* ---- the msgid map ------------------------------------------------- */
+
+static size_t bucket(const srpc_client *c, uint32_t msgid)
+{
+    return msgid & (c->map_size - 1);
+}
+
+/* Doubles the map when calls in flight outnumber its buckets; failing to
+ * grow only makes chains longer. */
+static void map_grow(srpc_client *c)
+{
+    size_t n = c->map_size * 2;
+    srpc_pending **m = calloc(n, sizeof *m);
+
+    if (!m)
+        return;
+    for (size_t i = 0; i < c->map_size; i++) {
+        srpc_pending *s = c->map[i], *next;
+
+        for (; s; s = next) {
+            next = s->next;
+            s->next = m[s->msgid & (n - 1)];
+            m[s->msgid & (n - 1)] = s;
+        }
+    }
+    free(c->map);
+    c->map = m;
+    c->map_size = n;
+}
+
+void srpc__map_insert(srpc_client *c, srpc_pending *s)
+{
+    size_t b;
+
+    if (c->nsent >= c->map_size)
+        map_grow(c);
+    b = bucket(c, s->msgid);
+    s->next = c->map[b];
+    c->map[b] = s;
+    c->nsent++;
+    s->state = SLOT_SENT;
+}
+
+static srpc_pending *map_find(srpc_client *c, uint32_t msgid, bool remove)
+{
+    srpc_pending **pp = &c->map[bucket(c, msgid)];
+
+    for (; *pp; pp = &(*pp)->next) {
+        srpc_pending *s = *pp;
+
+        if (s->msgid == msgid) {
+            if (remove) {
+                *pp = s->next;
+                s->next = NULL;
+                c->nsent--;
+            }
+            return s;
+        }
+    }
+    return NULL;
+}
+
+void srpc__map_remove(srpc_client *c, srpc_pending *s)
+{
+    if (s->state == SLOT_SENT && map_find(c, s->msgid, false) == s)
+        map_find(c, s->msgid, true);
+}
+
+/* ---- completing slots ------------------------------------------------ */
+
+/* S (out of the map) is done: wake its waiter or queue its callback. */
+static void complete(srpc_client *c, srpc_pending *s)
+{
+    s->state = SLOT_DONE;
+    if (s->kind == SLOT_CALLBACK) {
+        s->next = NULL;
+        *c->done_cbs_tail = s;
+        c->done_cbs_tail = &s->next;
+    }
+}
+
+/* Takes S out of the queue of callbacks to run. */
+void srpc__client_dequeue_callback(srpc_client *c, srpc_pending *s)
+{
+    srpc_pending **pp;
+
+    for (pp = &c->done_cbs; *pp; pp = &(*pp)->next) {
+        if (*pp == s) {
+            *pp = s->next;
+            break;
+        }
+    }
+    for (c->done_cbs_tail = &c->done_cbs; *c->done_cbs_tail;
+         c->done_cbs_tail = &(*c->done_cbs_tail)->next)
+        ;
+    s->next = NULL;
+}
+
+void srpc__client_break(srpc_client *c, int status, const char *why)
+{
+    const char *msg = why;
+    char text[SRPC__SLOT_ERRMSG];
+
+    if (c->broken)
+        return;
+    /* The server said why before it closed: that is the better message. */
+    if (status == SRPC_ECLOSED && c->closing_why[0]) {
+        srpc__errf(text, sizeof text, "server closed the connection: %s",
+                   c->closing_why);
+        msg = text;
+    }
+    c->broken = status;
+    srpc__errf(c->broken_why, sizeof c->broken_why, "%s", msg);
+    if (c->fd >= 0)
+        shutdown(c->fd, SHUT_RDWR);
+    for (size_t i = 0; i < c->map_size; i++) {
+        srpc_pending *s = c->map[i], *next;
+
+        for (; s; s = next) {
+            next = s->next;
+            srpc__slot_error(s, status, "%s", msg);
+            complete(c, s);
+        }
+        c->map[i] = NULL;
+    }
+    c->nsent = 0;
+    pthread_cond_broadcast(&c->cond);
+}
+
+void srpc__client_run_callbacks(srpc_client *c)
+{
+    struct srpc__thread *t = srpc__client_thread(c);
+    srpc_pending *s;
+
+    while ((s = c->done_cbs) != NULL) {
+        c->done_cbs = s->next;
+        if (!c->done_cbs)
+            c->done_cbs_tail = &c->done_cbs;
+        /* The slot becomes this thread's last call, so that errmsg and
+         * bad_result tell about it inside the callback. */
+        if (t)
+            srpc__slot_collect(c, t, s, NULL);
+        pthread_mutex_unlock(&c->lock);
+        s->cb(c, s->status, s->status == SRPC_OK ? s->result : NULL,
+              s->cb_data);
+        pthread_mutex_lock(&c->lock);
+        if (!t)
+            srpc__slot_free(c, s);
+    }
+}
+
+/* The status and message for a response's error object ERR, of any
+ * shape: [code, message] as we send it, a string, an integer, ... */
+static int remote_error(srpc_pending *s, const msgpack_object *err)
+{
+    const msgpack_object *code = err, *msg = NULL;
+    char text[SRPC__SLOT_ERRMSG];
+    int64_t v = 0;
+    size_t mlen = strlen(s->method);
+
+    if (err->type == MSGPACK_OBJECT_ARRAY && err->via.array.size >= 1) {
+        code = &err->via.array.ptr[0];
+        if (err->via.array.size >= 2)
+            msg = &err->via.array.ptr[1];
+    } else if (err->type == MSGPACK_OBJECT_STR) {
+        code = NULL;
+        msg = err;
+    }
+    if (code && srpc_get_int64(code, &v) == SRPC_OK)
+        s->remote_code = v;
+    if (msg && msg->type == MSGPACK_OBJECT_STR)
+        srpc__errf(text, sizeof text, "%.*s",
+                   (int)(msg->via.str.size > 200 ? 200 : msg->via.str.size),
+                   msg->via.str.ptr);
+    else if (msgpack_object_print_buffer(text, sizeof text, *err) < 0)
+        srpc__errf(text, sizeof text, "remote error");
+    /* "METHOD: message", unless the server already named the method
+     * (the runtime's own messages do: "calc.add takes 2 arguments"). */
+    if (strncmp(text, s->method, mlen) == 0)
+        srpc__slot_error(s, SRPC_EREMOTE, "%s", text);
+    else
+        srpc__slot_error(s, SRPC_EREMOTE, "%s: %s", s->method, text);
+    if (s->remote_code == SRPC_WIRE_NO_METHOD)
+        s->status = SRPC_ENOMETHOD;
+    else if (s->remote_code == SRPC_WIRE_INVALID_ARGS ||
+             s->remote_code == SRPC_WIRE_INVALID_REQUEST)
+        s->status = SRPC_EARGS;
+    return s->status;
+}
+
+/*
+ * Copies the response DATA[0, LEN) into S and decodes it there.  Returns
+ * SRPC_OK with S's outcome set (a result, a remote error, or ENOMEM), or
+ * SRPC_EPROTO with *why when the message breaks the protocol.
+ */
+static int store_reply(srpc_pending *s, const char *data, size_t len,
+                       const char **why)
+{
+    msgpack_object obj;
+    struct srpc__msg m;
+    size_t off = 0;
+
+    if (s->cap < len) {
+        char *p = realloc(s->bytes, len);
+
+        if (!p) {
+            srpc__slot_error(s, SRPC_ENOMEM, "%s: out of memory for the reply",
+                             s->method);
+            return SRPC_OK;
+        }
+        s->bytes = p;
+        s->cap = len;
+    }
+    memcpy(s->bytes, data, len);
+    msgpack_zone_clear(&s->zone);
+    /* The scanner checked the bytes: only memory can fail here. */
+    if (msgpack_unpack(s->bytes, len, &off, &s->zone, &obj) !=
+        MSGPACK_UNPACK_SUCCESS) {
+        srpc__slot_error(s, SRPC_ENOMEM, "%s: out of memory for the reply",
+                         s->method);
+        return SRPC_OK;
+    }
+    srpc__log_object("client received", &obj);
+    if (srpc__msg_parse(&obj, &m, why) != SRPC_OK)
+        return SRPC_EPROTO;
+    if (m.error->type != MSGPACK_OBJECT_NIL) {
+        remote_error(s, m.error);
+        return SRPC_OK;
+    }
+    s->status = SRPC_OK;
+    s->result = m.result;
+    return SRPC_OK;
+}
+
+/*
+ * The msgid of a response [1, msgid, ...] read from its first bytes, so
+ * that a reply is decoded once, in its slot, and not first in the
+ * reader's zone.  False for anything else (notifications, msgids encoded
+ * unusually), which takes the slower, general path.
+ */
+static bool peek_response_id(const char *data, size_t len, uint32_t *id)
+{
+    const unsigned char *p = (const unsigned char *)data;
+
+    if (len < 4 || p[0] != 0x94 || p[1] != 0x01)
+        return false;
+    if (p[2] <= 0x7f) {
+        *id = p[2];
+        return true;
+    }
+    if (p[2] == 0xcc) {
+        *id = p[3];
+        return true;
+    }
+    if (p[2] == 0xcd && len >= 5) {
+        *id = (uint32_t)p[3] << 8 | p[4];
+        return true;
+    }
+    if (p[2] == 0xce && len >= 7) {
+        *id = (uint32_t)p[3] << 24 | (uint32_t)p[4] << 16 |
+              (uint32_t)p[5] << 8 | p[6];
+        return true;
+    }
+    return false;
+}
+
+/* Gives the response DATA[0, LEN) to S, which is in the map. */
+static void deliver_reply(srpc_client *c, srpc_pending *s, const char *data,
+                          size_t len)
+{
+    const char *why = NULL;
+
+    if (store_reply(s, data, len, &why) != SRPC_OK) {
+        srpc__client_break(c, SRPC_EPROTO, why);
+        return;
+    }
+    map_find(c, s->msgid, true);
+    complete(c, s);
+    pthread_cond_broadcast(&c->cond);
+}
+
+/* Remembers why the server is about to close.  PARAMS is [code, "reason"]
+ * or, as one argument, [[code, "reason"]]: both are accepted. */
+static void note_closing(srpc_client *c, const msgpack_object *params)
+{
+    const msgpack_object *r = NULL;
+
+    if (params->via.array.size == 1 &&
+        params->via.array.ptr[0].type == MSGPACK_OBJECT_ARRAY)
+        params = &params->via.array.ptr[0];
+    if (params->via.array.size >= 2)
+        r = &params->via.array.ptr[1];
+    if (r && r->type == MSGPACK_OBJECT_STR)
+        srpc__errf(c->closing_why, sizeof c->closing_why, "%.*s",
+                   (int)(r->via.str.size > 200 ? 200 : r->via.str.size),
+                   r->via.str.ptr);
+    else
+        srpc__errf(c->closing_why, sizeof c->closing_why, "no reason given");
+}
+
+/* Hands a notification to the application's callback, with lock
+ * released: the reader's role keeps rbuf and zone where they are. */
+static void deliver_notification(srpc_client *c, const struct srpc__msg *m)
+{
+    char method[SRPC__METHOD_MAX];
+    const msgpack_object *name = m->method;
+    srpc_notification_fn fn = c->on_notification;
+    void *data = c->notification_data;
+
+    if (name->via.str.size == sizeof CLOSING_METHOD - 1 &&
+        memcmp(name->via.str.ptr, CLOSING_METHOD, name->via.str.size) == 0)
+        note_closing(c, m->params);
+    /* A name too long for the buffer or holding a NUL cannot be any the
+     * application registered interest in. */
+    if (!fn || name->via.str.size >= sizeof method ||
+        memchr(name->via.str.ptr, '\0', name->via.str.size))
+        return;
+    memcpy(method, name->via.str.ptr, name->via.str.size);
+    method[name->via.str.size] = '\0';
+    pthread_mutex_unlock(&c->lock);
+    fn(c, method, m->params, data);
+    pthread_mutex_lock(&c->lock);
+}
+
+/* Handles the complete message DATA[0, LEN).  Caller holds lock and the
+ * reader's role. */
+static void handle_message(srpc_client *c, const char *data, size_t len)
+{
+    msgpack_object obj;
+    struct srpc__msg m;
+    srpc_pending *s;
+    const char *why;
+    size_t off = 0;
+    uint32_t id;
+
+    if (peek_response_id(data, len, &id) &&
+        (s = map_find(c, id, false)) != NULL) {
+        deliver_reply(c, s, data, len);
+        return;
+    }
+    msgpack_zone_clear(&c->zone);
+    if (msgpack_unpack(data, len, &off, &c->zone, &obj) !=
+        MSGPACK_UNPACK_SUCCESS) {
+        srpc__client_break(c, SRPC_EPROTO, "undecodable reply");
+        return;
+    }
+    srpc__log_object("client received", &obj);
+    if (srpc__msg_parse(&obj, &m, &why) != SRPC_OK) {
+        srpc__client_break(c, SRPC_EPROTO, why);
+        return;
+    }
+    if (m.type == SRPC__MSG_NOTIFY) {
+        deliver_notification(c, &m);
+        return;
+    }
+    if (m.type != SRPC__MSG_RESPONSE)
+        return;
+    s = map_find(c, m.msgid, false);
+    if (s)
+        deliver_reply(c, s, data, len);
+    /* else late: its call timed out or was cancelled */
+}
+
+/* Handles every complete message in rbuf. */
+static void handle_input(srpc_client *c)
+{
+    while (!c->broken && c->rpos < c->rlen) {
+        size_t len;
+        enum srpc__frame_result fr =
+            srpc__frame_scan(&c->frame, c->rbuf + c->rpos, c->rlen - c->rpos,
+                             &len);
+
+        if (fr == SRPC__FRAME_MORE)
+            return;
+        if (fr == SRPC__FRAME_BAD) {
+            srpc__client_break(c, c->frame.status, c->frame.why);
+            return;
+        }
+        handle_message(c, c->rbuf + c->rpos, len);
+        c->rpos += len;
+    }
+}
+
+/* Makes room for READ_CHUNK more bytes.  Only the reader calls it. */
+static int make_room(srpc_client *c)
+{
+    /* Empty after a large reply: give the memory back. */
+    if (c->rpos == c->rlen && c->rcap > 4 * READ_CHUNK) {
+        free(c->rbuf);
+        c->rbuf = NULL;
+        c->rcap = c->rpos = c->rlen = 0;
+    }
+    if (c->rpos > 0) {
+        memmove(c->rbuf, c->rbuf + c->rpos, c->rlen - c->rpos);
+        c->rlen -= c->rpos;
+        c->rpos = 0;
+    }
+    if (c->rcap - c->rlen < READ_CHUNK) {
+        size_t cap = c->rlen + READ_CHUNK;
+        char *p;
+
+        if (cap < 2 * c->rcap)
+            cap = 2 * c->rcap;
+        p = realloc(c->rbuf, cap);
+        if (!p)
+            return SRPC_ENOMEM;
+        c->rbuf = p;
+        c->rcap = cap;
+    }
+    return SRPC_OK;
+}
+
+/* Reads once from FD into rbuf, waiting until DEADLINE; lock is not held.
+ * Returns SRPC_OK, ETIMEDOUT, or a failure with *why. */
+static int read_some(srpc_client *c, int fd, int64_t deadline,
+                     const char **why)
+{
+    if (make_room(c) != SRPC_OK) {
+        *why = "out of memory for the input buffer";
+        return SRPC_ENOMEM;
+    }
+    for (;;) {
+        /* Wait first: a reply is rarely there the moment its request has
+         * left, and a recv() that fails with EAGAIN costs a syscall per
+         * call.  poll() returns at once when bytes are already waiting. */
+        int r = srpc__poll_one(fd, POLLIN, deadline);
+        ssize_t n;
+
+        if (r < 0) {
+            *why = strerror(errno);
+            return SRPC_EIO;
+        }
+        if (r == 0)
+            return SRPC_ETIMEDOUT;
+        n = srpc__recv(fd, c->rbuf + c->rlen, c->rcap - c->rlen);
+        if (n > 0) {
+            c->rlen += (size_t)n;
+            return SRPC_OK;
+        }
+        if (n == 0) {
+            *why = "connection closed by server";
+            return SRPC_ECLOSED;
+        }
+        if (errno == ECONNRESET) {
+            *why = "connection reset by server";
+            return SRPC_ECLOSED;
+        }
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            *why = strerror(errno);
+            return SRPC_EIO;
+        }
+    }
+}
+
+int srpc__client_read_step(srpc_client *c, int64_t deadline)
+{
+    const char *why = NULL;
+    int fd = c->fd, rc;
+
+    if (c->broken)
+        return c->broken;
+    c->reading = true;
+    c->reader = pthread_self();
+    pthread_mutex_unlock(&c->lock);
+    rc = read_some(c, fd, deadline, &why);
+    pthread_mutex_lock(&c->lock);
+    if (rc == SRPC_OK)
+        handle_input(c);
+    else if (rc != SRPC_ETIMEDOUT && !c->broken)
+        srpc__client_break(c, rc, why);
+    c->reading = false;
+    pthread_cond_broadcast(&c->cond);
+    return c->broken ? c->broken : rc;
+}
+
+bool srpc__client_cond_wait(srpc_client *c, int64_t deadline)
+{
+    struct timespec ts;
+    int64_t ms;
+
+    if (srpc__now_ms() >= deadline)
+        return false;
+    /* srpc__now_ms() is CLOCK_MONOTONIC, as is cond (see init). */
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ms = srpc__ms_until(deadline);
+    ts.tv_sec += (time_t)(ms / 1000);
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return pthread_cond_timedwait(&c->cond, &c->lock, &ts) != ETIMEDOUT;
+}
+
+void srpc__client_wait_slot(srpc_client *c, srpc_pending *s)
+{
+    while (s->state == SLOT_SENT) {
+        if (!c->reading) {
+            if (srpc__client_read_step(c, s->deadline) == SRPC_ETIMEDOUT)
+                break;
+            srpc__client_run_callbacks(c);
+        } else if (!srpc__client_cond_wait(c, s->deadline)) {
+            break;
+        }
+    }
+    if (s->state == SLOT_SENT) {
+        srpc__map_remove(c, s);
+        srpc__slot_error(s, SRPC_ETIMEDOUT, "%s: no reply within %d ms",
+                         s->method, s->timeout_ms);
+        s->state = SLOT_DONE;
+    }
+}
