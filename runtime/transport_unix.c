@@ -2,10 +2,15 @@
  * transport_unix.c - Unix-domain stream sockets: "unix:/path" and, on
  * Linux, abstract names "unix:@name" (no file, gone with the socket).
  *
- * Socket files: bind() creates the file (with the umask's mode); it is
- * chmod'ed to the server's unix_mode (0600 by default) before listen(),
- * and nobody can connect before listen(), so there is no window in which
- * another user could connect under the looser mode.  A file left by a dead server makes
+ * Socket files: on Linux, bind() creates the file with the mode of the
+ * socket's own inode less the umask, so an fchmod() of the socket before
+ * bind() makes the file appear with at most unix_mode (0600 by default):
+ * it never exists with wider permissions, and no process-wide umask is
+ * touched (other threads may be creating files).  A chmod() after bind()
+ * then sets exactly unix_mode (widening what the umask removed, where the
+ * user asked for that) and covers systems where fchmod() of a socket does
+ * nothing; it happens before listen(), and nobody can connect before
+ * listen().  A file left by a dead server makes
  * bind() fail with EADDRINUSE: we then try to connect to it, and only
  * ECONNREFUSED (nobody listening) proves it stale.  It is unlinked and
  * bind() retried once; a live server's address is SRPC_EADDRINUSE.
@@ -125,6 +130,10 @@ static int unix_listen(const struct srpc__address *addr, unsigned mode,
         srpc__errf(err, errsize, "cannot create socket: %s", strerror(errno));
         return SRPC_ELISTEN;
     }
+    /* Failure only means this system ignores a socket's mode: own_file()
+     * still sets it before anyone can connect. */
+    if (!addr->abstract)
+        (void)fchmod(fd, (mode_t)mode);
     rc = bind_replacing_stale(fd, addr, err, errsize);
     if (rc == SRPC_OK && !addr->abstract)
         rc = own_file(addr, mode, bound, err, errsize);
