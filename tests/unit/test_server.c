@@ -170,21 +170,24 @@ START_TEST(calls_over_abstract_unix)
 }
 END_TEST
 
+/* 200 clients connected at once, half over each transport, their calls
+ * interleaved: one thread serves them all. */
 START_TEST(many_clients_interleaved)
 {
-    srpc_client *c[20];
+    enum { N = 200 };
+    srpc_client *c[N];
     int32_t r;
 
     start(NULL);
-    for (int i = 0; i < 20; i++)
+    for (int i = 0; i < N; i++)
         c[i] = connect_to(i % 2 ? unix_addr : srpc_server_address(ts.srv, 1));
-    for (int round = 0; round < 10; round++) {
-        for (int i = 0; i < 20; i++) {
+    for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < N; i++) {
             ck_assert_int_eq(calc_add(c[i], i, round, &r), SRPC_OK);
             ck_assert_int_eq(r, i + round);
         }
     }
-    for (int i = 0; i < 20; i++)
+    for (int i = 0; i < N; i++)
         srpc_client_close(c[i]);
 }
 END_TEST
@@ -728,7 +731,7 @@ START_TEST(connect_drop_cycles_leak_nothing)
 
     start(NULL);
     base = tu_count_fds();
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 1000; i++) {
         int fd = tu_connect_raw(i % 2 ? unix_addr : srpc_server_address(ts.srv, 1),
                                 5000);
 
@@ -738,6 +741,41 @@ START_TEST(connect_drop_cycles_leak_nothing)
         close(fd);
     }
     ck_assert_int_eq(wait_fds(base), base);
+}
+END_TEST
+
+/* Clients that vanish while their replies are being written: the server
+ * meets EPIPE or ECONNRESET mid-reply, frees the connection and goes on. */
+START_TEST(disconnect_mid_reply)
+{
+    msgpack_sbuffer sb;
+    int base;
+    int32_t r;
+    srpc_client *c;
+
+    start(NULL);
+    base = tu_count_fds();
+    msgpack_sbuffer_init(&sb);
+    for (int i = 0; i < 20000; i++) {
+        int64_t args[2] = { i, 1 };
+        tu_pack_request(&sb, (uint32_t)i, "calc.add", 2, args);
+    }
+    for (int k = 0; k < 10; k++) {
+        int fd = tu_connect_raw(k % 2 ? unix_addr : srpc_server_address(ts.srv, 1),
+                                5000);
+        char some[16];
+
+        ck_assert_int_ge(fd, 0);
+        ck_assert(tu_write_all(fd, sb.data, sb.size));
+        ck_assert_int_gt(read(fd, some, sizeof some), 0); /* replies began */
+        close(fd);
+    }
+    msgpack_sbuffer_destroy(&sb);
+    ck_assert_int_eq(wait_fds(base), base);
+    c = connect_to(unix_addr);
+    ck_assert_int_eq(calc_add(c, 2, 2, &r), SRPC_OK);
+    ck_assert_int_eq(r, 4);
+    srpc_client_close(c);
 }
 END_TEST
 
@@ -1107,6 +1145,7 @@ int main(void)
     tcase_add_test(tc, trickling_request);
     tcase_add_test(tc, truncated_then_disconnect);
     tcase_add_test(tc, connect_drop_cycles_leak_nothing);
+    tcase_add_test(tc, disconnect_mid_reply);
     tcase_add_test(tc, random_bytes_in_random_pieces);
     tcase_add_test(tc, slow_reader_is_bounded);
     tcase_add_test(tc, half_close_gets_replies);
