@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "conn.h"
+#include "frame.h"
 #include "log.h"
 #include "protocol.h"
 #include "server.h"
@@ -121,6 +122,56 @@ int srpc_call_not_implemented(srpc_call *call)
     return SRPC_ENOMETHOD;
 }
 
+msgpack_packer *srpc_call_notify_begin(srpc_call *call, const char *method,
+                                       uint32_t nargs)
+{
+    srpc__pack_notify_head(&call->ws->notes_pk, method, nargs);
+    return &call->ws->notes_pk;
+}
+
+/* True when DATA[0, LEN) is a sequence of whole messages.  A handler packs
+ * its notifications' arguments itself: one argument too few would make the
+ * reply after them part of the last notification and break the stream. */
+static bool whole_messages(const char *data, size_t len)
+{
+    struct srpc__frame f;
+    size_t off = 0, n;
+
+    srpc__frame_init(&f, len);
+    while (off < len)
+        if (srpc__frame_scan(&f, data + off, len - off, &n) != SRPC__FRAME_DONE)
+            return false;
+        else
+            off += n;
+    return true;
+}
+
+/* Puts the notifications the handler sent on OUT at MARK, where its reply
+ * (if any) begins, so that the peer receives them first.  Notifications
+ * that could not be built, or were packed wrong, are dropped: the reply
+ * still goes out. */
+static void splice_notes(struct srpc__workspace *ws, struct srpc_wbuf *out,
+                         size_t mark)
+{
+    struct srpc_wbuf *notes = &ws->notes;
+
+    if (srpc__wbuf_size(notes) == 0 && !notes->error)
+        return;
+    if (!notes->error &&
+        !whole_messages(srpc__wbuf_bytes(notes), srpc__wbuf_size(notes)))
+        srpc__log_error("notifications from a handler dropped: their "
+                        "arguments do not match the counts given to "
+                        "srpc_call_notify_begin()");
+    else if (notes->error)
+        srpc__log(SRPC_LOG_WARN, "notifications from a handler dropped: %s",
+                  srpc_strerror(notes->error));
+    else if (srpc__wbuf_insert(out, mark, srpc__wbuf_bytes(notes),
+                               srpc__wbuf_size(notes)) != SRPC_OK)
+        srpc__log(SRPC_LOG_WARN, "notifications from a handler dropped: "
+                  "out of memory");
+    srpc__wbuf_clear(notes, 64 * 1024);
+}
+
 /* ---- serving ---------------------------------------------------- */
 
 static void init_packer(msgpack_packer *pk, struct srpc_wbuf *out)
@@ -208,8 +259,8 @@ static int queue_error(struct srpc__workspace *ws, struct srpc_wbuf *out,
 
 /* Runs the dispatch function of the method found in CALL; the reply (or
  * for a notification, nothing) goes to OUT. */
-static int run(srpc_call *call, const struct srpc__msg *m,
-               struct srpc_wbuf *out)
+static int run_dispatch(srpc_call *call, const struct srpc__msg *m,
+                        struct srpc_wbuf *out)
 {
     struct srpc_wbuf sink;
     struct srpc_wbuf *dst = out;
@@ -247,6 +298,18 @@ static int run(srpc_call *call, const struct srpc__msg *m,
     fail(call, SRPC_WIRE_INTERNAL, "%s failed: %s", srpc_call_method(call),
          srpc_strerror(rc));
     return queue_error(call->ws, out, m, call->code, call->message);
+}
+
+/* Runs CALL, then puts the notifications its handler sent ahead of the
+ * reply. */
+static int run(srpc_call *call, const struct srpc__msg *m,
+               struct srpc_wbuf *out)
+{
+    size_t mark = srpc__wbuf_size(out);
+    int rc = run_dispatch(call, m, out);
+
+    splice_notes(call->ws, out, mark);
+    return rc;
 }
 
 static int serve_call(struct srpc_server *srv, struct srpc__workspace *ws,
@@ -386,6 +449,8 @@ int srpc__workspace_init(struct srpc__workspace *ws,
 {
     ws->stats = stats;
     srpc__arena_init(&ws->arena);
+    srpc__wbuf_init(&ws->notes);
+    msgpack_packer_init(&ws->notes_pk, &ws->notes, srpc__wbuf_write);
     ws->zone_ok = msgpack_zone_init(&ws->zone, MSGPACK_ZONE_CHUNK_SIZE);
     return ws->zone_ok ? SRPC_OK : SRPC_ENOMEM;
 }
@@ -396,6 +461,7 @@ void srpc__workspace_fini(struct srpc__workspace *ws)
         msgpack_zone_destroy(&ws->zone);
     ws->zone_ok = false;
     srpc__arena_fini(&ws->arena);
+    srpc__wbuf_fini(&ws->notes);
 }
 
 int srpc__serve_message(struct srpc_server *srv, struct srpc__workspace *ws,

@@ -52,6 +52,8 @@ struct srpc__workspace {
     bool zone_ok;                      /* zone was initialised */
     srpc_arena arena;                  /* memory of one call */
     struct srpc_server_stats *stats;   /* calls, notifications, errors */
+    struct srpc_wbuf notes;            /* notifications the handler sends */
+    msgpack_packer notes_pk;           /* writes into notes */
 };
 
 /* SRPC_OK or SRPC_ENOMEM; fini is safe after a failed init. */

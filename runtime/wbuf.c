@@ -84,6 +84,26 @@ int srpc__wbuf_append(struct srpc_wbuf *b, const void *buf, size_t len)
     return SRPC_OK;
 }
 
+int srpc__wbuf_insert(struct srpc_wbuf *b, size_t at, const void *buf,
+                      size_t len)
+{
+    size_t tail;
+    int rc;
+
+    if (b->error)
+        return b->error;
+    if (b->discard || len == 0)
+        return SRPC_OK;
+    rc = reserve(b, len);   /* may move the queue: positions are from head */
+    if (rc != SRPC_OK)
+        return rc;          /* the queue is intact: not a sticky error */
+    tail = srpc__wbuf_size(b) - at;
+    memmove(b->data + b->head + at + len, b->data + b->head + at, tail);
+    memcpy(b->data + b->head + at, buf, len);
+    b->len += len;
+    return SRPC_OK;
+}
+
 int srpc__wbuf_write(void *data, const char *buf, size_t len)
 {
     return srpc__wbuf_append(data, buf, len) == SRPC_OK ? 0 : -1;

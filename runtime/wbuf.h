@@ -53,6 +53,13 @@ static inline size_t srpc__wbuf_size(const struct srpc_wbuf *b)
     return b->len - b->head;
 }
 
+/* Inserts LEN bytes after the first AT queued ones, moving the rest up.
+ * SRPC_OK, the sticky error, or SRPC_ENOMEM with the queue unchanged.  For
+ * notifications a handler sends, which must reach the peer before the
+ * reply already built. */
+int srpc__wbuf_insert(struct srpc_wbuf *b, size_t at, const void *buf,
+                      size_t len);
+
 /* Drops the queued bytes after the first SIZE ones, and clears the error:
  * the caller is undoing a failed message. */
 void srpc__wbuf_truncate(struct srpc_wbuf *b, size_t size);

@@ -3,7 +3,8 @@
 SERVER_TESTS = \
 	tests/unit/test_limits \
 	tests/unit/test_unix_policy \
-	tests/unit/test_threads
+	tests/unit/test_threads \
+	tests/unit/test_push
 check_PROGRAMS += $(SERVER_TESTS)
 TESTS += $(SERVER_TESTS)
 
@@ -25,3 +26,9 @@ tests_unit_test_threads_CPPFLAGS = $(TEST_CPP)
 tests_unit_test_threads_CFLAGS = $(TEST_CC)
 tests_unit_test_threads_LDFLAGS = $(TEST_LINK)
 tests_unit_test_threads_LDADD = $(RUNTIME_TEST_LIBS)
+
+tests_unit_test_push_SOURCES = tests/unit/test_push.c $(RUNTIME_TEST_UTIL)
+tests_unit_test_push_CPPFLAGS = $(TEST_CPP)
+tests_unit_test_push_CFLAGS = $(TEST_CC)
+tests_unit_test_push_LDFLAGS = $(TEST_LINK)
+tests_unit_test_push_LDADD = $(RUNTIME_TEST_LIBS)

@@ -158,6 +158,17 @@ int srpc_call_bad_arg(srpc_call *call, int rc, uint32_t index,
 /* Fails the call because the application left its handler NULL. */
 int srpc_call_not_implemented(srpc_call *call);
 
+/*
+ * Inside a handler: starts the notification [2, METHOD, [ ... ]] to the
+ * caller, whose NARGS arguments the handler packs next with msgpack-c.
+ * Several may be sent; they reach the caller before the call's reply (or
+ * alone, when the call was itself a notification), in the order sent.
+ * Never returns NULL; a notification that cannot be built (out of memory)
+ * is dropped and logged, and the reply still goes out.
+ */
+msgpack_packer *srpc_call_notify_begin(srpc_call *call, const char *method,
+                                       uint32_t nargs);
+
 #ifdef __cplusplus
 }
 #endif
