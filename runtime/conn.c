@@ -205,7 +205,8 @@ static void log_drop(const struct srpc__conn *c, int level, const char *why)
     if (!srpc__log_enabled(level))
         return;
     srpc__conn_peer_name(c, peer, sizeof peer);
-    srpc__log(level, "%s: %s; closing the connection", peer, why);
+    srpc__log_rated(&c->server->drop_rate, level,
+                    "%s: %s; closing the connection", peer, why);
 }
 
 /* The peer broke the protocol or a limit: answer nothing more, flush the

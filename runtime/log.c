@@ -13,6 +13,9 @@
 #include <string.h>
 
 #include "log.h"
+#include "sockutil.h"
+
+enum { RATE_MS = 1000 };   /* a rated kind of line: at most one a second */
 
 static pthread_mutex_t sink_lock = PTHREAD_MUTEX_INITIALIZER;
 static srpc_log_fn sink;            /* NULL: stderr */
@@ -107,6 +110,36 @@ void srpc__log_debug(const char *fmt, ...)
     va_start(ap, fmt);
     vlog(SRPC_LOG_DEBUG, fmt, ap);
     va_end(ap);
+}
+
+void srpc__log_rated(struct srpc__log_rate *rate, int lvl, const char *fmt, ...)
+{
+    int64_t now = srpc__now_ms();
+    uint64_t held;
+    char line[1024];
+    va_list ap;
+
+    if (!srpc__log_enabled(lvl))
+        return;
+    pthread_mutex_lock(&sink_lock);
+    if (now - rate->last_ms < RATE_MS && rate->last_ms != 0 &&
+        !srpc__log_debug_enabled()) {
+        rate->held++;
+        pthread_mutex_unlock(&sink_lock);
+        return;
+    }
+    held = rate->held;
+    rate->held = 0;
+    rate->last_ms = now;
+    pthread_mutex_unlock(&sink_lock);
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (held > 0)
+        srpc__log(lvl, "%s (and %llu more like it in the last second)", line,
+                  (unsigned long long)held);
+    else
+        srpc__log(lvl, "%s", line);
 }
 
 void srpc__log_object(const char *what, const msgpack_object *o)

@@ -14,6 +14,7 @@
 #define SRPC_LOG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <msgpack.h>
 
@@ -34,6 +35,21 @@ bool srpc__log_debug_enabled(void);
 void srpc__log(int level, const char *fmt, ...) SRPC__PRINTF(2, 3);
 void srpc__log_error(const char *fmt, ...) SRPC__PRINTF(1, 2);
 void srpc__log_debug(const char *fmt, ...) SRPC__PRINTF(1, 2);
+
+/*
+ * One line a second for one kind of event, so that a flood of bad clients
+ * cannot flood the log (or fill the disk it is redirected to).  Lines held
+ * back are counted and the count is added to the next line that is
+ * written.  While debugging, nothing is held back.  Zero-initialise it.
+ */
+struct srpc__log_rate {
+    int64_t last_ms;   /* when a line of this kind was last written */
+    uint64_t held;     /* lines held back since */
+};
+
+/* Logs like srpc__log(), within RATE's budget.  Thread-safe. */
+void srpc__log_rated(struct srpc__log_rate *rate, int level,
+                     const char *fmt, ...) SRPC__PRINTF(3, 4);
 
 /* Traces a decoded message as "WHAT: <object>" when debugging. */
 void srpc__log_object(const char *what, const msgpack_object *o);

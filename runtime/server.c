@@ -33,8 +33,7 @@ enum {
     DEFAULT_ACCEPTS = 64,     /* accepts per wakeup: others get a turn */
     DEFAULT_UNIX_MODE = 0600,
     ACCEPT_PAUSE_MS = 100,    /* after EMFILE: let descriptors free up */
-    DRAIN_MS = 2000,          /* shutdown: longest wait for slow readers */
-    REFUSAL_LOG_MS = 1000     /* at most one refusal line a second */
+    DRAIN_MS = 2000           /* shutdown: longest wait for slow readers */
 };
 
 static int make_pipe(int fds[2])
@@ -274,24 +273,13 @@ static void log_refusal(struct srpc_server *s, int fd,
                         const struct srpc_peer *peer,
                         const struct srpc__listener *l, const char *why)
 {
-    int64_t now = srpc__now_ms();
     char name[160];
 
-    if (now < s->refusal_logged_at + REFUSAL_LOG_MS) {
-        s->refusals_unlogged++;
-        return;
-    }
     if (!srpc__log_enabled(SRPC_LOG_WARN))
         return;
     srpc__describe_peer(fd, peer, l->bound.text, name, sizeof name);
-    if (s->refusals_unlogged > 0)
-        srpc__log(SRPC_LOG_WARN, "%s: refused: %s (and %llu more refused "
-                  "since the last such line)", name, why,
-                  (unsigned long long)s->refusals_unlogged);
-    else
-        srpc__log(SRPC_LOG_WARN, "%s: refused: %s", name, why);
-    s->refusal_logged_at = now;
-    s->refusals_unlogged = 0;
+    srpc__log_rated(&s->refusal_rate, SRPC_LOG_WARN, "%s: refused: %s",
+                    name, why);
 }
 
 /* Connection threads update the counters too: then they need the lock. */

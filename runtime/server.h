@@ -21,6 +21,7 @@
 
 #include "arena.h"
 #include "frame.h"
+#include "log.h"
 #include "registry.h"
 #include "sockrpc.h"
 #include "transport.h"
@@ -86,8 +87,8 @@ struct srpc_server {
     bool in_step;                      /* step() is on the stack */
     uint32_t *uids;                    /* copy of opt.allowed_uids */
     bool restrict_uids;                /* allowed_uids was given */
-    int64_t refusal_logged_at;         /* rate limit of refusal lines */
-    uint64_t refusals_unlogged;
+    struct srpc__log_rate refusal_rate; /* log lines about refused peers */
+    struct srpc__log_rate drop_rate;   /* ... and dropped connections */
     /* threads_per_connection mode (conn_thread.c): */
     pthread_mutex_t lock;              /* tconns, nthreads, stats */
     bool lock_ok;

@@ -463,6 +463,46 @@ START_TEST(log_hook_traces_and_warns)
 }
 END_TEST
 
+static int count_lines(void)
+{
+    int n = 0;
+
+    pthread_mutex_lock(&log_lock);
+    for (const char *p = log_text; (p = strchr(p, '\n')) != NULL; p++)
+        n++;
+    pthread_mutex_unlock(&log_lock);
+    return n;
+}
+
+/* A flood of bad clients is one log line a second, with a count, not a
+ * line each: the log must not become the attacker's tool. */
+START_TEST(log_flood_is_rated)
+{
+    int fd;
+
+    if (getenv("SOCKRPC_LOG"))
+        return;
+    srpc_set_log(capture, SRPC_LOG_WARN, &log_text);
+    log_text[0] = '\0';
+    start(NULL);
+    for (int i = 0; i < 50; i++) {
+        fd = tu_connect_raw(unix_addr, 5000);
+        ck_assert(tu_write_all(fd, "\xc1", 1));
+        ck_assert(tu_wait_closed(fd));
+        close(fd);
+    }
+    ck_assert_int_le(count_lines(), 2);     /* not 50 */
+    usleep(1100 * 1000);
+    fd = tu_connect_raw(unix_addr, 5000);
+    ck_assert(tu_write_all(fd, "\xc1", 1));
+    ck_assert(tu_wait_closed(fd));
+    close(fd);
+    tu_server_stop(&ts);
+    srpc_set_log(NULL, SRPC_LOG_WARN, NULL);
+    ck_assert_msg(logged("more like it in the last second"), "%s", log_text);
+}
+END_TEST
+
 START_TEST(log_level_filters)
 {
     struct srpc_server_options o = { .idle_timeout_ms = 100 };
@@ -758,6 +798,7 @@ int main(void)
     tcase_add_test(tc, counters_move);
     tcase_add_test(tc, log_hook_traces_and_warns);
     tcase_add_test(tc, log_level_filters);
+    tcase_add_test(tc, log_flood_is_rated);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("shutdown");
