@@ -18,7 +18,8 @@ TESTS += $(RUNTIME_TESTS)
 # server thread, raw sockets, and a hand-written "calc" interface shaped
 # like idlc's output.
 RUNTIME_TEST_UTIL = tests/unit/testutil.c tests/unit/testutil.h \
-	tests/unit/testcalc.c tests/unit/testcalc.h
+	tests/unit/testcalc.c tests/unit/testcalc.h \
+	tests/unit/calcfixture.c tests/unit/calcfixture.h
 RUNTIME_TEST_LIBS = runtime/libsockrpc.la $(CHECK_LIBS) $(MSGPACK_LIBS) \
 	$(PTHREAD_LIBS)
 

@@ -17,49 +17,9 @@
 #include <check.h>
 
 #include "sockutil.h"
+#include "calcfixture.h"
 #include "testcalc.h"
 #include "testutil.h"
-
-static char dir[256];
-static char unix_addr[300];
-static struct calc_state state;
-static struct tu_server ts;
-
-static void start(const struct srpc_server_options *options)
-{
-    ck_assert_int_eq(srpc_server_create(&ts.srv, options), SRPC_OK);
-    ck_assert_int_eq(calc_serve(ts.srv, &calc_default_ops, &state), SRPC_OK);
-    ck_assert_int_eq(srpc_server_listen(ts.srv, unix_addr), SRPC_OK);
-    ck_assert_int_eq(srpc_server_listen(ts.srv, "tcp:127.0.0.1:0"), SRPC_OK);
-    tu_server_start(&ts);
-}
-
-static void setup(void)
-{
-    tu_mkdtemp(dir, sizeof dir);
-    snprintf(unix_addr, sizeof unix_addr, "unix:%s/calc.sock", dir);
-    calc_state_init(&state);
-    memset(&ts, 0, sizeof ts);
-}
-
-static void teardown(void)
-{
-    tu_server_stop(&ts);
-    srpc_server_destroy(ts.srv);
-    ts.srv = NULL;
-    calc_state_fini(&state);
-    tu_rmdir(dir);
-}
-
-static srpc_client *connect_to(const char *address)
-{
-    srpc_client *c = NULL;
-    char err[256] = "";
-    int rc = srpc_client_connect(&c, address, NULL, err, sizeof err);
-
-    ck_assert_msg(rc == SRPC_OK, "connect %s: %s", address, err);
-    return c;
-}
 
 /* One add over raw FD: proves the server accepted and serves it. */
 static void raw_add(int fd, uint32_t msgid)
@@ -86,7 +46,7 @@ static struct srpc_server_stats stats(void)
 {
     struct srpc_server_stats st;
 
-    ck_assert_int_eq(srpc_server_stats(ts.srv, &st), SRPC_OK);
+    ck_assert_int_eq(srpc_server_stats(fx.ts.srv, &st), SRPC_OK);
     return st;
 }
 
@@ -98,24 +58,24 @@ START_TEST(max_connections_refuses_extra)
     int a, b, c, d;
     int64_t code = 0;
 
-    start(&o);
-    a = tu_connect_raw(unix_addr, 5000);
-    b = tu_connect_raw(srpc_server_address(ts.srv, 1), 5000);
+    fx_start(&o);
+    a = tu_connect_raw(fx.unix_addr, 5000);
+    b = tu_connect_raw(srpc_server_address(fx.ts.srv, 1), 5000);
     raw_add(a, 1);
     raw_add(b, 2);
-    c = tu_connect_raw(unix_addr, 5000); /* the kernel accepts it ... */
+    c = tu_connect_raw(fx.unix_addr, 5000); /* the kernel accepts it ... */
     ck_assert_int_ge(c, 0);
     ck_assert(tu_read_closing(c, &code)); /* ... the server refuses it */
     ck_assert_int_eq(code, SRPC_WIRE_LIMIT_CONNS);
     ck_assert(tu_wait_closed(c));
-    ck_assert_uint_eq(tu_wait_stat(ts.srv, TU_STAT(connections_refused), 1,
+    ck_assert_uint_eq(tu_wait_stat(fx.ts.srv, TU_STAT(connections_refused), 1,
                                    3000), 1);
     ck_assert_uint_eq(stats().connections_open, 2);
     raw_add(a, 3); /* the others are still served */
     close(a);
-    ck_assert_uint_eq(tu_wait_stat(ts.srv, TU_STAT(closed_by_peer), 1, 3000),
+    ck_assert_uint_eq(tu_wait_stat(fx.ts.srv, TU_STAT(closed_by_peer), 1, 3000),
                       1);
-    d = tu_connect_raw(unix_addr, 5000); /* room again */
+    d = tu_connect_raw(fx.unix_addr, 5000); /* room again */
     raw_add(d, 4);
     ck_assert_uint_eq(stats().connections_accepted, 3);
     close(b);
@@ -130,8 +90,8 @@ START_TEST(idle_connection_closed)
     int64_t t0, dt, code = 0;
     int fd;
 
-    start(&o);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fx_start(&o);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     raw_add(fd, 1); /* activity resets the clock */
     t0 = srpc__now_ms();
     ck_assert(tu_read_closing(fd, &code));
@@ -142,7 +102,7 @@ START_TEST(idle_connection_closed)
                   (long long)dt);
     fprintf(stderr, "idle connection closed after %lld ms (limit 200)\n",
             (long long)dt);
-    ck_assert_uint_eq(tu_wait_stat(ts.srv, TU_STAT(closed_idle), 1, 3000), 1);
+    ck_assert_uint_eq(tu_wait_stat(fx.ts.srv, TU_STAT(closed_idle), 1, 3000), 1);
     close(fd);
 }
 END_TEST
@@ -154,8 +114,8 @@ START_TEST(busy_connection_not_idle)
     srpc_client *c;
     int32_t r;
 
-    start(&o);
-    c = connect_to(unix_addr);
+    fx_start(&o);
+    c = fx_connect(fx.unix_addr);
     for (int i = 0; i < 10; i++) { /* 1 s in all, 100 ms apart */
         ck_assert_int_eq(calc_add(c, i, 1, &r), SRPC_OK);
         poll(NULL, 0, 100);
@@ -176,8 +136,8 @@ START_TEST(trickling_client_dropped)
     bool closed = false;
     int fd;
 
-    start(&o);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fx_start(&o);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     t0 = srpc__now_ms();
     ck_assert(tu_write_all(fd, head, sizeof head)); /* str16 of 4096 */
     for (int i = 0; i < 200 && !closed; i++) {
@@ -215,8 +175,8 @@ START_TEST(slow_but_complete_messages_served)
     msgpack_unpacked u;
     int fd;
 
-    start(&o);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fx_start(&o);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     ck_assert(msgpack_unpacker_init(&unp, 4096));
     msgpack_unpacked_init(&u);
     for (uint32_t i = 0; i < 8; i++) { /* ~1.2 s in all */
@@ -250,8 +210,8 @@ START_TEST(deadline_restarts_per_message)
     size_t ends[8], from = 0;
     int fd;
 
-    start(&o);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fx_start(&o);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     msgpack_sbuffer_init(&sb);
     for (uint32_t i = 0; i < 8; i++) {
         int64_t args[2] = { i, 1 };
@@ -288,9 +248,9 @@ START_TEST(accepts_per_turn_one)
     srpc_client *c[16];
     int32_t r;
 
-    start(&o);
+    fx_start(&o);
     for (int i = 0; i < 16; i++)
-        c[i] = connect_to(unix_addr);
+        c[i] = fx_connect(fx.unix_addr);
     for (int i = 0; i < 16; i++) {
         ck_assert_int_eq(calc_add(c[i], i, 1, &r), SRPC_OK);
         ck_assert_int_eq(r, i + 1);
@@ -316,8 +276,8 @@ START_TEST(max_depth_error_reply)
     for (int i = 0; i < 5; i++)
         msg[len++] = 0x91;
     msg[len++] = 0x90;
-    start(&o);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fx_start(&o);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     ck_assert(tu_write_all(fd, msg, len));
     ck_assert(msgpack_unpacker_init(&unp, 4096));
     msgpack_unpacked_init(&u);
@@ -339,10 +299,10 @@ START_TEST(bad_options_rejected)
     struct srpc_server_options mode = { .unix_mode = 01777 };
     struct srpc_server_options uids = { .allowed_uids_count = 1 };
 
-    ck_assert_int_eq(srpc_server_create(&ts.srv, &deep), SRPC_EINVAL);
-    ck_assert_ptr_null(ts.srv);
-    ck_assert_int_eq(srpc_server_create(&ts.srv, &mode), SRPC_EINVAL);
-    ck_assert_int_eq(srpc_server_create(&ts.srv, &uids), SRPC_EINVAL);
+    ck_assert_int_eq(srpc_server_create(&fx.ts.srv, &deep), SRPC_EINVAL);
+    ck_assert_ptr_null(fx.ts.srv);
+    ck_assert_int_eq(srpc_server_create(&fx.ts.srv, &mode), SRPC_EINVAL);
+    ck_assert_int_eq(srpc_server_create(&fx.ts.srv, &uids), SRPC_EINVAL);
     ck_assert_int_eq(srpc_server_stats(NULL, NULL), SRPC_EINVAL);
 }
 END_TEST
@@ -355,20 +315,20 @@ START_TEST(too_big_and_garbage_get_notice)
     int64_t code = 0;
     int fd;
 
-    start(&o);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fx_start(&o);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     ck_assert(tu_write_all(fd, big, sizeof big));
     ck_assert(tu_read_closing(fd, &code));
     ck_assert_int_eq(code, SRPC_WIRE_LIMIT_SIZE);
     ck_assert(tu_wait_closed(fd));
     close(fd);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     ck_assert(tu_write_all(fd, junk, sizeof junk));
     ck_assert(tu_read_closing(fd, &code));
     ck_assert_int_eq(code, SRPC_WIRE_PROTOCOL);
     ck_assert(tu_wait_closed(fd));
     close(fd);
-    ck_assert_uint_eq(tu_wait_stat(ts.srv, TU_STAT(closed_protocol), 1, 3000),
+    ck_assert_uint_eq(tu_wait_stat(fx.ts.srv, TU_STAT(closed_protocol), 1, 3000),
                       1);
     ck_assert_uint_eq(stats().closed_too_big, 1);
 }
@@ -382,15 +342,15 @@ START_TEST(counters_move)
     int32_t r;
     struct srpc_server_stats st;
 
-    start(NULL);
+    fx_start(NULL);
     st = stats();
     ck_assert_uint_eq(st.calls + st.connections_accepted + st.bytes_in, 0);
-    c = connect_to(unix_addr);
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_OK);
     ck_assert_int_eq(calc_div(c, 1, 0, &r), SRPC_EREMOTE);
     ck_assert_int_eq(calc_nosuch(c), SRPC_ENOMETHOD);
     ck_assert_int_eq(calc_note(c, 5), SRPC_OK);
-    ck_assert_int_eq(calc_state_wait_notes(&state, 1, 3000), 1);
+    ck_assert_int_eq(calc_state_wait_notes(&fx.state, 1, 3000), 1);
     st = stats(); /* the handler ran, so the loop counted it */
     ck_assert_uint_eq(st.connections_accepted, 1);
     ck_assert_uint_eq(st.connections_open, 1);
@@ -400,7 +360,7 @@ START_TEST(counters_move)
     ck_assert_uint_gt(st.bytes_in, 40);
     ck_assert_uint_gt(st.bytes_out, 30);
     srpc_client_close(c);
-    ck_assert_uint_eq(tu_wait_stat(ts.srv, TU_STAT(closed_by_peer), 1, 3000),
+    ck_assert_uint_eq(tu_wait_stat(fx.ts.srv, TU_STAT(closed_by_peer), 1, 3000),
                       1);
     ck_assert_uint_eq(stats().connections_open, 0);
 }
@@ -446,14 +406,14 @@ START_TEST(log_hook_traces_and_warns)
         return;
     }
     srpc_set_log(capture, SRPC_LOG_DEBUG, &log_text);
-    start(&o);
-    c = connect_to(unix_addr);
+    fx_start(&o);
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_OK);
     srpc_client_close(c);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     ck_assert(tu_wait_closed(fd)); /* idle: an INFO line */
     close(fd);
-    tu_server_stop(&ts);
+    tu_server_stop(&fx.ts);
     srpc_set_log(NULL, SRPC_LOG_WARN, NULL);
     ck_assert_msg(logged("request 1 calc.add"), "%s", log_text);
     ck_assert_msg(logged("client of unix:"), "%s", log_text);
@@ -484,20 +444,20 @@ START_TEST(log_flood_is_rated)
         return;
     srpc_set_log(capture, SRPC_LOG_WARN, &log_text);
     log_text[0] = '\0';
-    start(NULL);
+    fx_start(NULL);
     for (int i = 0; i < 50; i++) {
-        fd = tu_connect_raw(unix_addr, 5000);
+        fd = tu_connect_raw(fx.unix_addr, 5000);
         ck_assert(tu_write_all(fd, "\xc1", 1));
         ck_assert(tu_wait_closed(fd));
         close(fd);
     }
     ck_assert_int_le(count_lines(), 2);     /* not 50 */
     usleep(1100 * 1000);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     ck_assert(tu_write_all(fd, "\xc1", 1));
     ck_assert(tu_wait_closed(fd));
     close(fd);
-    tu_server_stop(&ts);
+    tu_server_stop(&fx.ts);
     srpc_set_log(NULL, SRPC_LOG_WARN, NULL);
     ck_assert_msg(logged("more like it in the last second"), "%s", log_text);
 }
@@ -513,12 +473,12 @@ START_TEST(log_level_filters)
     srpc_set_log(capture, SRPC_LOG_WARN, &log_text);
     log_text[0] = '\0';
     log_levels = 0;
-    start(&o);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fx_start(&o);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     raw_add(fd, 1);
     ck_assert(tu_wait_closed(fd));
     close(fd);
-    tu_server_stop(&ts);
+    tu_server_stop(&fx.ts);
     srpc_set_log(NULL, SRPC_LOG_WARN, NULL);
     ck_assert_msg(log_levels == 0, "%s", log_text); /* INFO, DEBUG filtered */
 }
@@ -536,8 +496,8 @@ START_TEST(stop_loses_no_reply)
     int64_t code = 0;
     int fd;
 
-    start(NULL);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fx_start(NULL);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     raw_add(fd, 99999); /* accepted: the stop cannot beat the accept */
     msgpack_sbuffer_init(&sb);
     for (int i = 0; i < 200; i++) {
@@ -546,7 +506,7 @@ START_TEST(stop_loses_no_reply)
         tu_pack_request(&sb, (uint32_t)i, "calc.add", 2, args);
     }
     ck_assert(tu_write_all(fd, sb.data, sb.size));
-    srpc_server_stop(ts.srv);
+    srpc_server_stop(fx.ts.srv);
     ck_assert(msgpack_unpacker_init(&unp, 4096));
     msgpack_unpacked_init(&u);
     for (int i = 0; i < 200; i++) {
@@ -560,9 +520,9 @@ START_TEST(stop_loses_no_reply)
     msgpack_unpacked_destroy(&u);
     msgpack_unpacker_destroy(&unp);
     ck_assert(tu_wait_closed(fd));
-    ck_assert_int_eq(pthread_join(ts.thread, NULL), 0);
-    ts.running = false;
-    ck_assert_int_eq(ts.rc, SRPC_OK);
+    ck_assert_int_eq(pthread_join(fx.ts.thread, NULL), 0);
+    fx.ts.running = false;
+    ck_assert_int_eq(fx.ts.rc, SRPC_OK);
     ck_assert_uint_eq(stats().closed_shutdown, 1);
     ck_assert_uint_eq(stats().calls, 201);
     msgpack_sbuffer_destroy(&sb);
@@ -580,12 +540,12 @@ START_TEST(stop_serves_unread_requests)
     int64_t code = 0;
     int fd, rc = SRPC_OK;
 
-    ck_assert_int_eq(srpc_server_create(&ts.srv, NULL), SRPC_OK);
-    ck_assert_int_eq(calc_serve(ts.srv, &calc_default_ops, &state), SRPC_OK);
-    ck_assert_int_eq(srpc_server_listen(ts.srv, unix_addr), SRPC_OK);
-    fd = tu_connect_raw(unix_addr, 5000);
+    ck_assert_int_eq(srpc_server_create(&fx.ts.srv, NULL), SRPC_OK);
+    ck_assert_int_eq(calc_serve(fx.ts.srv, &calc_default_ops, &fx.state), SRPC_OK);
+    ck_assert_int_eq(srpc_server_listen(fx.ts.srv, fx.unix_addr), SRPC_OK);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     for (int i = 0; i < 100 && stats().connections_open == 0; i++)
-        ck_assert_int_eq(srpc_server_step(ts.srv, 20), SRPC_OK);
+        ck_assert_int_eq(srpc_server_step(fx.ts.srv, 20), SRPC_OK);
     ck_assert_uint_eq(stats().connections_open, 1);
     msgpack_sbuffer_init(&sb);
     for (int i = 0; i < 200; i++) {
@@ -594,9 +554,9 @@ START_TEST(stop_serves_unread_requests)
         tu_pack_request(&sb, (uint32_t)i, "calc.add", 2, args);
     }
     ck_assert(tu_write_all(fd, sb.data, sb.size));
-    srpc_server_stop(ts.srv);
+    srpc_server_stop(fx.ts.srv);
     for (int i = 0; i < 500 && rc == SRPC_OK; i++)
-        rc = srpc_server_step(ts.srv, 20);
+        rc = srpc_server_step(fx.ts.srv, 20);
     ck_assert_int_eq(rc, SRPC_ECLOSED);
     ck_assert_uint_eq(stats().calls, 200);
     ck_assert(msgpack_unpacker_init(&unp, 4096));
@@ -624,8 +584,8 @@ START_TEST(stop_is_bounded_by_slow_reader)
     int64_t n = 60000, t0, dt;
     int fd;
 
-    start(&o);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fx_start(&o);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     raw_add(fd, 1);
     msgpack_sbuffer_init(&sb);
     for (int i = 0; i < 100; i++)
@@ -633,7 +593,7 @@ START_TEST(stop_is_bounded_by_slow_reader)
     ck_assert(tu_write_all(fd, sb.data, sb.size));
     poll(NULL, 0, 100); /* the server fills its queue and the socket */
     t0 = srpc__now_ms();
-    tu_server_stop(&ts);
+    tu_server_stop(&fx.ts);
     dt = srpc__now_ms() - t0;
     ck_assert_msg(dt < 5000, "stop took %lld ms", (long long)dt);
     fprintf(stderr, "stop with a non-reading client took %lld ms\n",
@@ -651,14 +611,14 @@ START_TEST(rerun_after_graceful_stop)
     srpc_client *c;
     int32_t r;
 
-    start(NULL);
-    c = connect_to(unix_addr);
+    fx_start(NULL);
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_OK);
-    tu_server_stop(&ts);
+    tu_server_stop(&fx.ts);
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_ECLOSED);
     srpc_client_close(c);
-    tu_server_start(&ts);
-    c = connect_to(unix_addr);
+    tu_server_start(&fx.ts);
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_add(c, 2, 2, &r), SRPC_OK);
     ck_assert_int_eq(r, 4);
     srpc_client_close(c);
@@ -720,22 +680,22 @@ START_TEST(embedded_in_own_poll_loop)
     int timeout = 0;
     int32_t r;
 
-    ck_assert_int_eq(srpc_server_create(&ts.srv, NULL), SRPC_OK);
-    ck_assert_int_eq(calc_serve(ts.srv, &calc_default_ops, &state), SRPC_OK);
-    ck_assert_int_eq(srpc_server_listen(ts.srv, unix_addr), SRPC_OK);
-    ck_assert_int_eq(srpc_server_fds(ts.srv, &one, 0, &n, &timeout),
+    ck_assert_int_eq(srpc_server_create(&fx.ts.srv, NULL), SRPC_OK);
+    ck_assert_int_eq(calc_serve(fx.ts.srv, &calc_default_ops, &fx.state), SRPC_OK);
+    ck_assert_int_eq(srpc_server_listen(fx.ts.srv, fx.unix_addr), SRPC_OK);
+    ck_assert_int_eq(srpc_server_fds(fx.ts.srv, &one, 0, &n, &timeout),
                      SRPC_EINVAL);
     ck_assert_uint_ge(n, 1); /* tells how many it needs */
-    e.srv = ts.srv;
+    e.srv = fx.ts.srv;
     ck_assert_int_eq(pipe(e.own), 0);
     ck_assert_int_eq(pthread_create(&th, NULL, embed_loop, &e), 0);
-    c = connect_to(unix_addr);
+    c = fx_connect(fx.unix_addr);
     for (int i = 0; i < 20; i++) {
         ck_assert_int_eq(calc_add(c, i, 1, &r), SRPC_OK);
         ck_assert_int_eq(r, i + 1);
     }
     ck_assert_int_eq(write(e.own[1], "x", 1), 1);
-    srpc_server_stop(ts.srv);
+    srpc_server_stop(fx.ts.srv);
     ck_assert_int_eq(pthread_join(th, NULL), 0);
     ck_assert_int_eq(e.rc, SRPC_ECLOSED); /* the stop finished */
     ck_assert_int_eq(e.own_events, 1);
@@ -754,14 +714,14 @@ START_TEST(fds_timeout_follows_deadlines)
     size_t n;
     int timeout = 0, fd;
 
-    ck_assert_int_eq(srpc_server_create(&ts.srv, &o), SRPC_OK);
-    ck_assert_int_eq(srpc_server_listen(ts.srv, unix_addr), SRPC_OK);
-    ck_assert_int_eq(srpc_server_fds(ts.srv, fds, 8, &n, &timeout), SRPC_OK);
+    ck_assert_int_eq(srpc_server_create(&fx.ts.srv, &o), SRPC_OK);
+    ck_assert_int_eq(srpc_server_listen(fx.ts.srv, fx.unix_addr), SRPC_OK);
+    ck_assert_int_eq(srpc_server_fds(fx.ts.srv, fds, 8, &n, &timeout), SRPC_OK);
     ck_assert_int_eq(timeout, -1); /* nothing to expire */
-    fd = tu_connect_raw(unix_addr, 5000);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     for (int i = 0; i < 100 && stats().connections_open == 0; i++)
-        ck_assert_int_eq(srpc_server_step(ts.srv, 20), SRPC_OK);
-    ck_assert_int_eq(srpc_server_fds(ts.srv, fds, 8, &n, &timeout), SRPC_OK);
+        ck_assert_int_eq(srpc_server_step(fx.ts.srv, 20), SRPC_OK);
+    ck_assert_int_eq(srpc_server_fds(fx.ts.srv, fds, 8, &n, &timeout), SRPC_OK);
     ck_assert_int_gt(timeout, 0);
     ck_assert_int_le(timeout, 5000);
     close(fd);
@@ -778,7 +738,7 @@ int main(void)
     signal(SIGPIPE, SIG_DFL); /* the library must never raise it */
 
     tc = tcase_create("limits");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, max_connections_refuses_extra);
     tcase_add_test(tc, idle_connection_closed);
@@ -793,7 +753,7 @@ int main(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("observability");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_set_timeout(tc, 20);
     tcase_add_test(tc, counters_move);
     tcase_add_test(tc, log_hook_traces_and_warns);
@@ -802,7 +762,7 @@ int main(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("shutdown");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_set_timeout(tc, 20);
     tcase_add_test(tc, stop_loses_no_reply);
     tcase_add_test(tc, stop_serves_unread_requests);

@@ -23,51 +23,9 @@
 
 #include "sockutil.h"
 #include "wbuf.h"
+#include "calcfixture.h"
 #include "testcalc.h"
 #include "testutil.h"
-
-static char dir[256];
-static char unix_addr[300];
-static struct calc_state state;
-static struct tu_server ts;
-
-/* Starts a server with OPTIONS on a Unix socket in a fresh directory
- * (listener 0) and on 127.0.0.1 with a free port (listener 1). */
-static void start(const struct srpc_server_options *options)
-{
-    ck_assert_int_eq(srpc_server_create(&ts.srv, options), SRPC_OK);
-    ck_assert_int_eq(calc_serve(ts.srv, &calc_default_ops, &state), SRPC_OK);
-    ck_assert_int_eq(srpc_server_listen(ts.srv, unix_addr), SRPC_OK);
-    ck_assert_int_eq(srpc_server_listen(ts.srv, "tcp:127.0.0.1:0"), SRPC_OK);
-    tu_server_start(&ts);
-}
-
-static void setup(void)
-{
-    tu_mkdtemp(dir, sizeof dir);
-    snprintf(unix_addr, sizeof unix_addr, "unix:%s/calc.sock", dir);
-    calc_state_init(&state);
-    memset(&ts, 0, sizeof ts);
-}
-
-static void teardown(void)
-{
-    tu_server_stop(&ts);
-    srpc_server_destroy(ts.srv);
-    ts.srv = NULL;
-    calc_state_fini(&state);
-    tu_rmdir(dir);
-}
-
-static srpc_client *connect_to(const char *address)
-{
-    srpc_client *c = NULL;
-    char err[256] = "";
-    int rc = srpc_client_connect(&c, address, NULL, err, sizeof err);
-
-    ck_assert_msg(rc == SRPC_OK, "connect %s: %s", address, err);
-    return c;
-}
 
 /* Waits up to 3 s for the process's descriptor count to return to WANT:
  * the server closes a dropped connection on its next loop iteration. */
@@ -106,8 +64,8 @@ START_TEST(calls_over_unix)
 {
     srpc_client *c;
 
-    start(NULL);
-    c = connect_to(unix_addr);
+    fx_start(NULL);
+    c = fx_connect(fx.unix_addr);
     exercise(c);
     srpc_client_close(c);
 }
@@ -118,14 +76,14 @@ START_TEST(calls_over_tcp)
     const char *addr;
     srpc_client *c;
 
-    start(NULL);
-    addr = srpc_server_address(ts.srv, 1);
+    fx_start(NULL);
+    addr = srpc_server_address(fx.ts.srv, 1);
     ck_assert_ptr_nonnull(addr);
     ck_assert(strncmp(addr, "tcp:127.0.0.1:", 14) == 0);
     ck_assert_str_ne(addr, "tcp:127.0.0.1:0"); /* the real port */
-    ck_assert_str_eq(srpc_server_address(ts.srv, 0), unix_addr);
-    ck_assert_ptr_null(srpc_server_address(ts.srv, 2));
-    c = connect_to(addr);
+    ck_assert_str_eq(srpc_server_address(fx.ts.srv, 0), fx.unix_addr);
+    ck_assert_ptr_null(srpc_server_address(fx.ts.srv, 2));
+    c = fx_connect(addr);
     exercise(c);
     srpc_client_close(c);
 }
@@ -136,17 +94,17 @@ START_TEST(calls_over_tcp_ipv6)
     srpc_client *c;
     int rc;
 
-    ck_assert_int_eq(srpc_server_create(&ts.srv, NULL), SRPC_OK);
-    ck_assert_int_eq(calc_serve(ts.srv, &calc_default_ops, &state), SRPC_OK);
-    rc = srpc_server_listen(ts.srv, "tcp:[::1]:0");
+    ck_assert_int_eq(srpc_server_create(&fx.ts.srv, NULL), SRPC_OK);
+    ck_assert_int_eq(calc_serve(fx.ts.srv, &calc_default_ops, &fx.state), SRPC_OK);
+    rc = srpc_server_listen(fx.ts.srv, "tcp:[::1]:0");
     if (rc != SRPC_OK) {
         fprintf(stderr, "skipped: no IPv6 loopback (%s)\n",
-                srpc_server_errmsg(ts.srv));
+                srpc_server_errmsg(fx.ts.srv));
         return;
     }
-    ck_assert(strncmp(srpc_server_address(ts.srv, 0), "tcp:[::1]:", 10) == 0);
-    tu_server_start(&ts);
-    c = connect_to(srpc_server_address(ts.srv, 0));
+    ck_assert(strncmp(srpc_server_address(fx.ts.srv, 0), "tcp:[::1]:", 10) == 0);
+    tu_server_start(&fx.ts);
+    c = fx_connect(srpc_server_address(fx.ts.srv, 0));
     exercise(c);
     srpc_client_close(c);
 }
@@ -159,11 +117,11 @@ START_TEST(calls_over_abstract_unix)
     srpc_client *c;
 
     snprintf(addr, sizeof addr, "unix:@sockrpc-test-%d", (int)getpid());
-    ck_assert_int_eq(srpc_server_create(&ts.srv, NULL), SRPC_OK);
-    ck_assert_int_eq(calc_serve(ts.srv, &calc_default_ops, &state), SRPC_OK);
-    ck_assert_int_eq(srpc_server_listen(ts.srv, addr), SRPC_OK);
-    tu_server_start(&ts);
-    c = connect_to(addr);
+    ck_assert_int_eq(srpc_server_create(&fx.ts.srv, NULL), SRPC_OK);
+    ck_assert_int_eq(calc_serve(fx.ts.srv, &calc_default_ops, &fx.state), SRPC_OK);
+    ck_assert_int_eq(srpc_server_listen(fx.ts.srv, addr), SRPC_OK);
+    tu_server_start(&fx.ts);
+    c = fx_connect(addr);
     exercise(c);
     srpc_client_close(c);
 #endif
@@ -178,9 +136,9 @@ START_TEST(many_clients_interleaved)
     srpc_client *c[N];
     int32_t r;
 
-    start(NULL);
+    fx_start(NULL);
     for (int i = 0; i < N; i++)
-        c[i] = connect_to(i % 2 ? unix_addr : srpc_server_address(ts.srv, 1));
+        c[i] = fx_connect(i % 2 ? fx.unix_addr : srpc_server_address(fx.ts.srv, 1));
     for (int round = 0; round < 5; round++) {
         for (int i = 0; i < N; i++) {
             ck_assert_int_eq(calc_add(c[i], i, round, &r), SRPC_OK);
@@ -200,8 +158,8 @@ START_TEST(pipelining)
     msgpack_unpacked u;
     int fd;
 
-    start(NULL);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fx_start(NULL);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     ck_assert_int_ge(fd, 0);
     msgpack_sbuffer_init(&sb);
     for (int i = 0; i < 500; i++) {
@@ -237,8 +195,8 @@ START_TEST(unknown_method)
     srpc_client *c;
     int32_t r;
 
-    start(NULL);
-    c = connect_to(unix_addr);
+    fx_start(NULL);
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_nosuch(c), SRPC_ENOMETHOD);
     ck_assert_str_eq(srpc_client_errmsg(c), "calc.nosuch: no method 'calc.nosuch'");
     ck_assert_int_eq(srpc_client_remote_code(c), SRPC_WIRE_NO_METHOD);
@@ -253,8 +211,8 @@ START_TEST(wrong_arity)
     srpc_client *c;
     int32_t r = 42;
 
-    start(NULL);
-    c = connect_to(unix_addr);
+    fx_start(NULL);
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_add3(c, 1, 2, 3, &r), SRPC_EARGS);
     ck_assert_str_eq(srpc_client_errmsg(c), "calc.add takes 2 arguments, got 3");
     ck_assert_int_eq(srpc_client_remote_code(c), SRPC_WIRE_INVALID_ARGS);
@@ -268,8 +226,8 @@ START_TEST(wrong_type)
     srpc_client *c;
     int32_t r;
 
-    start(NULL);
-    c = connect_to(unix_addr);
+    fx_start(NULL);
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_add_str_arg(c, "1", 2, &r), SRPC_EARGS);
     ck_assert_str_eq(srpc_client_errmsg(c),
                      "calc.add: argument 1 (a) must be int32, got string");
@@ -283,8 +241,8 @@ START_TEST(application_error)
     srpc_client *c;
     int32_t r;
 
-    start(NULL);
-    c = connect_to(unix_addr);
+    fx_start(NULL);
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_div(c, 1, 0, &r), SRPC_EREMOTE);
     ck_assert_str_eq(srpc_client_errmsg(c), "calc.div: division by zero");
     ck_assert_int_eq(srpc_client_remote_code(c), CALC_EDIVZERO);
@@ -303,8 +261,8 @@ START_TEST(null_handler)
 {
     srpc_client *c;
 
-    start(NULL);
-    c = connect_to(unix_addr);
+    fx_start(NULL);
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_missing(c), SRPC_ENOMETHOD);
     ck_assert_str_eq(srpc_client_errmsg(c), "calc.missing is not implemented");
     ck_assert_int_eq(srpc_client_remote_code(c), SRPC_WIRE_NO_METHOD);
@@ -331,8 +289,8 @@ START_TEST(invalid_request_with_good_msgid)
     msgpack_object *e;
     int fd;
 
-    start(NULL);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fx_start(NULL);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     ck_assert(msgpack_unpacker_init(&unp, 4096));
     msgpack_unpacked_init(&u);
     ck_assert(raw_exchange(fd, bad_method, sizeof bad_method, &unp, &u));
@@ -365,8 +323,8 @@ START_TEST(deep_args_get_error_reply)
     for (int i = 0; i < 29; i++)
         msg[len++] = 0x91;
     msg[len++] = 0x90;
-    start(NULL);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fx_start(NULL);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     ck_assert(msgpack_unpacker_init(&unp, 4096));
     msgpack_unpacked_init(&u);
     ck_assert(raw_exchange(fd, msg, len, &unp, &u));
@@ -394,8 +352,8 @@ START_TEST(notification_runs_without_reply)
     srpc_client *c;
     int fd;
 
-    start(NULL);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fx_start(NULL);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     msgpack_sbuffer_init(&sb);
     msgpack_sbuffer_write(&sb, (const char *)note, sizeof note);
     msgpack_sbuffer_write(&sb, (const char *)note, sizeof note);
@@ -404,13 +362,13 @@ START_TEST(notification_runs_without_reply)
     msgpack_unpacked_init(&u);
     ck_assert(raw_exchange(fd, sb.data, sb.size, &unp, &u));
     ck_assert_uint_eq(u.data.via.array.ptr[1].via.u64, 77);
-    ck_assert_int_eq(calc_state_wait_notes(&state, 2, 2000), 2);
+    ck_assert_int_eq(calc_state_wait_notes(&fx.state, 2, 2000), 2);
     /* Through the client API as well. */
-    c = connect_to(srpc_server_address(ts.srv, 1));
+    c = fx_connect(srpc_server_address(fx.ts.srv, 1));
     ck_assert_int_eq(calc_note(c, 10), SRPC_OK);
     ck_assert_int_eq(calc_note(c, 20), SRPC_OK);
-    ck_assert_int_eq(calc_state_wait_notes(&state, 4, 2000), 4);
-    ck_assert_int_eq(state.sum, 40);
+    ck_assert_int_eq(calc_state_wait_notes(&fx.state, 4, 2000), 4);
+    ck_assert_int_eq(fx.state.sum, 40);
     srpc_client_close(c);
     msgpack_unpacked_destroy(&u);
     msgpack_unpacker_destroy(&unp);
@@ -471,10 +429,10 @@ START_TEST(faulty_dispatch_functions)
     srpc_client *c;
     int32_t r;
 
-    start(NULL);
-    ck_assert_int_eq(srpc_server_register(ts.srv, &fault_interface, NULL, NULL),
+    fx_start(NULL);
+    ck_assert_int_eq(srpc_server_register(fx.ts.srv, &fault_interface, NULL, NULL),
                      SRPC_OK);
-    c = connect_to(unix_addr);
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(call_raw0(c, "fault.oom", &res), SRPC_EREMOTE);
     ck_assert_str_eq(srpc_client_errmsg(c), "fault.oom failed: out of memory");
     ck_assert_int_eq(srpc_client_remote_code(c), SRPC_WIRE_INTERNAL);
@@ -499,8 +457,8 @@ static void expect_closed_after(const void *bytes, size_t len)
     int32_t r;
     int fd;
 
-    c = connect_to(unix_addr); /* connected before: must survive too */
-    fd = tu_connect_raw(srpc_server_address(ts.srv, 1), 5000);
+    c = fx_connect(fx.unix_addr); /* connected before: must survive too */
+    fd = tu_connect_raw(srpc_server_address(fx.ts.srv, 1), 5000);
     ck_assert_int_ge(fd, 0);
     ck_assert(tu_write_all(fd, bytes, len));
     ck_assert_msg(tu_wait_closed(fd), "server did not close the connection");
@@ -514,7 +472,7 @@ START_TEST(garbage_closes_connection)
 {
     static const char http[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
 
-    start(NULL);
+    fx_start(NULL);
     expect_closed_after(http, sizeof http - 1);
 }
 END_TEST
@@ -526,7 +484,7 @@ START_TEST(size_bomb_closes_connection)
     static const unsigned char inner[] = { 0x94, 0x00, 0x01, 0xa1, 'x', 0xdd,
                                            0xff, 0xff, 0xff, 0xff };
 
-    start(NULL);
+    fx_start(NULL);
     expect_closed_after(bomb, sizeof bomb);
     expect_closed_after(inner, sizeof inner);
 }
@@ -537,7 +495,7 @@ START_TEST(deep_nesting_closes_connection)
     unsigned char deep[40];
 
     memset(deep, 0x91, sizeof deep); /* 40 nested one-element arrays */
-    start(NULL);
+    fx_start(NULL);
     expect_closed_after(deep, 33);
     expect_closed_after(deep, sizeof deep);
 }
@@ -554,7 +512,7 @@ START_TEST(protocol_violations_close_connection)
     static const unsigned char short3[] = { 0x93, 0x00, 0x01, 0xa1, 'x' };
     static const unsigned char strid[] = { 0x94, 0x00, 0xa1, '1', 0xa1, 'x', 0x90 };
 
-    start(NULL);
+    fx_start(NULL);
     expect_closed_after(c1, sizeof c1);
     expect_closed_after(neg, sizeof neg);
     expect_closed_after(resp, sizeof resp);
@@ -571,7 +529,7 @@ START_TEST(oversize_message_closes_connection)
     msgpack_packer pk;
     static char body[5000];
 
-    start(&o);
+    fx_start(&o);
     msgpack_sbuffer_init(&sb);
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
     msgpack_pack_array(&pk, 4);
@@ -595,12 +553,12 @@ START_TEST(replies_flushed_before_close)
     int64_t args[2] = { 20, 22 };
     int fd;
 
-    start(NULL);
+    fx_start(NULL);
     msgpack_sbuffer_init(&sb);
     tu_pack_request(&sb, 1, "calc.add", 2, args);
     tu_pack_request(&sb, 2, "calc.add", 2, args);
     msgpack_sbuffer_write(&sb, "\xc1garbage", 8);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     ck_assert(msgpack_unpacker_init(&unp, 4096));
     msgpack_unpacked_init(&u);
     ck_assert(raw_exchange(fd, sb.data, sb.size, &unp, &u));
@@ -625,10 +583,10 @@ START_TEST(trickling_request)
     int64_t args[2] = { 3, 4 };
     int fd;
 
-    start(NULL);
+    fx_start(NULL);
     msgpack_sbuffer_init(&sb);
     tu_pack_request(&sb, 9, "calc.add", 2, args);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     for (size_t i = 0; i < sb.size; i++) {
         ck_assert(tu_write_all(fd, sb.data + i, 1));
         poll(NULL, 0, 1);
@@ -652,18 +610,18 @@ START_TEST(truncated_then_disconnect)
     int32_t r;
     int base, fd;
 
-    start(NULL);
+    fx_start(NULL);
     base = tu_count_fds();
     msgpack_sbuffer_init(&sb);
     tu_pack_request(&sb, 9, "calc.add", 2, args);
     for (int i = 0; i < 20; i++) {
-        fd = tu_connect_raw(i % 2 ? unix_addr : srpc_server_address(ts.srv, 1),
+        fd = tu_connect_raw(i % 2 ? fx.unix_addr : srpc_server_address(fx.ts.srv, 1),
                             5000);
         ck_assert(tu_write_all(fd, sb.data, sb.size / 2 + (size_t)i % 3));
         close(fd);
     }
     ck_assert_int_eq(wait_fds(base), base);
-    c = connect_to(unix_addr);
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_OK);
     srpc_client_close(c);
     msgpack_sbuffer_destroy(&sb);
@@ -680,11 +638,11 @@ START_TEST(random_bytes_in_random_pieces)
     int32_t r;
     int base;
 
-    start(NULL);
+    fx_start(NULL);
     base = tu_count_fds();
     msgpack_sbuffer_init(&sb);
     for (int conn = 0; conn < 150; conn++) {
-        int fd = tu_connect_raw(conn % 2 ? unix_addr : srpc_server_address(ts.srv, 1),
+        int fd = tu_connect_raw(conn % 2 ? fx.unix_addr : srpc_server_address(fx.ts.srv, 1),
                                 2000);
 
         ck_assert_int_ge(fd, 0);
@@ -718,7 +676,7 @@ START_TEST(random_bytes_in_random_pieces)
         close(fd);
     }
     ck_assert_int_eq(wait_fds(base), base);
-    c = connect_to(unix_addr);
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_OK);
     srpc_client_close(c);
     msgpack_sbuffer_destroy(&sb);
@@ -729,10 +687,10 @@ START_TEST(connect_drop_cycles_leak_nothing)
 {
     int base;
 
-    start(NULL);
+    fx_start(NULL);
     base = tu_count_fds();
     for (int i = 0; i < 1000; i++) {
-        int fd = tu_connect_raw(i % 2 ? unix_addr : srpc_server_address(ts.srv, 1),
+        int fd = tu_connect_raw(i % 2 ? fx.unix_addr : srpc_server_address(fx.ts.srv, 1),
                                 5000);
 
         ck_assert_int_ge(fd, 0);
@@ -753,7 +711,7 @@ START_TEST(disconnect_mid_reply)
     int32_t r;
     srpc_client *c;
 
-    start(NULL);
+    fx_start(NULL);
     base = tu_count_fds();
     msgpack_sbuffer_init(&sb);
     for (int i = 0; i < 20000; i++) {
@@ -761,7 +719,7 @@ START_TEST(disconnect_mid_reply)
         tu_pack_request(&sb, (uint32_t)i, "calc.add", 2, args);
     }
     for (int k = 0; k < 10; k++) {
-        int fd = tu_connect_raw(k % 2 ? unix_addr : srpc_server_address(ts.srv, 1),
+        int fd = tu_connect_raw(k % 2 ? fx.unix_addr : srpc_server_address(fx.ts.srv, 1),
                                 5000);
         char some[16];
 
@@ -772,7 +730,7 @@ START_TEST(disconnect_mid_reply)
     }
     msgpack_sbuffer_destroy(&sb);
     ck_assert_int_eq(wait_fds(base), base);
-    c = connect_to(unix_addr);
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_add(c, 2, 2, &r), SRPC_OK);
     ck_assert_int_eq(r, 4);
     srpc_client_close(c);
@@ -808,9 +766,9 @@ START_TEST(slow_reader_is_bounded)
     int32_t r;
     int fd, rcv = 4096, base;
 
-    start(&o);
+    fx_start(&o);
     base = tu_count_fds();
-    fd = tu_connect_raw(unix_addr, 200);
+    fd = tu_connect_raw(fx.unix_addr, 200);
     ck_assert(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv) == 0);
     msgpack_sbuffer_init(&sb);
     msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
@@ -832,7 +790,7 @@ START_TEST(slow_reader_is_bounded)
         sent += (size_t)n;
     }
     ck_assert_uint_lt(sent, sb.size); /* the server stopped reading */
-    c = connect_to(srpc_server_address(ts.srv, 1));
+    c = fx_connect(srpc_server_address(fx.ts.srv, 1));
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_OK);
     ck_assert_int_eq(r, 3);
     after = rss_kib();
@@ -854,11 +812,11 @@ START_TEST(half_close_gets_replies)
     int64_t args[2] = { 1, 1 };
     int fd;
 
-    start(NULL);
+    fx_start(NULL);
     msgpack_sbuffer_init(&sb);
     for (int i = 0; i < 10; i++)
         tu_pack_request(&sb, (uint32_t)i, "calc.add", 2, args);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     ck_assert(tu_write_all(fd, sb.data, sb.size));
     ck_assert_int_eq(shutdown(fd, SHUT_WR), 0);
     ck_assert(msgpack_unpacker_init(&unp, 4096));
@@ -882,14 +840,14 @@ START_TEST(unix_socket_mode_and_removal)
     char path[300];
     struct stat st;
 
-    snprintf(path, sizeof path, "%s/calc.sock", dir);
-    start(NULL);
+    snprintf(path, sizeof path, "%s/calc.sock", fx.dir);
+    fx_start(NULL);
     ck_assert_int_eq(stat(path, &st), 0);
     ck_assert(S_ISSOCK(st.st_mode));
     ck_assert_int_eq(st.st_mode & 0777, 0600);
-    tu_server_stop(&ts);
-    srpc_server_destroy(ts.srv);
-    ts.srv = NULL;
+    tu_server_stop(&fx.ts);
+    srpc_server_destroy(fx.ts.srv);
+    fx.ts.srv = NULL;
     ck_assert_int_eq(stat(path, &st), -1);
     ck_assert_int_eq(errno, ENOENT);
 }
@@ -913,10 +871,10 @@ START_TEST(stale_socket_replaced)
     srpc_client *c;
     int32_t r;
 
-    snprintf(path, sizeof path, "%s/calc.sock", dir);
+    snprintf(path, sizeof path, "%s/calc.sock", fx.dir);
     make_stale_socket(path);
-    start(NULL);
-    c = connect_to(unix_addr);
+    fx_start(NULL);
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_OK);
     srpc_client_close(c);
 }
@@ -928,16 +886,16 @@ START_TEST(live_socket_is_in_use)
     srpc_client *c;
     int32_t r;
 
-    start(NULL);
+    fx_start(NULL);
     ck_assert_int_eq(srpc_server_create(&other, NULL), SRPC_OK);
-    ck_assert_int_eq(srpc_server_listen(other, unix_addr), SRPC_EADDRINUSE);
+    ck_assert_int_eq(srpc_server_listen(other, fx.unix_addr), SRPC_EADDRINUSE);
     ck_assert_msg(strstr(srpc_server_errmsg(other), "already listening"),
                   "message: %s", srpc_server_errmsg(other));
-    ck_assert_int_eq(srpc_server_listen(other, srpc_server_address(ts.srv, 1)),
+    ck_assert_int_eq(srpc_server_listen(other, srpc_server_address(fx.ts.srv, 1)),
                      SRPC_EADDRINUSE);
     srpc_server_destroy(other);
     /* The live server's file is untouched and still works. */
-    c = connect_to(unix_addr);
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_OK);
     srpc_client_close(c);
 }
@@ -949,12 +907,12 @@ START_TEST(regular_file_not_replaced)
     struct stat st;
     FILE *f;
 
-    snprintf(path, sizeof path, "%s/calc.sock", dir);
+    snprintf(path, sizeof path, "%s/calc.sock", fx.dir);
     f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
     fclose(f);
-    ck_assert_int_eq(srpc_server_create(&ts.srv, NULL), SRPC_OK);
-    ck_assert_int_eq(srpc_server_listen(ts.srv, unix_addr), SRPC_EADDRINUSE);
+    ck_assert_int_eq(srpc_server_create(&fx.ts.srv, NULL), SRPC_OK);
+    ck_assert_int_eq(srpc_server_listen(fx.ts.srv, fx.unix_addr), SRPC_EADDRINUSE);
     ck_assert_int_eq(stat(path, &st), 0);
     ck_assert(S_ISREG(st.st_mode));
 }
@@ -966,26 +924,26 @@ START_TEST(destroy_keeps_foreign_file)
     char path[300];
     struct stat st;
 
-    snprintf(path, sizeof path, "%s/calc.sock", dir);
-    ck_assert_int_eq(srpc_server_create(&ts.srv, NULL), SRPC_OK);
-    ck_assert_int_eq(srpc_server_listen(ts.srv, unix_addr), SRPC_OK);
+    snprintf(path, sizeof path, "%s/calc.sock", fx.dir);
+    ck_assert_int_eq(srpc_server_create(&fx.ts.srv, NULL), SRPC_OK);
+    ck_assert_int_eq(srpc_server_listen(fx.ts.srv, fx.unix_addr), SRPC_OK);
     ck_assert_int_eq(unlink(path), 0);
     make_stale_socket(path); /* someone else's socket now */
-    srpc_server_destroy(ts.srv);
-    ts.srv = NULL;
+    srpc_server_destroy(fx.ts.srv);
+    fx.ts.srv = NULL;
     ck_assert_int_eq(stat(path, &st), 0);
 }
 END_TEST
 
 START_TEST(listen_errors)
 {
-    ck_assert_int_eq(srpc_server_create(&ts.srv, NULL), SRPC_OK);
-    ck_assert_int_eq(srpc_server_listen(ts.srv, "unix:/nonexistent-dir/x.sock"),
+    ck_assert_int_eq(srpc_server_create(&fx.ts.srv, NULL), SRPC_OK);
+    ck_assert_int_eq(srpc_server_listen(fx.ts.srv, "unix:/nonexistent-dir/x.sock"),
                      SRPC_ELISTEN);
-    ck_assert(strstr(srpc_server_errmsg(ts.srv), "/nonexistent-dir/x.sock"));
-    ck_assert_int_eq(srpc_server_listen(ts.srv, "tcp:no-such-host.invalid:1"),
+    ck_assert(strstr(srpc_server_errmsg(fx.ts.srv), "/nonexistent-dir/x.sock"));
+    ck_assert_int_eq(srpc_server_listen(fx.ts.srv, "tcp:no-such-host.invalid:1"),
                      SRPC_ERESOLVE);
-    ck_assert_int_eq(srpc_server_listen(NULL, unix_addr), SRPC_EINVAL);
+    ck_assert_int_eq(srpc_server_listen(NULL, fx.unix_addr), SRPC_EINVAL);
     ck_assert_int_eq(srpc_server_create(NULL, NULL), SRPC_EINVAL);
 }
 END_TEST
@@ -995,14 +953,14 @@ START_TEST(register_duplicates_rejected)
     static const struct srpc_method one[] = { { "calc.add", 2, NULL } };
     static const struct srpc_interface no_dispatch = { "x", one, 1 };
 
-    ck_assert_int_eq(srpc_server_create(&ts.srv, NULL), SRPC_OK);
-    ck_assert_int_eq(calc_serve(ts.srv, &calc_default_ops, &state), SRPC_OK);
-    ck_assert_int_eq(calc_serve(ts.srv, &calc_default_ops, &state), SRPC_EINVAL);
-    ck_assert_str_eq(srpc_server_errmsg(ts.srv),
+    ck_assert_int_eq(srpc_server_create(&fx.ts.srv, NULL), SRPC_OK);
+    ck_assert_int_eq(calc_serve(fx.ts.srv, &calc_default_ops, &fx.state), SRPC_OK);
+    ck_assert_int_eq(calc_serve(fx.ts.srv, &calc_default_ops, &fx.state), SRPC_EINVAL);
+    ck_assert_str_eq(srpc_server_errmsg(fx.ts.srv),
                      "method 'calc.add' is already registered");
-    ck_assert_int_eq(srpc_server_register(ts.srv, &no_dispatch, NULL, NULL),
+    ck_assert_int_eq(srpc_server_register(fx.ts.srv, &no_dispatch, NULL, NULL),
                      SRPC_EINVAL);
-    ck_assert_int_eq(srpc_server_register(ts.srv, NULL, NULL, NULL), SRPC_EINVAL);
+    ck_assert_int_eq(srpc_server_register(fx.ts.srv, NULL, NULL, NULL), SRPC_EINVAL);
 }
 END_TEST
 
@@ -1013,16 +971,16 @@ START_TEST(stop_from_another_thread_and_rerun)
     srpc_client *c;
     int32_t r;
 
-    start(NULL);
-    tu_server_stop(&ts);
-    tu_server_start(&ts); /* run again after a stop */
-    c = connect_to(unix_addr);
+    fx_start(NULL);
+    tu_server_stop(&fx.ts);
+    tu_server_start(&fx.ts); /* run again after a stop */
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_OK);
     srpc_client_close(c);
-    tu_server_stop(&ts);
+    tu_server_stop(&fx.ts);
     /* Stop before run: run returns at once. */
-    srpc_server_stop(ts.srv);
-    ck_assert_int_eq(srpc_server_run(ts.srv), SRPC_OK);
+    srpc_server_stop(fx.ts.srv);
+    ck_assert_int_eq(srpc_server_run(fx.ts.srv), SRPC_OK);
 }
 END_TEST
 
@@ -1039,15 +997,15 @@ START_TEST(stop_from_signal_handler)
     struct sigaction sa;
     struct itimerval it = { .it_value = { 0, 100000 } };
 
-    ck_assert_int_eq(srpc_server_create(&ts.srv, NULL), SRPC_OK);
-    ck_assert_int_eq(srpc_server_listen(ts.srv, unix_addr), SRPC_OK);
-    signal_target = ts.srv;
+    ck_assert_int_eq(srpc_server_create(&fx.ts.srv, NULL), SRPC_OK);
+    ck_assert_int_eq(srpc_server_listen(fx.ts.srv, fx.unix_addr), SRPC_OK);
+    signal_target = fx.ts.srv;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_alarm;
     sigemptyset(&sa.sa_mask);
     ck_assert_int_eq(sigaction(SIGALRM, &sa, NULL), 0);
     ck_assert_int_eq(setitimer(ITIMER_REAL, &it, NULL), 0);
-    ck_assert_int_eq(srpc_server_run(ts.srv), SRPC_OK);
+    ck_assert_int_eq(srpc_server_run(fx.ts.srv), SRPC_OK);
     signal(SIGALRM, SIG_DFL);
 }
 END_TEST
@@ -1072,7 +1030,7 @@ START_TEST(emfile_does_not_spin)
     pid_t pid;
     int status;
 
-    start(NULL);
+    fx_start(NULL);
     ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
     low = old;
     low.rlim_cur = (rlim_t)tu_count_fds() + 3; /* < 4 free descriptors */
@@ -1085,7 +1043,7 @@ START_TEST(emfile_does_not_spin)
 
         setrlimit(RLIMIT_NOFILE, &hi);
         for (int i = 0; i < 10; i++)
-            fds[i] = tu_connect_raw(unix_addr, 2000);
+            fds[i] = tu_connect_raw(fx.unix_addr, 2000);
         poll(NULL, 0, 1500);
         for (int i = 0; i < 10; i++)
             close(fds[i]);
@@ -1098,7 +1056,7 @@ START_TEST(emfile_does_not_spin)
     ck_assert_msg(cpu < 0.2, "server used %.3f s of CPU in 0.5 s", cpu);
     ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    c = connect_to(unix_addr);
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_OK);
     srpc_client_close(c);
 }
@@ -1114,7 +1072,7 @@ int main(void)
     signal(SIGPIPE, SIG_DFL); /* the library must never raise it */
 
     tc = tcase_create("calls");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_set_timeout(tc, 20);
     tcase_add_test(tc, calls_over_unix);
     tcase_add_test(tc, calls_over_tcp);
@@ -1134,7 +1092,7 @@ int main(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("hostile");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, garbage_closes_connection);
     tcase_add_test(tc, size_bomb_closes_connection);
@@ -1153,7 +1111,7 @@ int main(void)
     suite_add_tcase(s, tc);
 
     tc = tcase_create("lifecycle");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_set_timeout(tc, 20);
     tcase_add_test(tc, unix_socket_mode_and_removal);
     tcase_add_test(tc, stale_socket_replaced);

@@ -17,13 +17,9 @@
 #include <check.h>
 
 #include "sockutil.h"
+#include "calcfixture.h"
 #include "testcalc.h"
 #include "testutil.h"
-
-static char dir[256];
-static char unix_addr[300];
-static struct calc_state state;
-static struct tu_server ts;
 
 static void start(struct srpc_server_options *o)
 {
@@ -32,45 +28,14 @@ static void start(struct srpc_server_options *o)
     if (!o)
         o = &dflt;
     o->threads_per_connection = 1;
-    ck_assert_int_eq(srpc_server_create(&ts.srv, o), SRPC_OK);
-    ck_assert_int_eq(calc_serve(ts.srv, &calc_default_ops, &state), SRPC_OK);
-    ck_assert_int_eq(srpc_server_listen(ts.srv, unix_addr), SRPC_OK);
-    ck_assert_int_eq(srpc_server_listen(ts.srv, "tcp:127.0.0.1:0"), SRPC_OK);
-    tu_server_start(&ts);
-}
-
-static void setup(void)
-{
-    tu_mkdtemp(dir, sizeof dir);
-    snprintf(unix_addr, sizeof unix_addr, "unix:%s/calc.sock", dir);
-    calc_state_init(&state);
-    memset(&ts, 0, sizeof ts);
-}
-
-static void teardown(void)
-{
-    tu_server_stop(&ts);
-    srpc_server_destroy(ts.srv);
-    ts.srv = NULL;
-    calc_state_fini(&state);
-    tu_rmdir(dir);
-}
-
-static srpc_client *connect_to(const char *address)
-{
-    srpc_client *c = NULL;
-    char err[256] = "";
-    int rc = srpc_client_connect(&c, address, NULL, err, sizeof err);
-
-    ck_assert_msg(rc == SRPC_OK, "connect %s: %s", address, err);
-    return c;
+    fx_start(o);
 }
 
 static struct srpc_server_stats stats(void)
 {
     struct srpc_server_stats st;
 
-    ck_assert_int_eq(srpc_server_stats(ts.srv, &st), SRPC_OK);
+    ck_assert_int_eq(srpc_server_stats(fx.ts.srv, &st), SRPC_OK);
     return st;
 }
 
@@ -90,8 +55,8 @@ START_TEST(blocking_handler_blocks_only_its_client)
     int32_t r;
 
     start(NULL);
-    a = connect_to(unix_addr);
-    b = connect_to(srpc_server_address(ts.srv, 1));
+    a = fx_connect(fx.unix_addr);
+    b = fx_connect(srpc_server_address(fx.ts.srv, 1));
     ck_assert_int_eq(pthread_create(&th, NULL, sleeper, a), 0);
     poll(NULL, 0, 100); /* A's handler is sleeping now */
     t0 = srpc__now_ms();
@@ -119,11 +84,11 @@ START_TEST(max_connections_caps_threads)
     int fd;
 
     start(&o);
-    a = connect_to(unix_addr);
-    b = connect_to(unix_addr);
+    a = fx_connect(fx.unix_addr);
+    b = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_add(a, 1, 1, &r), SRPC_OK);
     ck_assert_int_eq(calc_add(b, 1, 1, &r), SRPC_OK);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     ck_assert(tu_read_closing(fd, &code));
     ck_assert_int_eq(code, SRPC_WIRE_LIMIT_CONNS);
     ck_assert(tu_wait_closed(fd));
@@ -131,9 +96,9 @@ START_TEST(max_connections_caps_threads)
     ck_assert_uint_eq(stats().connections_refused, 1);
     ck_assert_uint_eq(stats().connections_open, 2);
     srpc_client_close(a);
-    ck_assert_uint_eq(tu_wait_stat(ts.srv, TU_STAT(closed_by_peer), 1, 3000),
+    ck_assert_uint_eq(tu_wait_stat(fx.ts.srv, TU_STAT(closed_by_peer), 1, 3000),
                       1);
-    a = connect_to(unix_addr); /* a thread slot is free again */
+    a = fx_connect(fx.unix_addr); /* a thread slot is free again */
     ck_assert_int_eq(calc_add(a, 1, 1, &r), SRPC_OK);
     srpc_client_close(a);
     srpc_client_close(b);
@@ -149,11 +114,11 @@ START_TEST(timeouts_apply_to_threads)
     int fd, i;
 
     start(&o);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     ck_assert(tu_read_closing(fd, &code));
     ck_assert_int_eq(code, SRPC_WIRE_LIMIT_IDLE);
     close(fd);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     ck_assert(tu_write_all(fd, head, sizeof head));
     for (i = 0; i < 40; i++) { /* a byte every 50 ms: never idle */
         struct pollfd p = { .fd = fd, .events = POLLIN };
@@ -166,7 +131,7 @@ START_TEST(timeouts_apply_to_threads)
     ck_assert(tu_read_closing(fd, &code));
     ck_assert_int_eq(code, SRPC_WIRE_LIMIT_MESSAGE);
     close(fd);
-    ck_assert_uint_eq(tu_wait_stat(ts.srv, TU_STAT(closed_message_timeout),
+    ck_assert_uint_eq(tu_wait_stat(fx.ts.srv, TU_STAT(closed_message_timeout),
                                    1, 3000), 1);
     ck_assert_uint_eq(stats().closed_idle, 1);
 }
@@ -181,16 +146,16 @@ START_TEST(garbage_closes_thread_connection)
     int fd;
 
     start(NULL);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     ck_assert(tu_write_all(fd, junk, sizeof junk));
     ck_assert(tu_read_closing(fd, &code));
     ck_assert_int_eq(code, SRPC_WIRE_PROTOCOL);
     ck_assert(tu_wait_closed(fd));
     close(fd);
-    c = connect_to(unix_addr);
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_div(c, 1, 0, &r), SRPC_EREMOTE);
     srpc_client_close(c);
-    ck_assert_uint_eq(tu_wait_stat(ts.srv, TU_STAT(closed_by_peer), 1, 3000),
+    ck_assert_uint_eq(tu_wait_stat(fx.ts.srv, TU_STAT(closed_by_peer), 1, 3000),
                       1);
     ck_assert_uint_eq(stats().closed_protocol, 1);
     ck_assert_uint_eq(stats().errors, 1);
@@ -213,12 +178,12 @@ START_TEST(stop_serves_and_joins)
         tu_pack_request(&sb, (uint32_t)i, "calc.add", 2, args);
     }
     for (int k = 0; k < 3; k++) {
-        fds[k] = tu_connect_raw(unix_addr, 5000);
+        fds[k] = tu_connect_raw(fx.unix_addr, 5000);
         ck_assert(tu_write_all(fds[k], sb.data, sb.size));
     }
-    ck_assert_uint_eq(tu_wait_stat(ts.srv, TU_STAT(connections_accepted), 3,
+    ck_assert_uint_eq(tu_wait_stat(fx.ts.srv, TU_STAT(connections_accepted), 3,
                                    3000), 3);
-    srpc_server_stop(ts.srv);
+    srpc_server_stop(fx.ts.srv);
     for (int k = 0; k < 3; k++) {
         msgpack_unpacker unp;
         msgpack_unpacked u;
@@ -238,14 +203,14 @@ START_TEST(stop_serves_and_joins)
         msgpack_unpacker_destroy(&unp);
         close(fds[k]);
     }
-    ck_assert_int_eq(pthread_join(ts.thread, NULL), 0);
-    ts.running = false;
-    ck_assert_int_eq(ts.rc, SRPC_OK);
+    ck_assert_int_eq(pthread_join(fx.ts.thread, NULL), 0);
+    fx.ts.running = false;
+    ck_assert_int_eq(fx.ts.rc, SRPC_OK);
     ck_assert_uint_eq(stats().calls, 600);
     ck_assert_uint_eq(stats().closed_shutdown, 3);
     ck_assert_uint_eq(stats().connections_open, 0);
-    srpc_server_destroy(ts.srv);
-    ts.srv = NULL;
+    srpc_server_destroy(fx.ts.srv);
+    fx.ts.srv = NULL;
     ck_assert_int_eq(tu_count_fds(), base); /* threads' sockets closed */
     msgpack_sbuffer_destroy(&sb);
 }
@@ -259,15 +224,15 @@ START_TEST(stop_waits_for_running_handler)
     void *rc;
 
     start(NULL);
-    a = connect_to(unix_addr);
+    a = fx_connect(fx.unix_addr);
     ck_assert_int_eq(pthread_create(&th, NULL, sleeper, a), 0);
     poll(NULL, 0, 150);
-    tu_server_stop(&ts);
+    tu_server_stop(&fx.ts);
     ck_assert_int_eq(pthread_join(th, &rc), 0);
     ck_assert_int_eq((int)(intptr_t)rc, SRPC_OK);
     srpc_client_close(a);
-    tu_server_start(&ts); /* and it runs again */
-    a = connect_to(unix_addr);
+    tu_server_start(&fx.ts); /* and it runs again */
+    a = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_sleep(a, 0), SRPC_OK);
     srpc_client_close(a);
 }
@@ -282,7 +247,7 @@ int main(void)
 
     signal(SIGPIPE, SIG_DFL);
     tc = tcase_create("threads");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, blocking_handler_blocks_only_its_client);
     tcase_add_test(tc, max_connections_caps_threads);
