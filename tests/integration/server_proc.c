@@ -23,6 +23,14 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int scaled_ms(int ms)
+{
+    const char *m = getenv("CK_TIMEOUT_MULTIPLIER");
+    int k = m ? atoi(m) : 1;
+
+    return k > 1 ? ms * k : ms;
+}
+
 const char *build_path(const char *rel)
 {
     static char path[PATH_MAX];
@@ -137,7 +145,7 @@ int server_proc_start(struct server_proc *sp, const char *program,
     sp->out_fd = pipefd[0];
     if (sp->pid < 0)
         return -1;
-    deadline = now_ms() + 5000;
+    deadline = now_ms() + scaled_ms(5000);
     while (count_lines_with(sp->output, "listening on ") < (int)naddrs) {
         if (now_ms() > deadline || read_output(sp, 100) == 0) {
             if (now_ms() > deadline || waitpid(sp->pid, NULL, WNOHANG) != 0)
@@ -187,7 +195,7 @@ int server_proc_stop(struct server_proc *sp)
 
     if (sp->pid > 0) {
         kill(sp->pid, SIGTERM);
-        if (!reap(sp->pid, &status, 3000)) {
+        if (!reap(sp->pid, &status, scaled_ms(3000))) {
             kill(sp->pid, SIGKILL);
             reap(sp->pid, &status, 3000);
         } else if (WIFEXITED(status)) {

@@ -51,6 +51,10 @@ int count_fds(pid_t pid);
  * the server notices connections closed by the test in its own time. */
 int settled_fd_count(pid_t pid);
 
+/* MS scaled by Check's CK_TIMEOUT_MULTIPLIER: under valgrind (make
+ * check-valgrind sets it to 10) the server is many times slower. */
+int scaled_ms(int ms);
+
 /* Path of a built program: $top_builddir/REL (or REL when unset). */
 const char *build_path(const char *rel);
 

@@ -110,7 +110,7 @@ static void expect_closed(int fd)
         struct pollfd pfd = { .fd = fd, .events = POLLIN };
         ssize_t n;
 
-        ck_assert_msg(poll(&pfd, 1, 3000) == 1, "server kept the connection open");
+        ck_assert_msg(poll(&pfd, 1, scaled_ms(3000)) == 1, "server kept the connection open");
         n = read(fd, buf, sizeof buf);
         if (n == 0 || (n < 0 && errno == ECONNRESET))
             return;
@@ -204,7 +204,7 @@ START_TEST(test_oneway_note)
      * the server read past it. */
     ck_assert_int_eq(calc_mul(c, 3, 3, &r), SRPC_OK);
     ck_assert_int_eq(r, 9);
-    ck_assert_msg(server_proc_wait_output(&server, "note: hello", 3000),
+    ck_assert_msg(server_proc_wait_output(&server, "note: hello", scaled_ms(3000)),
                   "server printed: %s", server.output);
     srpc_client_close(c);
 }
@@ -292,7 +292,7 @@ START_TEST(test_pipelined_requests)
         struct pollfd pfd = { .fd = fd, .events = POLLIN };
         ssize_t n;
 
-        ck_assert_msg(poll(&pfd, 1, 3000) == 1, "only %d replies came", replies);
+        ck_assert_msg(poll(&pfd, 1, scaled_ms(3000)) == 1, "only %d replies came", replies);
         ck_assert(msgpack_unpacker_reserve_buffer(&up, 65536));
         n = read(fd, msgpack_unpacker_buffer(&up), 65536);
         ck_assert_int_gt(n, 0);
@@ -414,7 +414,7 @@ START_TEST(test_connect_drop_cycles_leak_no_fds)
         close(fd);
     }
     /* The server notices the closes in its own time: give it two seconds. */
-    for (int tries = 0; tries < 200; tries++) {
+    for (int tries = 0; tries < scaled_ms(200); tries++) {
         after = count_fds(server.pid);
         if (after == before)
             break;
