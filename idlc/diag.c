@@ -15,6 +15,54 @@ struct diag_entry {
     size_t len;
 };
 
+/* One row per enum diag_warning, in its order. */
+static const struct {
+    const char *name;
+    const char *about;
+    bool on;   /* by default */
+} warnings[DIAG_NWARNINGS] = {
+    [DIAG_W_CXX_COMPAT] = { "c++-compat",
+        "a name that is a C++ keyword (the header is for C++ too)",
+        true },
+    [DIAG_W_CASE_CLASH] = { "case-clash",
+        "names in one scope that differ only in case", false },
+};
+
+void diag_config_default(struct diag_config *c)
+{
+    c->enabled = 0;
+    for (int w = 0; w < DIAG_NWARNINGS; w++)
+        if (warnings[w].on)
+            c->enabled |= 1u << w;
+    c->errors = 0;
+    c->not_errors = 0;
+    c->all_errors = false;
+    c->max_errors = DIAG_MAX_ERRORS;
+}
+
+int diag_warning_find(const char *name)
+{
+    for (int w = 0; w < DIAG_NWARNINGS; w++)
+        if (strcmp(warnings[w].name, name) == 0)
+            return w;
+    return -1;
+}
+
+const char *diag_warning_name(enum diag_warning w)
+{
+    return warnings[w].name;
+}
+
+const char *diag_warning_about(enum diag_warning w)
+{
+    return warnings[w].about;
+}
+
+bool diag_warning_on(const struct diag *d, enum diag_warning w)
+{
+    return (d->config.enabled & (1u << w)) != 0;
+}
+
 void diag_init(struct diag *d, const char *filename, const char *src,
                size_t len, FILE *out)
 {
@@ -26,6 +74,9 @@ void diag_init(struct diag *d, const char *filename, const char *src,
     d->stopped = false;
     d->sorted = false;
     d->limit_hit = false;
+    d->nwarnings = 0;
+    d->drop_notes = false;
+    diag_config_default(&d->config);
     d->entries = NULL;
     d->nentries = 0;
 }
@@ -115,7 +166,8 @@ static bool keep(struct diag *d, int line, int col, bool note, char *text,
 /* Prints one message to d->out; in sorted mode, into a buffer that keep()
  * stores (or, when memory runs short, straight out after all). */
 static void report(struct diag *d, const struct idl_loc *loc,
-                   const char *kind, const char *fmt, va_list ap)
+                   const char *kind, const char *suffix, const char *fmt,
+                   va_list ap)
 {
     FILE *out = d->out;
     char *text = NULL;
@@ -130,6 +182,8 @@ static void report(struct diag *d, const struct idl_loc *loc,
     else
         fprintf(d->out, "%s: %s: ", d->filename, kind);
     vfprintf(d->out, fmt, ap);
+    if (suffix != NULL)
+        fprintf(d->out, " %s", suffix);
     fputc('\n', d->out);
     if (loc != NULL)
         print_caret(d, loc);
@@ -161,7 +215,7 @@ static int by_position(const void *a, const void *b)
 static void print_limit(const struct diag *d)
 {
     fprintf(d->out, "%s: too many errors (%d), stopping\n", d->filename,
-            DIAG_MAX_ERRORS);
+            d->config.max_errors);
 }
 
 void diag_flush(struct diag *d)
@@ -185,7 +239,7 @@ static bool count_error(struct diag *d)
 {
     if (d->stopped)
         return false;
-    if (d->nerrors == DIAG_MAX_ERRORS) {
+    if (d->config.max_errors > 0 && d->nerrors >= d->config.max_errors) {
         if (!d->sorted)
             print_limit(d);
         d->limit_hit = true;
@@ -203,8 +257,34 @@ void diag_error(struct diag *d, const struct idl_loc *loc, const char *fmt,
 
     if (!count_error(d))
         return;
+    d->drop_notes = false;
     va_start(ap, fmt);
-    report(d, loc, "error", fmt, ap);
+    report(d, loc, "error", NULL, fmt, ap);
+    va_end(ap);
+}
+
+void diag_warning(struct diag *d, enum diag_warning w,
+                  const struct idl_loc *loc, const char *fmt, ...)
+{
+    unsigned bit = 1u << w;
+    bool error = (d->config.errors & bit) != 0
+                 || (d->config.all_errors
+                     && (d->config.not_errors & bit) == 0);
+    char suffix[64];
+    va_list ap;
+
+    d->drop_notes = true;
+    if (!diag_warning_on(d, w))
+        return;
+    if (error ? !count_error(d) : d->stopped)
+        return;
+    d->drop_notes = false;
+    if (!error)
+        d->nwarnings++;
+    snprintf(suffix, sizeof suffix, "[-W%s%s]", error ? "error=" : "",
+             warnings[w].name);
+    va_start(ap, fmt);
+    report(d, loc, error ? "error" : "warning", suffix, fmt, ap);
     va_end(ap);
 }
 
@@ -213,10 +293,10 @@ void diag_note(struct diag *d, const struct idl_loc *loc, const char *fmt,
 {
     va_list ap;
 
-    if (d->stopped)
+    if (d->stopped || d->drop_notes)
         return;
     va_start(ap, fmt);
-    report(d, loc, "note", fmt, ap);
+    report(d, loc, "note", NULL, fmt, ap);
     va_end(ap);
 }
 
@@ -227,7 +307,7 @@ void diag_file_error(struct diag *d, const char *fmt, ...)
     if (!count_error(d))
         return;
     va_start(ap, fmt);
-    report(d, NULL, "error", fmt, ap);
+    report(d, NULL, "error", NULL, fmt, ap);
     va_end(ap);
 }
 

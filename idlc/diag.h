@@ -10,6 +10,12 @@
  * reporting after DIAG_MAX_ERRORS, after which diag_stopped() is true and
  * the lexer and parser wind down.
  *
+ * Warnings are named ("c++-compat") and each can be turned on or off,
+ * or made an error, through a struct diag_config (idlc's -W options);
+ * a warning prints as "warning: ... [-Wc++-compat]", or as an error that
+ * counts like any other, "error: ... [-Werror=c++-compat]".  The error
+ * limit is part of the configuration too (-fmax-errors=N).
+ *
  * Sorted mode (idlc sets it): the lexer and parser report while reading
  * and sema only afterwards, so messages are held back and diag_flush()
  * prints them in the order of the file, each error with its notes, as a
@@ -34,6 +40,23 @@
 
 struct diag_entry;
 
+/* The named warnings; diag.c's table gives each its name, what it is
+ * about, and whether it is on by default. */
+enum diag_warning {
+    DIAG_W_CXX_COMPAT,   /* "c++-compat": a name C++ cannot compile */
+    DIAG_W_CASE_CLASH,   /* "case-clash": names that differ only in case */
+    DIAG_NWARNINGS
+};
+
+struct diag_config {
+    unsigned enabled;    /* bit (1u << W): warning W is reported */
+    unsigned errors;     /* bit (1u << W): -Werror=NAME */
+    unsigned not_errors; /* bit (1u << W): -Wno-error=NAME */
+    bool all_errors;     /* -Werror: every warning not in NOT_ERRORS is
+                            an error */
+    int max_errors;      /* stop after this many errors; 0: no limit */
+};
+
 struct diag {
     const char *filename;  /* as the user gave it */
     const char *src;       /* the source text, not NUL-terminated */
@@ -42,7 +65,10 @@ struct diag {
     int nerrors;
     bool stopped;          /* too many errors, or out of memory */
     bool sorted;           /* hold messages back for diag_flush() */
-    bool limit_hit;        /* DIAG_MAX_ERRORS was exceeded */
+    bool limit_hit;        /* config.max_errors was exceeded */
+    int nwarnings;         /* warnings printed as warnings */
+    bool drop_notes;       /* the last warning was off: drop its notes */
+    struct diag_config config;  /* diag_config_default() until set */
     struct diag_entry *entries;  /* held-back messages (sorted mode) */
     size_t nentries;
 };
@@ -53,6 +79,26 @@ void diag_init(struct diag *d, const char *filename, const char *src,
 /* An error at LOC, with the source line and a caret. */
 void diag_error(struct diag *d, const struct idl_loc *loc, const char *fmt,
                 ...) DIAG_PRINTF(3, 4);
+
+/* A warning W at LOC (nothing when W is off), with "[-WNAME]" after the
+ * message; an error instead when the configuration says so. */
+void diag_warning(struct diag *d, enum diag_warning w,
+                  const struct idl_loc *loc, const char *fmt, ...)
+    DIAG_PRINTF(4, 5);
+
+/* The defaults: each warning as diag.c's table says, no -Werror,
+ * DIAG_MAX_ERRORS. */
+void diag_config_default(struct diag_config *c);
+
+/* The warning called NAME ("c++-compat"), or -1 when there is none. */
+int diag_warning_find(const char *name);
+
+/* NAME of warning W, and a one-line description for --help. */
+const char *diag_warning_name(enum diag_warning w);
+const char *diag_warning_about(enum diag_warning w);
+
+/* True when warning W would be reported. */
+bool diag_warning_on(const struct diag *d, enum diag_warning w);
 
 /* A note (e.g. "previous definition here") attached to the last error. */
 void diag_note(struct diag *d, const struct idl_loc *loc, const char *fmt,

@@ -20,10 +20,13 @@ idlc_libidlc_a_SOURCES = \
 	idlc/gen_header.c \
 	idlc/gen_client.c \
 	idlc/gen_server.c \
-	idlc/output.c idlc/output.h
+	idlc/output.c idlc/output.h \
+	idlc/depfile.c idlc/depfile.h \
+	idlc/gen_skeleton.c idlc/skeleton.h \
+	idlc/lint.c idlc/lint.h
 
 bin_PROGRAMS += idlc/idlc
-idlc_idlc_SOURCES = idlc/main.c
+idlc_idlc_SOURCES = idlc/main.c idlc/options.c idlc/options.h
 idlc_idlc_LDADD = idlc/libidlc.a
 
 # The lexer includes the parser's header: make sure it exists before any

@@ -1,8 +1,8 @@
 #include "config.h"
 
 /*
- * main.c - the idlc command: options, reading the .idl file, and the
- * pipeline parse -> check -> generate -> write.
+ * main.c - the idlc command: reading the .idl file and the pipeline
+ * parse -> check -> generate -> write (options.c reads the command line).
  *
  * Exit status: 0 success, 1 errors in the input (or it cannot be read or
  * the outputs cannot be written), 2 bad usage.
@@ -13,84 +13,56 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "depfile.h"
 #include "diag.h"
+#include "lint.h"
 #include "emit.h"
 #include "gen.h"
 #include "names.h"
+#include "options.h"
 #include "output.h"
 #include "parse.h"
 #include "sema.h"
+#include "skeleton.h"
 
 #define EXIT_INPUT 1
-#define EXIT_USAGE 2
+#define EXIT_USAGE OPTIONS_EXIT_USAGE
 
 /* .idl files are small; anything bigger is a mistake, and the lexer
  * counts in int. */
 #define MAX_INPUT (16u * 1024 * 1024)
 
-struct options {
-    const char *input;
-    const char *outdir;
+/* The generated files, in the order they are written and named in a
+ * dependency rule. */
+static const struct {
+    unsigned bit;     /* OUT_* */
+    const char *suffix;  /* after the stem: "calc" -> "calc.h" */
+    void (*gen)(const struct gen *g, struct emit *e);
+} generators[] = {
+    { OUT_HEADER, ".h", gen_header },
+    { OUT_CLIENT, "_client.c", gen_client },
+    { OUT_SERVER, "_server.c", gen_server },
+};
+#define NGENERATORS (sizeof generators / sizeof generators[0])
+
+/* The generated files, a dependency file, a skeleton: at most this many
+ * outputs. */
+#define MAX_OUTPUTS (NGENERATORS + 2)
+
+/* One file to write, and the memory behind its struct output_file. */
+struct outfile {
+    struct emit text;
+    char *dir;
+    char *name;
+    enum output_mode mode;
 };
 
-static void usage(FILE *out)
-{
-    fputs("Usage: idlc [OPTION]... FILE.idl\n"
-          "Compile the interfaces of FILE.idl into C client and server\n"
-          "stubs for libsockrpc: FILE.h, FILE_client.c and FILE_server.c.\n"
-          "\n"
-          "  -o DIR      write the generated files into DIR (default: .);\n"
-          "              DIR is created if missing\n"
-          "  --help      print this help and exit\n"
-          "  --version   print the version and exit\n"
-          "\n"
-          "Exit status: 0 success, 1 errors in the input, 2 bad usage.\n",
-          out);
-}
-
-static int bad_usage(const char *what, const char *arg)
-{
-    fprintf(stderr, "idlc: %s%s%s%s; try 'idlc --help'\n", what,
-            arg != NULL ? " '" : "", arg != NULL ? arg : "",
-            arg != NULL ? "'" : "");
-    return EXIT_USAGE;
-}
-
-/* Returns -1 to go on, or the exit status. */
-static int parse_args(int argc, char **argv, struct options *o)
-{
-    bool options_done = false;
-
-    o->input = NULL;
-    o->outdir = ".";
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (options_done || a[0] != '-' || a[1] == '\0') {
-            if (o->input != NULL)
-                return bad_usage("more than one input file", a);
-            o->input = a;
-        } else if (strcmp(a, "--") == 0) {
-            options_done = true;
-        } else if (strcmp(a, "--help") == 0) {
-            usage(stdout);
-            return EXIT_SUCCESS;
-        } else if (strcmp(a, "--version") == 0) {
-            printf("idlc (sockrpc) %s\n", PACKAGE_VERSION);
-            return EXIT_SUCCESS;
-        } else if (strcmp(a, "-o") == 0) {
-            if (i + 1 == argc || argv[i + 1][0] == '\0')
-                return bad_usage("option '-o' needs a directory", NULL);
-            o->outdir = argv[++i];
-        } else if (strncmp(a, "-o", 2) == 0) {
-            o->outdir = a + 2;   /* "-oDIR" */
-        } else {
-            return bad_usage("unknown option", a);
-        }
-    }
-    if (o->input == NULL)
-        return bad_usage("no input file", NULL);
-    return -1;
-}
+/* Everything one run writes. */
+struct outputs {
+    struct outfile files[MAX_OUTPUTS];
+    size_t n;
+    bool oom;
+};
 
 /* Reads all of PATH into *text (malloc'd, with a NUL after it). */
 static bool read_input(const char *path, char **text, size_t *len)
@@ -129,89 +101,275 @@ static bool read_input(const char *path, char **text, size_t *len)
     return true;
 }
 
-/* Generates the three files and writes them. */
-static bool generate(const struct gen *g, const char *outdir)
+/* PATH as make and messages see a file NAME in DIR: "calc.h" in ".",
+ * else "DIR/calc.h"; malloc'd. */
+static char *dir_join(const char *dir, const char *name)
 {
-    struct emit header, client, server;
-    char *names[3];
+    size_t len = strlen(dir);
+
+    if (strcmp(dir, ".") == 0)
+        return str_printf("%s", name);
+    if (len > 0 && dir[len - 1] == '/')
+        return str_printf("%s%s", dir, name);
+    return str_printf("%s/%s", dir, name);
+}
+
+/* Splits PATH into a malloc'd directory ("." when it has none) and file
+ * name.  The name is empty when PATH ends in '/'. */
+static bool split_path(const char *path, char **dir, char **name)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (slash == NULL)
+        *dir = str_printf(".");
+    else if (slash == path)
+        *dir = str_printf("/");
+    else
+        *dir = str_printf("%.*s", (int)(slash - path), path);
+    *name = str_printf("%s", slash != NULL ? slash + 1 : path);
+    return *dir != NULL && *name != NULL;
+}
+
+/* PATH without leading "./" (and repeated slashes after them), for
+ * comparing two spellings of one file name. */
+static const char *skip_dot(const char *path)
+{
+    while (path[0] == '.' && path[1] == '/') {
+        path += 2;
+        while (*path == '/')
+            path++;
+    }
+    return path;
+}
+
+/* Adds a file to OUT; its text is left empty for the caller. */
+static struct outfile *add_output(struct outputs *out, const char *dir,
+                                  char *name, enum output_mode mode)
+{
+    struct outfile *f = &out->files[out->n++];
+
+    emit_init(&f->text);
+    f->dir = dir != NULL ? str_printf("%s", dir) : NULL;
+    f->name = name;
+    f->mode = mode;
+    if ((dir != NULL && f->dir == NULL) || name == NULL)
+        out->oom = true;
+    return f;
+}
+
+static void free_outputs(struct outputs *out)
+{
+    for (size_t i = 0; i < out->n; i++) {
+        emit_free(&out->files[i].text);
+        free(out->files[i].dir);
+        free(out->files[i].name);
+    }
+    out->n = 0;
+}
+
+/* The dependency rule of the N generated files in OUT (the first N). */
+static void add_depfile(const struct options *o, const struct gen *g,
+                        struct outputs *out)
+{
+    size_t ngenerated = out->n;
+    const char *targets[MAX_OUTPUTS];
+    char *paths[MAX_OUTPUTS] = { NULL };
+    const char *deps[] = { o->input };
+    char *dir = NULL, *name = NULL;
+    struct outfile *f;
+
+    for (size_t i = 0; i < ngenerated; i++) {
+        paths[i] = dir_join(o->outdir, out->files[i].name);
+        targets[i] = paths[i] != NULL ? paths[i] : "";
+        out->oom |= paths[i] == NULL;
+    }
+    if (o->depfile != NULL) {
+        out->oom |= !split_path(o->depfile, &dir, &name);
+    } else {
+        dir = str_printf("%s", o->outdir);
+        name = str_printf("%s.d", g->base);
+    }
+    f = add_output(out, dir, name, OUTPUT_REPLACE);
+    if (o->ntargets > 0)
+        depfile_rule(&f->text, o->targets, o->ntargets, false, deps, 1,
+                     o->phony);
+    else
+        depfile_rule(&f->text, targets, ngenerated, true, deps, 1,
+                     o->phony);
+    for (size_t i = 0; i < ngenerated; i++)
+        free(paths[i]);
+    free(dir);
+}
+
+/* Generates the chosen files and writes them. */
+static bool generate(const struct options *o, const struct gen *g)
+{
+    struct outputs out = { .n = 0, .oom = false };
+    struct output_file files[MAX_OUTPUTS];
     bool ok;
 
-    emit_init(&header);
-    emit_init(&client);
-    emit_init(&server);
-    gen_header(g, &header);
-    gen_client(g, &client);
-    gen_server(g, &server);
-    names[0] = str_printf("%s.h", g->base);
-    names[1] = str_printf("%s_client.c", g->base);
-    names[2] = str_printf("%s_server.c", g->base);
-    ok = !emit_failed(&header) && !emit_failed(&client)
-         && !emit_failed(&server) && names[0] != NULL && names[1] != NULL
-         && names[2] != NULL;
-    if (!ok) {
-        fprintf(stderr, "idlc: out of memory\n");
-    } else {
-        struct output_file files[3] = {
-            { names[0], emit_text(&header), header.len },
-            { names[1], emit_text(&client), client.len },
-            { names[2], emit_text(&server), server.len },
-        };
-        ok = output_write(outdir, files, 3);
+    for (size_t i = 0; i < NGENERATORS; i++) {
+        if ((o->outputs & generators[i].bit) == 0)
+            continue;
+        struct outfile *f = add_output(
+            &out, NULL, str_printf("%s%s", g->base, generators[i].suffix),
+            OUTPUT_GENERATED);
+        generators[i].gen(g, &f->text);
     }
-    for (int i = 0; i < 3; i++)
-        free(names[i]);
-    emit_free(&header);
-    emit_free(&client);
-    emit_free(&server);
+    /* The skeleton is no target of the rule: make must never try to
+     * remake a file that idlc will not replace. */
+    if (o->depend)
+        add_depfile(o, g, &out);
+    if (o->skeleton != NULL) {
+        char *dir = NULL, *name = NULL;
+        out.oom |= !split_path(o->skeleton, &dir, &name);
+        struct outfile *f = add_output(&out, dir, name, OUTPUT_CREATE);
+        gen_skeleton(g, name != NULL ? name : "", &f->text);
+        free(dir);
+    }
+    ok = !out.oom;
+    for (size_t i = 0; i < out.n; i++) {
+        const struct outfile *f = &out.files[i];
+        ok &= !emit_failed(&f->text);
+        files[i] = (struct output_file){
+            .name = f->name, .text = emit_text(&f->text),
+            .len = f->text.len, .mode = f->mode, .dir = f->dir,
+        };
+    }
+    if (!ok)
+        fprintf(stderr, "idlc: out of memory\n");
+    else
+        ok = output_write(o->outdir, files, out.n);
+    free_outputs(&out);
     return ok;
 }
 
 /* Parses and checks TEXT, then generates; the exit status. */
-static int compile(const struct options *o, const char *text, size_t len)
+static int compile(const struct options *o, const char *base,
+                   const char *text, size_t len)
 {
     const char *slash = strrchr(o->input, '/');
     const char *idl_name = slash != NULL ? slash + 1 : o->input;
-    size_t stem = strlen(idl_name) - strlen(".idl");
     struct diag d;
     struct idl_file *file;
     bool ok;
 
     diag_init(&d, o->input, text, len, stderr);
+    d.config = o->diag;
     d.sorted = true;
     file = idl_parse(text, len, &d);
     ok = file != NULL && sema_check(file, &d) && d.nerrors == 0;
+    if (ok) {
+        lint_check(file, &d);   /* -Werror makes warnings errors */
+        ok = d.nerrors == 0;
+    }
     diag_flush(&d);
     if (ok) {
-        char *base = str_printf("%.*s", (int)stem, idl_name);
         struct gen g = { file, idl_name, base };
-        ok = base != NULL && generate(&g, o->outdir);
-        if (base == NULL)
-            fprintf(stderr, "idlc: out of memory\n");
-        free(base);
+        ok = generate(o, &g);
     }
     ast_file_free(file);
     return ok ? EXIT_SUCCESS : EXIT_INPUT;
 }
 
+/* Usage errors that need the input's name: files that would overwrite
+ * one another or the input. */
+static int check_paths(const struct options *o, const char *base)
+{
+    char *name = NULL, *dir = NULL;
+    int status = -1;
+    size_t len = o->skeleton != NULL ? strlen(o->skeleton) : 0;
+
+    if (o->skeleton != NULL
+        && (len < 3 || strcmp(o->skeleton + len - 2, ".c") != 0
+            || o->skeleton[len - 3] == '/'))
+        return options_bad_usage("the skeleton's name must end in '.c'",
+                                 o->skeleton);
+    if (o->skeleton != NULL && o->depfile != NULL
+        && strcmp(skip_dot(o->skeleton), skip_dot(o->depfile)) == 0)
+        return options_bad_usage("the dependency file and the skeleton "
+                                 "have one name", o->skeleton);
+    for (size_t i = 0; o->skeleton != NULL && i < NGENERATORS; i++) {
+        char *gen = str_printf("%s%s", base, generators[i].suffix);
+        char *path = gen != NULL ? dir_join(o->outdir, gen) : NULL;
+        bool same = path != NULL
+                    && strcmp(skip_dot(path), skip_dot(o->skeleton)) == 0;
+        free(gen);
+        free(path);
+        if (same)
+            return options_bad_usage("the skeleton would replace a "
+                                     "generated file", o->skeleton);
+    }
+
+    if (o->depfile != NULL) {
+        if (!split_path(o->depfile, &dir, &name)) {
+            fprintf(stderr, "idlc: out of memory\n");
+            status = EXIT_INPUT;
+        } else if (name[0] == '\0') {
+            status = options_bad_usage("option '-MF' needs a file name, "
+                                       "not a directory", o->depfile);
+        } else if (strcmp(skip_dot(o->depfile), skip_dot(o->input)) == 0) {
+            status = options_bad_usage("the dependency file would replace "
+                                       "the input", o->depfile);
+        }
+        for (size_t i = 0; status < 0 && i < NGENERATORS; i++) {
+            char *gen = str_printf("%s%s", base, generators[i].suffix);
+            char *path = gen != NULL ? dir_join(o->outdir, gen) : NULL;
+            if (path == NULL) {
+                fprintf(stderr, "idlc: out of memory\n");
+                status = EXIT_INPUT;
+            } else if (strcmp(skip_dot(path), skip_dot(o->depfile)) == 0) {
+                status = options_bad_usage("the dependency file would "
+                                           "replace a generated file", path);
+            }
+            free(path);
+            free(gen);
+        }
+    }
+    free(name);
+    free(dir);
+    return status;
+}
+
+static int run(const struct options *o)
+{
+    const char *slash = strrchr(o->input, '/');
+    const char *idl_name = slash != NULL ? slash + 1 : o->input;
+    const char *dot = strrchr(o->input, '.');
+    char *base;
+    char *text;
+    size_t len;
+    int status;
+
+    /* The stem names the outputs: "x.idl" -> x.h; anything else could make
+     * idlc overwrite its own input. */
+    if (dot == NULL || strcmp(dot, ".idl") != 0 || dot == o->input
+        || dot[-1] == '/')
+        return options_bad_usage("the input file's name must end in '.idl'",
+                                 o->input);
+    base = str_printf("%.*s", (int)(dot - idl_name), idl_name);
+    if (base == NULL) {
+        fprintf(stderr, "idlc: out of memory\n");
+        return EXIT_INPUT;
+    }
+    status = check_paths(o, base);
+    if (status < 0 && !read_input(o->input, &text, &len))
+        status = EXIT_INPUT;
+    if (status < 0) {
+        status = compile(o, base, text, len);
+        free(text);
+    }
+    free(base);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     struct options o;
-    int status = parse_args(argc, argv, &o);
-    const char *dot;
-    char *text;
-    size_t len;
+    int status = options_parse(argc, argv, &o);
 
-    if (status >= 0)
-        return status;
-    /* The stem names the outputs: "x.idl" -> x.h; anything else could make
-     * idlc overwrite its own input. */
-    dot = strrchr(o.input, '.');
-    if (dot == NULL || strcmp(dot, ".idl") != 0 || dot == o.input
-        || dot[-1] == '/')
-        return bad_usage("the input file's name must end in '.idl'", o.input);
-    if (!read_input(o.input, &text, &len))
-        return EXIT_INPUT;
-    status = compile(&o, text, len);
-    free(text);
+    if (status < 0)
+        status = run(&o);
+    options_free(&o);
     return status;
 }
