@@ -301,7 +301,8 @@ static void log_close(const struct tstate *ts)
         return;
     srpc__describe_peer(ts->fd, &ts->t->peer, ts->t->listener->bound.text,
                         name, sizeof name);
-    srpc__log(level, "%s: %s; closing the connection", name, ts->why);
+    srpc__log_rated(&ts->srv->drop_rate, level,
+                    "%s: %s; closing the connection", name, ts->why);
 }
 
 static void finish(struct tstate *ts)
