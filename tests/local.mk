@@ -7,11 +7,16 @@ TEST_CC = $(AM_CFLAGS) $(CHECK_CFLAGS) $(MSGPACK_CFLAGS) $(PTHREAD_CFLAGS)
 # see the program itself.
 TEST_LINK = -no-install
 
-# Tests find their data and tools through these.
+# Tests find their data and tools through these; tests that compile and
+# link programs of their own use the build's compiler and flags (a
+# sanitizer build's library needs the sanitizer's runtime).
 AM_TESTS_ENVIRONMENT = \
 	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
 	top_builddir='$(abs_top_builddir)'; export top_builddir; \
-	PYTHON3_SYSTEM='$(PYTHON3_SYSTEM)'; export PYTHON3_SYSTEM;
+	PYTHON3_SYSTEM='$(PYTHON3_SYSTEM)'; export PYTHON3_SYSTEM; \
+	CC='$(CC)'; export CC; \
+	BUILD_CFLAGS='$(CFLAGS)'; export BUILD_CFLAGS; \
+	BUILD_LDFLAGS='$(LDFLAGS)'; export BUILD_LDFLAGS;
 
 include tests/idlc.mk
 include tests/runtime.mk
