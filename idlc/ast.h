@@ -32,17 +32,97 @@ struct idl_loc {
 };
 
 struct idl_type_info; /* types.h */
+struct idl_struct;
+struct idl_enum;
 
-/* A type as written; TYPE is NULL until sema resolves NAME. */
+/* A type as written; TYPE is NULL until sema resolves NAME.  A struct
+ * type resolves to the type "struct" and DECL, its declaration. */
 struct idl_type_ref {
     char *name;
     struct idl_loc loc;
     const struct idl_type_info *type;
+    char *bound_text;         /* "64" of string<64>; NULL without a bound */
+    struct idl_loc bound_loc;
+    unsigned long long bound; /* checked by sema; 0 without a bound */
+    const struct idl_struct *decl;
+    const struct idl_enum *edecl;  /* set by sema for an enum type */
+    /* sequence<T[, MAX]> and map<K, V>: the element types, malloc'd */
+    struct idl_type_ref *args[2];
+    size_t nargs;
+    /* Set by sema for structs, sequences and maps: the C type is
+     * "struct PREFIX_CNAME", its codecs encode_PREFIX_CODEC() and
+     * decode_PREFIX_CODEC(). */
+    const char *prefix;
+    char *cname;
+    char *codec;
+    char *alias;              /* the typedef name written, NULL if none */
+    bool is_array;            /* T[N]: args[0] is T, the bound is N */
+};
+
+/* typedef TYPE NAME; */
+struct idl_typedef {
+    char *name;
+    struct idl_loc loc;       /* of the name */
+    struct idl_type_ref type;
+    const char *prefix;       /* its interface's name, set by sema */
+    bool checked;             /* sema: TYPE resolved (or found bad) */
+    bool bad;
+    bool resolving;           /* sema: being expanded, to catch cycles */
+};
+
+/* A field of a struct: [optional] TYPE NAME; */
+struct idl_field {
+    char *name;
+    struct idl_loc loc;       /* of the name */
+    bool optional;
+    struct idl_type_ref type;
+};
+
+/* NAME [= [-]NUMBER] in an enum. */
+struct idl_enum_value {
+    char *name;
+    struct idl_loc loc;       /* of the name */
+    char *text;               /* the NUMBER, NULL when implicit */
+    bool negative;
+    struct idl_loc value_loc;
+    long long value;          /* set by sema */
+};
+
+struct idl_enum {
+    char *name;
+    struct idl_loc loc;       /* of the name */
+    bool open;                /* "open enum": unknown values are kept */
+    struct idl_enum_value *values;
+    size_t nvalues;
+    const char *prefix;       /* its interface's name, set by sema */
+};
+
+/* const TYPE NAME = VALUE; an integer or a string literal. */
+struct idl_const {
+    char *name;
+    struct idl_loc loc;       /* of the name */
+    struct idl_loc decl_loc;  /* of the whole declaration */
+    struct idl_type_ref type;
+    char *text;               /* digits, or the literal with its quotes */
+    bool negative;
+    bool is_string;
+    struct idl_loc value_loc;
+    const char *prefix;       /* its interface's name, set by sema */
+};
+
+struct idl_struct {
+    char *name;
+    struct idl_loc loc;       /* of the name */
+    struct idl_field *fields;
+    size_t nfields;
+    bool broken;              /* the parser skipped part of its body */
+    const char *prefix;       /* its interface's name, set by sema */
 };
 
 struct idl_param {
     char *name;
     struct idl_loc loc;       /* of the name */
+    bool optional;            /* may be absent: NULL in C, nil on the wire */
     struct idl_type_ref type;
 };
 
@@ -51,6 +131,7 @@ struct idl_proc {
     struct idl_loc loc;       /* of the name */
     struct idl_loc decl_loc;  /* of the whole declaration (for comments) */
     bool oneway;
+    bool result_optional;     /* "optional T name(...)" */
     struct idl_type_ref result;
     struct idl_param *params;
     size_t nparams;
@@ -62,6 +143,18 @@ struct idl_iface {
     struct idl_proc **procs;  /* pointers: procedures are built before
                                  their interface exists */
     size_t nprocs;
+    struct idl_struct **structs;
+    size_t nstructs;
+    struct idl_enum **enums;
+    size_t nenums;
+    struct idl_const **consts;
+    size_t nconsts;
+    struct idl_typedef **typedefs;
+    size_t ntypedefs;
+    /* One type reference per distinct sequence or map type (by spelling,
+     * bounds included), in order of appearance; set by sema, not owned. */
+    const struct idl_type_ref **containers;
+    size_t ncontainers;
     bool broken;              /* the parser skipped part of its body */
 };
 
@@ -79,6 +172,37 @@ void ast_file_free(struct idl_file *file);
 struct idl_iface *ast_iface_new(void);
 bool ast_iface_add(struct idl_iface *iface, struct idl_proc *proc);
 void ast_iface_free(struct idl_iface *iface);
+
+bool ast_iface_add_struct(struct idl_iface *iface, struct idl_struct *st);
+
+bool ast_iface_add_enum(struct idl_iface *iface, struct idl_enum *en);
+bool ast_iface_add_const(struct idl_iface *iface, struct idl_const *c);
+bool ast_iface_add_typedef(struct idl_iface *iface, struct idl_typedef *td);
+void ast_typedef_free(struct idl_typedef *td);
+
+/* Makes DST an unresolved deep copy of the type as SRC writes it (names,
+ * bound, element types); false when memory runs out (DST then owns what
+ * was copied). */
+bool ast_type_copy(struct idl_type_ref *dst, const struct idl_type_ref *src);
+void ast_const_free(struct idl_const *c);
+
+struct idl_enum *ast_enum_new(void);
+/* Moves *VALUE into EN; on success VALUE's fields belong to EN. */
+bool ast_enum_add(struct idl_enum *en, struct idl_enum_value *value);
+void ast_enum_free(struct idl_enum *en);
+void ast_enum_value_clear(struct idl_enum_value *value);
+
+struct idl_struct *ast_struct_new(void);
+/* Moves *FIELD into ST; on success FIELD's fields belong to ST. */
+bool ast_struct_add(struct idl_struct *st, struct idl_field *field);
+void ast_struct_free(struct idl_struct *st);
+void ast_field_clear(struct idl_field *field);
+
+/* Frees what a type reference owns (strings, element types). */
+void ast_type_clear(struct idl_type_ref *ref);
+
+/* A malloc'd copy of *REF (which then belongs to the copy), or NULL. */
+struct idl_type_ref *ast_type_box(struct idl_type_ref *ref);
 
 struct idl_proc *ast_proc_new(void);
 /* Moves *PARAM into PROC; on success PARAM's fields belong to PROC. */

@@ -120,6 +120,7 @@ void emit_wrapped(struct emit *e, const char *line)
     const char *comma = strstr(line, ", ");
     size_t align;
     size_t col;
+    bool hang = false;
 
     if (comma == NULL || indent + strlen(line) <= EMIT_WIDTH) {
         emit_line(e, "%s", line);
@@ -131,8 +132,26 @@ void emit_wrapped(struct emit *e, const char *line)
             align = (size_t)(p - line) + 1;
     }
     spaces(e, indent);
+    /* When a parameter would not fit even under the '(', break after the
+     * '(' and indent the list by one level instead. */
+    for (const char *seg = line + align; align > 0 && seg != NULL;) {
+        const char *next = strstr(seg, ", ");
+        size_t seglen = next != NULL ? (size_t)(next - seg) : strlen(seg);
+
+        if (indent + align + seglen + 1 > EMIT_WIDTH) {
+            append(e, line, align);
+            append(e, "\n", 1);
+            spaces(e, indent + 4);
+            line += align;
+            hang = true;
+            break;
+        }
+        seg = next != NULL ? next + 2 : NULL;
+    }
+    if (hang)
+        align = 4;
     append(e, line, (size_t)(comma - line));
-    col = indent + (size_t)(comma - line);
+    col = indent + (hang ? 4 : 0) + (size_t)(comma - line);
     while (comma != NULL) {
         const char *seg = comma + 2;
         const char *next = strstr(seg, ", ");

@@ -34,9 +34,79 @@ void gen_marker(const struct gen *g, struct emit *e);
 void gen_origin(const struct gen *g, struct emit *e,
                 const struct idl_proc *proc);
 
-/* Appends "int32_t a" or "const char *a" (NAME may be "*result"). */
-void gen_var(struct emit *line, const struct idl_type_info *type,
-             const char *name);
+/* How a value of a type is held, which decides its C type: a parameter
+ * (structs by const pointer), a value (a result, a local, a required
+ * field), or an optional field (pointers for strings, bytes, structs). */
+enum gen_role { ROLE_PARAM, ROLE_VALUE, ROLE_OPTIONAL, ROLE_OPT_PARAM };
+
+/* ROLE_OPT_PARAM: an optional parameter or (with "*result") result, a
+ * pointer that is NULL when absent: "const int32_t *", "const char *". */
+
+/* True for the types whose C type is a pointer already (string, any):
+ * NULL says "absent" without another level. */
+bool gen_ptr_kind(const struct idl_type_ref *ref);
+
+/* Appends "int32_t a", "const char *a" or "const struct calc_point *p"
+ * (NAME may be "*result"). */
+void gen_var(struct emit *line, const struct idl_type_ref *ref,
+             const char *name, enum gen_role role);
+
+/* Appends the type as the .idl spells it: "string<64>", "point". */
+void gen_type_text(struct emit *line, const struct idl_type_ref *ref);
+
+/* The same as a malloc'd string for messages ("struct point" for a
+ * struct); NULL when memory runs out. */
+char *gen_type_name(const struct idl_type_ref *ref);
+
+/* True for structs, sequences and maps: C structs, passed by pointer,
+ * with generated encode_ and decode_ functions that fill an srpc_derr. */
+bool gen_is_aggregate(const struct idl_type_ref *ref);
+
+/* True when packing a value of REF can fail (a bound, a NULL, a struct),
+ * so the packing goes through a checked srpc_put_*() or encoder. */
+bool gen_pack_checked(const struct idl_type_ref *ref);
+
+/* True when decoding REF reports through an srpc_derr: what
+ * gen_pack_checked() says, and enums (a value not in the list). */
+bool gen_decode_checked(const struct idl_type_ref *ref);
+
+/* True when decoding REF needs the arena (strings, bytes, structs). */
+bool gen_needs_arena(const struct idl_type_ref *ref);
+
+/*
+ * Emits "rc = PACK;" for a checked value, followed by
+ * "if (rc != SRPC_OK) return FAIL;".  EXPR is the value (a pointer to it
+ * when IS_PTR and the type is bytes or a struct), ERR the srpc_derr
+ * pointer expression.
+ */
+void gen_pack_checked_value(struct emit *e, const struct idl_type_ref *ref,
+                            const char *pk, const char *expr, bool is_ptr,
+                            const char *err, const char *fail);
+
+/* Appends the call that decodes OBJ into *DST: "srpc_get_int32(o, dst)";
+ * ERR is used by struct decoders only. */
+void gen_get_call(struct emit *line, const struct idl_type_ref *ref,
+                  const char *obj, const char *arena, const char *dst,
+                  const char *err);
+
+/* Emits the enum and struct types of IFACE for the header, each struct
+ * after the structs it holds by value. */
+void gen_struct_types(const struct gen *g, struct emit *e,
+                      const struct idl_iface *iface);
+
+/* Emits the static encoders (ENCODE) or decoders of IFACE's structs (and
+ * for decoding, enums) that the procedures' parameters (PARAMS) or results
+ * need, with prototypes first; returns true when it emitted any. */
+bool gen_struct_codecs(const struct gen *g, struct emit *e,
+                       const struct idl_iface *iface, bool params,
+                       bool encode);
+
+/* True when a parameter, result or field of FILE has the type "any"
+ * (the header then needs <msgpack.h> for msgpack_object). */
+bool gen_file_uses_any(const struct idl_file *file);
+
+/* True when FILE declares any struct (its decoders need <string.h>). */
+bool gen_file_has_structs(const struct idl_file *file);
 
 /* Appends the C parameter list "(FIRST, int32_t a, ..., int32_t *result)"
  * of a stub or handler. */
@@ -49,7 +119,8 @@ void gen_signature(struct emit *line, const char *first,
 void gen_async_signature(struct emit *line, const struct idl_proc *proc);
 void gen_finish_signature(struct emit *line, const struct idl_proc *proc);
 
-/* Emits the statements that pack VALUE of TYPE with packer PK. */
+/* Emits the statements that pack VALUE of an unchecked type (one that
+ * gen_pack_checked() says no to) with packer PK. */
 void gen_pack(struct emit *e, const struct idl_type_info *type,
               const char *pk, const char *value);
 

@@ -6,6 +6,8 @@
  * result through the runtime's codec.h.
  */
 
+#include <stdlib.h>
+
 #include "gen.h"
 #include "names.h"
 
@@ -23,12 +25,80 @@ static void begin_line(struct emit *line, const struct idl_iface *iface,
                 iface->name, proc->name, proc->nparams);
 }
 
+/* True when an argument of PROC is packed by a checked function. */
+static bool checked_params(const struct idl_proc *proc)
+{
+    for (size_t i = 0; i < proc->nparams; i++) {
+        if (gen_pack_checked(&proc->params[i].type))
+            return true;
+    }
+    return false;
+}
+
+/* True when PROC's result is decoded with an srpc_derr for the message. */
+static bool checked_result(const struct idl_proc *proc)
+{
+    return gen_has_result(proc) && gen_decode_checked(&proc->result);
+}
+
+/* The locals the reply of PROC needs besides "reply". */
+/* True when an optional result is decoded into memory from the arena
+ * (everything but strings and any, which are pointers already). */
+static bool result_in_arena(const struct idl_proc *proc)
+{
+    return proc->result_optional && !gen_ptr_kind(&proc->result);
+}
+
+static void emit_result_locals(struct emit *e, const struct idl_proc *proc)
+{
+    if (result_in_arena(proc) || gen_is_aggregate(&proc->result)) {
+        struct emit line;
+
+        emit_init(&line);
+        gen_var(&line, &proc->result,
+                result_in_arena(proc) ? "*decoded" : "decoded", ROLE_VALUE);
+        emit_line(e, "%s;", emit_text(&line));
+        e->oom |= line.oom;
+        emit_free(&line);
+    }
+}
+
+/* An optional argument I: nil when NULL, else its value. */
+static void emit_optional_arg(struct emit *e, const struct idl_param *param,
+                              size_t i)
+{
+    const struct idl_type_ref *ref = &param->type;
+    char *value = str_printf("*%s", param->name);
+    char *fail = str_printf("srpc_client_bad_arg(client, &derr, %zu, "
+                            "\"%s\")", i, param->name);
+
+    if (value == NULL || fail == NULL) {
+        e->oom = true;
+    } else {
+        emit_line(e, "if (%s == NULL) {", param->name);
+        emit_line(e, "    msgpack_pack_nil(pk);");
+        emit_line(e, "} else {");
+        e->indent++;
+        if (gen_pack_checked(ref))
+            gen_pack_checked_value(e, ref, "pk", param->name, true, "&derr",
+                                   fail);
+        else
+            gen_pack(e, ref->type, "pk",
+                     gen_ptr_kind(ref) ? param->name : value);
+        e->indent--;
+        emit_line(e, "}");
+    }
+    free(value);
+    free(fail);
+}
+
 /* The first lines of a sending body: the packer, the locals WAITS needs
  * for the reply, and the packing of the arguments. */
 static void emit_begin(struct emit *e, const struct idl_iface *iface,
                        const struct idl_proc *proc, bool waits)
 {
     struct emit line;
+    bool checked = checked_params(proc);
 
     emit_init(&line);
     begin_line(&line, iface, proc);
@@ -36,13 +106,38 @@ static void emit_begin(struct emit *e, const struct idl_iface *iface,
         emit_wrapped(e, emit_text(&line));
     if (waits)
         emit_line(e, "const msgpack_object *reply;");
-    if (waits && gen_has_result(proc))
+    if (waits)
+        emit_result_locals(e, proc);
+    if (checked || (waits && checked_result(proc)))
+        emit_line(e, "srpc_derr derr;");
+    if (checked || (waits && gen_has_result(proc)))
         emit_line(e, "int rc;");
     if (proc->nparams > 0) {
         emit_blank(e);
-        for (size_t i = 0; i < proc->nparams; i++)
-            gen_pack(e, proc->params[i].type.type, "pk",
-                     proc->params[i].name);
+        for (size_t i = 0; i < proc->nparams; i++) {
+            const struct idl_param *param = &proc->params[i];
+            char *fail;
+
+            if (param->optional) {
+                emit_optional_arg(e, param, i);
+                continue;
+            }
+            if (!gen_pack_checked(&param->type)) {
+                gen_pack(e, param->type.type, "pk", param->name);
+                continue;
+            }
+            fail = str_printf("srpc_client_bad_arg(client, &derr, %zu, "
+                              "\"%s\")", i, param->name);
+            if (fail == NULL) {
+                e->oom = true;
+                continue;
+            }
+            /* A struct argument is already a pointer. */
+            gen_pack_checked_value(e, &param->type, "pk", param->name,
+                                   gen_is_aggregate(&param->type),
+                                   "&derr", fail);
+            free(fail);
+        }
     } else {
         if (waits)
             emit_blank(e);
@@ -67,14 +162,67 @@ static void emit_decode(struct emit *e, const struct idl_proc *proc,
     emit_line(e, "rc = %s;", wait);
     emit_line(e, "if (rc != SRPC_OK)");
     emit_line(e, "    return rc;");
-    if (t->kind == IDL_STRING)
+    if (proc->result_optional) {
+        emit_line(e, "if (reply->type == MSGPACK_OBJECT_NIL) {");
+        emit_line(e, "    *result = NULL; /* absent */");
+        emit_line(e, "    return SRPC_OK;");
+        emit_line(e, "}");
+    }
+    if (result_in_arena(proc)) {
+        emit_line(e, "decoded = srpc_arena_alloc(srpc_client_arena(client), "
+                  "sizeof *decoded);");
+        emit_line(e, "if (decoded == NULL)");
+        emit_line(e, "    return srpc_client_bad_result(client, SRPC_ENOMEM, "
+                  "\"%s\");", t->name);
+    }
+    if (checked_result(proc)) {
+        struct emit call;
+        char *type = gen_type_name(&proc->result);
+        bool s = gen_is_aggregate(&proc->result) || result_in_arena(proc);
+
+        emit_init(&call);
+        gen_get_call(&call, &proc->result, "reply", "srpc_client_arena(client)",
+                     result_in_arena(proc) ? "decoded"
+                     : s ? "&decoded" : "result", "&derr");
+        emit_printf(&call, ";");
+        {
+            char *text = str_printf("rc = %s", emit_text(&call));
+            if (text == NULL)
+                e->oom = true;
+            else
+                emit_wrapped(e, text);
+            free(text);
+        }
+        e->oom |= call.oom || type == NULL;
+        emit_free(&call);
+        if (gen_is_aggregate(&proc->result)) {
+            emit_line(e, "if (rc != SRPC_OK)");
+            emit_line(e, "    return srpc_client_bad_value(client, &derr);");
+            emit_line(e, "*result = decoded;");
+        } else {
+            emit_line(e, "if (rc != SRPC_OK) {");
+            emit_line(e, "    srpc_derr_set(&derr, rc, \"%s\", reply);",
+                      type ? type : "");
+            emit_line(e, "    return srpc_client_bad_value(client, &derr);");
+            emit_line(e, "}");
+            if (s)
+                emit_line(e, "*result = decoded;");
+        }
+        free(type);
+        emit_line(e, "return SRPC_OK;");
+        return;
+    }
+    if (t->kind == IDL_STRING || t->kind == IDL_ANY)
         emit_line(e, "rc = %s(reply, srpc_client_arena(client), result);",
                   t->getter);
     else
-        emit_line(e, "rc = %s(reply, result);", t->getter);
+        emit_line(e, "rc = %s(reply, %s);", t->getter,
+                  result_in_arena(proc) ? "decoded" : "result");
     emit_line(e, "if (rc != SRPC_OK)");
     emit_line(e, "    return srpc_client_bad_result(client, rc, \"%s\");",
               t->name);
+    if (result_in_arena(proc))
+        emit_line(e, "*result = decoded;");
     emit_line(e, "return SRPC_OK;");
 }
 
@@ -144,6 +292,9 @@ static void emit_finish(const struct gen *g, struct emit *e,
     gen_finish_signature(&line, proc);
     emit_head(g, e, proc, &line);
     emit_line(e, "const msgpack_object *reply;");
+    emit_result_locals(e, proc);
+    if (checked_result(proc))
+        emit_line(e, "srpc_derr derr;");
     if (gen_has_result(proc))
         emit_line(e, "int rc;");
     emit_blank(e);
@@ -164,10 +315,15 @@ void gen_client(const struct gen *g, struct emit *e)
         " */\n"
         "#include \"%s.h\"\n"
         "\n"
+        "%s"
         "#include <sockrpc/codec.h>\n",
-        g->base, g->idl_name, g->base);
+        g->base, g->idl_name, g->base,
+        gen_file_has_structs(g->file) ? "#include <string.h>\n\n" : "");
     for (size_t i = 0; i < g->file->nifaces; i++) {
         const struct idl_iface *iface = g->file->ifaces[i];
+
+        gen_struct_codecs(g, e, iface, true, true);
+        gen_struct_codecs(g, e, iface, false, false);
         for (size_t j = 0; j < iface->nprocs; j++) {
             const struct idl_proc *proc = iface->procs[j];
 

@@ -2,7 +2,10 @@
 
 #include "gen.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "names.h"
 
 void gen_marker(const struct gen *g, struct emit *e)
 {
@@ -17,12 +20,17 @@ void gen_origin(const struct gen *g, struct emit *e,
     struct emit line;
 
     emit_init(&line);
-    emit_printf(&line, "/* %s:%d: %s%s %s(", g->idl_name,
+    emit_printf(&line, "/* %s:%d: %s%s", g->idl_name,
                 proc->decl_loc.first_line, proc->oneway ? "oneway " : "",
-                proc->result.name, proc->name);
-    for (size_t i = 0; i < proc->nparams; i++)
-        emit_printf(&line, "%s%s %s", i > 0 ? ", " : "",
-                    proc->params[i].type.name, proc->params[i].name);
+                proc->result_optional ? "optional " : "");
+    gen_type_text(&line, &proc->result);
+    emit_printf(&line, " %s(", proc->name);
+    for (size_t i = 0; i < proc->nparams; i++) {
+        emit_printf(&line, "%s%s", i > 0 ? ", " : "",
+                    proc->params[i].optional ? "optional " : "");
+        gen_type_text(&line, &proc->params[i].type);
+        emit_printf(&line, " %s", proc->params[i].name);
+    }
     emit_printf(&line, "); */");
     if (emit_failed(&line))
         e->oom = true;
@@ -31,13 +39,183 @@ void gen_origin(const struct gen *g, struct emit *e,
     emit_free(&line);
 }
 
-void gen_var(struct emit *line, const struct idl_type_info *type,
-             const char *name)
+void gen_type_text(struct emit *line, const struct idl_type_ref *ref)
 {
-    size_t len = strlen(type->c_type);
-    bool pointer = len > 0 && type->c_type[len - 1] == '*';
+    char *s = ref->alias != NULL ? str_printf("%s", ref->alias)
+                                 : idl_type_spelling(ref);
 
-    emit_printf(line, "%s%s%s", type->c_type, pointer ? "" : " ", name);
+    if (s == NULL)
+        line->oom = true;
+    else
+        emit_printf(line, "%s", s);
+    free(s);
+}
+
+char *gen_type_name(const struct idl_type_ref *ref)
+{
+    if (ref->decl != NULL)
+        return str_printf("struct %s", ref->name);
+    if (ref->edecl != NULL)
+        return str_printf("enum %s", ref->name);
+    return idl_type_spelling(ref);
+}
+
+bool gen_is_aggregate(const struct idl_type_ref *ref)
+{
+    switch (ref->type->kind) {
+    case IDL_STRUCT:
+    case IDL_SEQUENCE:
+    case IDL_MAP:
+    case IDL_ARRAY:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool gen_ptr_kind(const struct idl_type_ref *ref)
+{
+    return ref->type->kind == IDL_STRING || ref->type->kind == IDL_ANY;
+}
+
+void gen_var(struct emit *line, const struct idl_type_ref *ref,
+             const char *name, enum gen_role role)
+{
+    const struct idl_type_info *type = ref->type;
+
+    if (role == ROLE_OPT_PARAM && !gen_ptr_kind(ref)) {
+        /* const int32_t *v, const struct calc_point *p */
+        char *star = str_printf("*%s", name);
+
+        if (star == NULL) {
+            line->oom = true;
+            return;
+        }
+        emit_printf(line, "const ");
+        gen_var(line, ref, star, ROLE_VALUE);
+        free(star);
+        return;
+    }
+    if (type->kind == IDL_ENUM) {
+        emit_printf(line, "enum " CNAME_ENUM " %s", ref->edecl->prefix,
+                    ref->edecl->name, name);
+    } else if (gen_is_aggregate(ref)) {
+        const char *cnst = role == ROLE_VALUE ? "" : "const ";
+        emit_printf(line, "%sstruct " CNAME_STRUCT " %s%s", cnst,
+                    ref->prefix, ref->cname,
+                    role == ROLE_VALUE ? "" : "*", name);
+    } else if (type->kind == IDL_BYTES && role == ROLE_OPTIONAL) {
+        emit_printf(line, "const srpc_bytes *%s", name);
+    } else {
+        size_t len = strlen(type->c_type);
+        bool pointer = len > 0 && type->c_type[len - 1] == '*';
+
+        emit_printf(line, "%s%s%s", type->c_type, pointer ? "" : " ", name);
+    }
+}
+
+bool gen_pack_checked(const struct idl_type_ref *ref)
+{
+    switch (ref->type->kind) {
+    case IDL_STRING:
+        return ref->bound > 0;
+    case IDL_BYTES:
+    case IDL_STRUCT:
+    case IDL_SEQUENCE:
+    case IDL_MAP:
+    case IDL_ARRAY:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool gen_decode_checked(const struct idl_type_ref *ref)
+{
+    return gen_pack_checked(ref) || ref->type->kind == IDL_ENUM;
+}
+
+bool gen_needs_arena(const struct idl_type_ref *ref)
+{
+    switch (ref->type->kind) {
+    case IDL_ANY:
+    case IDL_STRING:
+    case IDL_BYTES:
+    case IDL_STRUCT:
+    case IDL_SEQUENCE:
+    case IDL_MAP:
+    case IDL_ARRAY:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void gen_pack_checked_value(struct emit *e, const struct idl_type_ref *ref,
+                            const char *pk, const char *expr, bool is_ptr,
+                            const char *err, const char *fail)
+{
+    const char *amp = is_ptr ? "" : "&";
+    struct emit line;
+
+    emit_init(&line);
+    switch (ref->type->kind) {
+    case IDL_STRING:
+        emit_printf(&line, "rc = srpc_put_str(%s, %s, %llu, %s);", pk, expr,
+                    ref->bound, err);
+        break;
+    case IDL_BYTES:
+        emit_printf(&line, "rc = srpc_put_bin(%s, %s%s, %llu, %s);", pk, amp,
+                    expr, ref->bound, err);
+        break;
+    default:
+        emit_printf(&line, "rc = " CNAME_ENCODE "(%s, %s%s, %s);",
+                    ref->prefix, ref->codec, pk, amp, expr, err);
+        break;
+    }
+    emit_wrapped(e, emit_text(&line));
+    e->oom |= line.oom;
+    emit_free(&line);
+    emit_line(e, "if (rc != SRPC_OK)");
+    emit_line(e, "    return %s;", fail);
+}
+
+void gen_get_call(struct emit *line, const struct idl_type_ref *ref,
+                  const char *obj, const char *arena, const char *dst,
+                  const char *err)
+{
+    const struct idl_type_info *t = ref->type;
+
+    switch (t->kind) {
+    case IDL_STRING:
+        if (ref->bound > 0)
+            emit_printf(line, "srpc_get_str_max(%s, %s, %llu, %s)", obj,
+                        arena, ref->bound, dst);
+        else
+            emit_printf(line, "srpc_get_str(%s, %s, %s)", obj, arena, dst);
+        break;
+    case IDL_BYTES:
+        emit_printf(line, "srpc_get_bin(%s, %s, %llu, %s)", obj, arena,
+                    ref->bound, dst);
+        break;
+    case IDL_STRUCT:
+    case IDL_SEQUENCE:
+    case IDL_MAP:
+    case IDL_ARRAY:
+        emit_printf(line, CNAME_DECODE "(%s, %s, %s, %s)", ref->prefix,
+                    ref->codec, obj, arena, dst, err);
+        break;
+    case IDL_ENUM:
+        emit_printf(line, CNAME_GET_ENUM "(%s, %s)", ref->edecl->prefix,
+                    ref->edecl->name, obj, dst);
+        break;
+    case IDL_ANY:
+        emit_printf(line, "srpc_get_any(%s, %s, %s)", obj, arena, dst);
+        break;
+    default:
+        emit_printf(line, "%s(%s, %s)", t->getter, obj, dst);
+        break;
+    }
 }
 
 bool gen_has_result(const struct idl_proc *proc)
@@ -51,11 +229,13 @@ void gen_signature(struct emit *line, const char *first,
     emit_printf(line, "(%s", first);
     for (size_t i = 0; i < proc->nparams; i++) {
         emit_printf(line, ", ");
-        gen_var(line, proc->params[i].type.type, proc->params[i].name);
+        gen_var(line, &proc->params[i].type, proc->params[i].name,
+                proc->params[i].optional ? ROLE_OPT_PARAM : ROLE_PARAM);
     }
     if (gen_has_result(proc)) {
         emit_printf(line, ", ");
-        gen_var(line, proc->result.type, "*result");
+        gen_var(line, &proc->result, "*result",
+                proc->result_optional ? ROLE_OPT_PARAM : ROLE_VALUE);
     }
     emit_printf(line, ")");
 }
@@ -65,7 +245,8 @@ void gen_async_signature(struct emit *line, const struct idl_proc *proc)
     emit_printf(line, "(srpc_client *client");
     for (size_t i = 0; i < proc->nparams; i++) {
         emit_printf(line, ", ");
-        gen_var(line, proc->params[i].type.type, proc->params[i].name);
+        gen_var(line, &proc->params[i].type, proc->params[i].name,
+                proc->params[i].optional ? ROLE_OPT_PARAM : ROLE_PARAM);
     }
     emit_printf(line, ", srpc_pending **call)");
 }
@@ -75,7 +256,8 @@ void gen_finish_signature(struct emit *line, const struct idl_proc *proc)
     emit_printf(line, "(srpc_client *client, srpc_pending *call");
     if (gen_has_result(proc)) {
         emit_printf(line, ", ");
-        gen_var(line, proc->result.type, "*result");
+        gen_var(line, &proc->result, "*result",
+                proc->result_optional ? ROLE_OPT_PARAM : ROLE_VALUE);
     }
     emit_printf(line, ")");
 }

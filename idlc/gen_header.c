@@ -31,7 +31,7 @@ static void emit_prologue(const struct gen *g, struct emit *e)
         " *\n"
         " * Client stubs return SRPC_OK or an error status (srpc_strerror(),\n"
         " * srpc_client_errmsg()) and write a result through their last\n"
-        " * argument; strings they return stay valid until\n"
+        " * argument; strings, bytes and arrays they return stay valid until\n"
         " * srpc_client_free_results().  A oneway stub sends a notification\n"
         " * and returns once it is written.\n"
         " *\n"
@@ -53,11 +53,13 @@ static void emit_prologue(const struct gen *g, struct emit *e)
         "#include <stdbool.h>\n"
         "#include <stdint.h>\n"
         "\n"
+        "%s"
         "#include <sockrpc.h>\n"
         "\n"
         "#ifdef __cplusplus\n"
         "extern \"C\" {\n"
-        "#endif\n");
+        "#endif\n",
+        gen_file_uses_any(g->file) ? "#include <msgpack.h>\n" : "");
 }
 
 static void emit_epilogue(const struct gen *g, struct emit *e)
@@ -172,6 +174,7 @@ static void emit_iface(const struct gen *g, struct emit *e,
 {
     emit_printf(e, "\n/* ---- %s:%d: interface %s ---- */\n", g->idl_name,
                 iface->loc.first_line, iface->name);
+    gen_struct_types(g, e, iface);
     for (size_t i = 0; i < iface->nprocs; i++)
         emit_stub(g, e, iface, iface->procs[i]);
     emit_ops(g, e, iface);

@@ -13,20 +13,86 @@
 #include "names.h"
 
 /* Decodes argument I into the local of the same name. */
+/* True when optional PARAM is decoded into memory from the arena
+ * (everything but strings and any, which are pointers already). */
+static bool arg_in_arena(const struct idl_param *param)
+{
+    return param->optional && !gen_ptr_kind(&param->type);
+}
+
 static void emit_get_arg(struct emit *e, const struct idl_param *param,
                          size_t i)
 {
     const struct idl_type_info *t = param->type.type;
+    const char *amp = arg_in_arena(param) ? "" : "&";
 
-    if (t->kind == IDL_STRING)
-        emit_line(e, "rc = %s(&args[%zu], srpc_call_arena(call), &%s);",
-                  t->getter, i, param->name);
+    if (gen_decode_checked(&param->type)) {
+        /* Bounds and structs: the message says where and why. */
+        struct emit call;
+        char *dst = str_printf("%s%s", amp, param->name);
+        char *obj = str_printf("&args[%zu]", i);
+        char *type = gen_type_name(&param->type);
+
+        emit_init(&call);
+        if (dst != NULL && obj != NULL)
+            gen_get_call(&call, &param->type, obj, "srpc_call_arena(call)",
+                         dst, "&derr");
+        emit_printf(&call, ";");
+        {
+            char *text = str_printf("rc = %s", emit_text(&call));
+            if (text == NULL)
+                e->oom = true;
+            else
+                emit_wrapped(e, text);
+            free(text);
+        }
+        e->oom |= call.oom || dst == NULL || obj == NULL || type == NULL;
+        emit_free(&call);
+        if (gen_is_aggregate(&param->type)) {
+            emit_line(e, "if (rc != SRPC_OK)");
+            emit_line(e, "    return srpc_call_bad_value(call, &derr, %zu, "
+                      "\"%s\");", i, param->name);
+        } else {
+            emit_line(e, "if (rc != SRPC_OK) {");
+            emit_line(e, "    srpc_derr_set(&derr, rc, \"%s\", %s);",
+                      type ? type : "", obj ? obj : "");
+            emit_line(e, "    return srpc_call_bad_value(call, &derr, %zu, "
+                      "\"%s\");", i, param->name);
+            emit_line(e, "}");
+        }
+        free(dst);
+        free(obj);
+        free(type);
+        return;
+    }
+    if (t->kind == IDL_STRING || t->kind == IDL_ANY)
+        emit_line(e, "rc = %s(&args[%zu], srpc_call_arena(call), %s%s);",
+                  t->getter, i, amp, param->name);
     else
-        emit_line(e, "rc = %s(&args[%zu], &%s);", t->getter, i,
+        emit_line(e, "rc = %s(&args[%zu], %s%s);", t->getter, i, amp,
                   param->name);
     emit_line(e, "if (rc != SRPC_OK)");
     emit_line(e, "    return srpc_call_bad_arg(call, rc, %zu, \"%s\", "
               "\"%s\");", i, param->name, t->name);
+}
+
+/* An optional argument: NULL when nil, else decoded (into the arena when
+ * it is not a pointer type itself). */
+static void emit_get_optional_arg(struct emit *e,
+                                  const struct idl_param *param, size_t i)
+{
+    emit_line(e, "if (args[%zu].type != MSGPACK_OBJECT_NIL) {", i);
+    e->indent++;
+    if (arg_in_arena(param)) {
+        emit_line(e, "%s = srpc_arena_alloc(srpc_call_arena(call), "
+                  "sizeof *%s);", param->name, param->name);
+        emit_line(e, "if (%s == NULL)", param->name);
+        emit_line(e, "    return srpc_call_bad_arg(call, SRPC_ENOMEM, %zu, "
+                  "\"%s\", \"%s\");", i, param->name, param->type.name);
+    }
+    emit_get_arg(e, param, i);
+    e->indent--;
+    emit_line(e, "}");
 }
 
 static void emit_locals(struct emit *e, const struct idl_iface *iface,
@@ -34,23 +100,44 @@ static void emit_locals(struct emit *e, const struct idl_iface *iface,
 {
     struct emit line;
 
+    bool checked = gen_has_result(proc) && gen_pack_checked(&proc->result);
+
     emit_line(e, "const struct " CNAME_OPS " *ops = impl;", iface->name);
     for (size_t i = 0; i < proc->nparams; i++) {
+        const struct idl_param *param = &proc->params[i];
+        char *star = str_printf("*%s", param->name);
+
         emit_init(&line);
-        gen_var(&line, proc->params[i].type.type, proc->params[i].name);
-        emit_line(e, "%s;", emit_text(&line));
+        if (star != NULL)
+            gen_var(&line, &param->type,
+                    arg_in_arena(param) ? star : param->name, ROLE_VALUE);
+        emit_line(e, "%s%s;", emit_text(&line),
+                  param->optional ? " = NULL" : "");
+        e->oom |= line.oom || star == NULL;
+        emit_free(&line);
+        free(star);
+        checked |= gen_decode_checked(&param->type);
+    }
+    if (gen_has_result(proc) && proc->result_optional) {
+        /* Absent (nil) unless the handler points it somewhere. */
+        emit_init(&line);
+        gen_var(&line, &proc->result, "result", ROLE_OPT_PARAM);
+        emit_line(e, "%s = NULL;", emit_text(&line));
         e->oom |= line.oom;
         emit_free(&line);
-    }
-    if (gen_has_result(proc)) {
+    } else if (gen_has_result(proc)) {
         /* Initialised: a handler that forgets to set it sends a defined
          * value (nil for a string), not stack garbage. */
         emit_init(&line);
-        gen_var(&line, proc->result.type, "result");
-        emit_line(e, "%s = %s;", emit_text(&line), proc->result.type->zero);
+        gen_var(&line, &proc->result, "result", ROLE_VALUE);
+        emit_line(e, "%s = %s;", emit_text(&line),
+                  gen_is_aggregate(&proc->result)
+                      ? "{ 0 }" : proc->result.type->zero);
         e->oom |= line.oom;
         emit_free(&line);
     }
+    if (checked)
+        emit_line(e, "srpc_derr derr;");
     emit_line(e, "int rc;");
     emit_blank(e);
 }
@@ -63,7 +150,10 @@ static void emit_handler_call(struct emit *e, const struct idl_proc *proc)
     emit_init(&line);
     emit_printf(&line, "rc = ops->%s(call", proc->name);
     for (size_t i = 0; i < proc->nparams; i++)
-        emit_printf(&line, ", %s", proc->params[i].name);
+        emit_printf(&line, ", %s%s",
+                    gen_is_aggregate(&proc->params[i].type)
+                    && !proc->params[i].optional ? "&" : "",
+                    proc->params[i].name);
     emit_printf(&line, "%s);", gen_has_result(proc) ? ", &result" : "");
     emit_wrapped(e, emit_text(&line));
     e->oom |= line.oom;
@@ -92,8 +182,12 @@ static void emit_dispatch(const struct gen *g, struct emit *e,
         emit_line(e, "(void)args; /* %s takes no arguments */", proc->name);
     emit_line(e, "if (ops->%s == NULL)", proc->name);
     emit_line(e, "    return srpc_call_not_implemented(call);");
-    for (size_t i = 0; i < proc->nparams; i++)
-        emit_get_arg(e, &proc->params[i], i);
+    for (size_t i = 0; i < proc->nparams; i++) {
+        if (proc->params[i].optional)
+            emit_get_optional_arg(e, &proc->params[i], i);
+        else
+            emit_get_arg(e, &proc->params[i], i);
+    }
     emit_handler_call(e, proc);
     emit_line(e, "if (rc != SRPC_OK)");
     emit_line(e, "    return rc;");
@@ -101,7 +195,26 @@ static void emit_dispatch(const struct gen *g, struct emit *e,
         emit_line(e, "/* The runtime sends no reply to a notification; "
                   "this nil answers\n     * a peer that called a oneway "
                   "procedure as a request. */");
-    gen_pack(e, proc->result.type, "reply", "result");
+    if (gen_has_result(proc) && proc->result_optional) {
+        emit_line(e, "if (result == NULL) {");
+        emit_line(e, "    msgpack_pack_nil(reply);");
+        emit_line(e, "} else {");
+        e->indent++;
+        if (gen_pack_checked(&proc->result))
+            gen_pack_checked_value(e, &proc->result, "reply", "result",
+                                   true, "&derr",
+                                   "srpc_call_bad_result(call, &derr)");
+        else
+            gen_pack(e, proc->result.type, "reply",
+                     gen_ptr_kind(&proc->result) ? "result" : "*result");
+        e->indent--;
+        emit_line(e, "}");
+    } else if (gen_has_result(proc) && gen_pack_checked(&proc->result)) {
+        gen_pack_checked_value(e, &proc->result, "reply", "result", false,
+                               "&derr", "srpc_call_bad_result(call, &derr)");
+    } else {
+        gen_pack(e, proc->result.type, "reply", "result");
+    }
     emit_line(e, "return SRPC_OK;");
     e->indent--;
     emit_line(e, "}");
@@ -168,8 +281,13 @@ void gen_server(const struct gen *g, struct emit *e)
         " */\n"
         "#include \"%s.h\"\n"
         "\n"
+        "%s"
         "#include <sockrpc/codec.h>\n",
-        g->base, g->idl_name, g->base);
-    for (size_t i = 0; i < g->file->nifaces; i++)
+        g->base, g->idl_name, g->base,
+        gen_file_has_structs(g->file) ? "#include <string.h>\n\n" : "");
+    for (size_t i = 0; i < g->file->nifaces; i++) {
+        gen_struct_codecs(g, e, g->file->ifaces[i], true, false);
+        gen_struct_codecs(g, e, g->file->ifaces[i], false, true);
         emit_iface(g, e, g->file->ifaces[i]);
+    }
 }

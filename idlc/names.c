@@ -2,6 +2,7 @@
 
 #include "names.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,4 +35,22 @@ char *dispatch_prefix(const struct idl_file *file,
     if (file->nifaces <= 1)
         return str_printf("%s", "");
     return str_printf("%s_", iface->name);
+}
+
+char *enum_value_cname(const char *iface, const char *en, const char *value)
+{
+    char *s = str_printf("%s_%s_%s", iface, en, value);
+
+    for (char *p = s; p != NULL && *p != '\0'; p++)
+        *p = (char)toupper((unsigned char)*p);
+    return s;
+}
+
+char *const_cname(const char *iface, const char *name)
+{
+    char *s = str_printf("%s_%s", iface, name);
+
+    for (char *p = s; p != NULL && *p != '\0'; p++)
+        *p = (char)toupper((unsigned char)*p);
+    return s;
 }

@@ -25,6 +25,21 @@
 #define CNAME_SERVE     "%s_serve"     /* interface: calc_serve */
 #define CNAME_METHODS   "%s_methods"   /* static method table */
 #define CNAME_INTERFACE "%s_interface" /* static srpc_interface */
+#define CNAME_STRUCT    "%s_%s"        /* struct tag: struct calc_point */
+#define CNAME_ENCODE    "encode_%s_%s" /* static struct encoder */
+#define CNAME_DECODE    "decode_%s_%s" /* static struct decoder */
+#define CNAME_ENUM      "%s_%s"        /* enum tag: enum calc_color */
+#define CNAME_GET_ENUM  "get_%s_%s"    /* static enum decoder */
+/* The last constant of an open enum, CALC_LEVEL_INT32_ = INT32_MAX, which
+ * makes the C type wide enough for any value a newer peer sends. */
+#define OPEN_ENUM_WIDTH "int32_"
+
+/* The malloc'd C name of enum value VALUE: CALC_COLOR_RED from "calc",
+ * "color", "RED" (upper-cased); NULL when memory runs out. */
+char *enum_value_cname(const char *iface, const char *en, const char *value);
+
+/* The malloc'd macro name of constant NAME: CALC_MAX_NAME. */
+char *const_cname(const char *iface, const char *name);
 /* Static dispatch function: "dispatch_add", or "calc_dispatch_add" when a
  * file declares several interfaces; arguments: dispatch_prefix(), the
  * procedure's name. */

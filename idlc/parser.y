@@ -2,8 +2,22 @@
  * parser.y - the grammar of .idl files.
  *
  *     file      := interface*
- *     interface := "interface" NAME "{" proc* "}" [";"]
- *     proc      := ["oneway"] TYPE NAME "(" [TYPE NAME ("," TYPE NAME)*] ")" ";"
+ *     interface := "interface" NAME "{"
+ *                  (proc | struct | enum | const | typedef)* "}"
+ *                  [";"]
+ *     proc      := ["oneway" | "optional"] TYPE NAME "(" [param ("," param)*]
+ *                  ")" ";"
+ *     param     := ["optional"] TYPE NAME
+ *     struct    := "struct" NAME "{" field* "}" [";"]
+ *     enum      := ["open"] "enum" NAME "{" value ("," value)* [","] "}" [";"]
+ *     value     := NAME ["=" ["-"] NUMBER]
+ *     const     := "const" TYPE NAME "=" (["-"] NUMBER | STRING) ";"
+ *     typedef   := "typedef" TYPE NAME ";"
+ *     field     := ["optional"] TYPE NAME ";"
+ *     TYPE      := NAME ["<" NUMBER ">"]      string<64>
+ *                | NAME "<" TYPE ["," NUMBER] ">"    sequence<T, 10>
+ *                | NAME "<" TYPE "," TYPE ">"        map<K, V>
+ *                | TYPE "[" (NUMBER | NAME) "]"      int32[3]
  *
  * A pure (reentrant) parser: its state is the struct parser passed to
  * yyparse() and on to the lexer.  Values are built bottom-up: parameters
@@ -40,10 +54,16 @@ struct parser {
     struct idl_file *file;  /* interfaces parsed so far */
     YYLTYPE prev;           /* the token before the lookahead */
     YYLTYPE cur;            /* the lookahead */
+    int depth;              /* '{' not yet closed */
 };
 
 static int yylex(YYSTYPE *lval, YYLTYPE *lloc, struct parser *p);
 static void yyerror(const YYLTYPE *loc, struct parser *p, const char *msg);
+static bool add_arg(struct idl_type_ref *ref, struct idl_type_ref *arg);
+static struct idl_const *new_const(struct idl_type_ref *type, char *name,
+                                   const YYLTYPE *name_loc, char *text,
+                                   const YYLTYPE *value_loc, bool negative,
+                                   bool is_string, const YYLTYPE *decl_loc);
 static struct idl_proc *finish_proc(struct idl_proc *proc, bool oneway,
                                     struct idl_type_ref result, char *name,
                                     const YYLTYPE *name_loc,
@@ -67,20 +87,45 @@ static struct idl_proc *finish_proc(struct idl_proc *proc, bool oneway,
     struct idl_param param;
     struct idl_proc *proc;
     struct idl_iface *iface;
+    struct idl_field field;
+    struct idl_struct *st;
+    struct idl_enum *en;
+    struct idl_enum_value eval;
+    struct idl_const *cnst;
+    struct idl_typedef *td;
 }
 
 %token END 0 "end of file"
 %token INTERFACE "interface"
 %token ONEWAY "oneway"
+%token STRUCT "struct"
+%token OPTIONAL "optional"
+%token ENUM "enum"
+%token CONST "const"
+%token TYPEDEF "typedef"
+%token <str> STRLIT "string literal"
 %token <str> IDENT "identifier"
+%token <str> NUMBER "number"
 
 %type <tref> type
 %type <param> param
 %type <proc> proc params param_list
 %type <iface> interface body
+%type <field> field
+%type <st> struct fields
+%type <en> enum enum_values
+%type <eval> enum_value
+%type <cnst> const
+%type <td> typedef
 
 %destructor { free($$); } <str>
-%destructor { free($$.name); } <tref>
+%destructor { ast_type_clear(&$$); } <tref>
+%destructor { ast_field_clear(&$$); } <field>
+%destructor { ast_struct_free($$); } <st>
+%destructor { ast_enum_free($$); } <en>
+%destructor { ast_enum_value_clear(&$$); } <eval>
+%destructor { ast_const_free($$); } <cnst>
+%destructor { ast_typedef_free($$); } <td>
 %destructor { ast_param_clear(&$$); } <param>
 %destructor { ast_proc_free($$); } <proc>
 %destructor { ast_iface_free($$); } <iface>
@@ -125,6 +170,42 @@ body:
                 OOM();
             }
         }
+  | body struct
+        {
+            $$ = $1;
+            if (!ast_iface_add_struct($$, $2)) {
+                ast_iface_free($1);
+                ast_struct_free($2);
+                OOM();
+            }
+        }
+  | body enum
+        {
+            $$ = $1;
+            if ($2 != NULL && !ast_iface_add_enum($$, $2)) {
+                ast_iface_free($1);
+                ast_enum_free($2);
+                OOM();
+            }
+        }
+  | body const
+        {
+            $$ = $1;
+            if ($2 == NULL || !ast_iface_add_const($$, $2)) {
+                ast_iface_free($1);
+                ast_const_free($2);
+                OOM();
+            }
+        }
+  | body typedef
+        {
+            $$ = $1;
+            if ($2 == NULL || !ast_iface_add_typedef($$, $2)) {
+                ast_iface_free($1);
+                ast_typedef_free($2);
+                OOM();
+            }
+        }
   | body error ';'
         { $$ = $1; $$->broken = true; }
   ;
@@ -132,6 +213,11 @@ body:
 proc:
     type IDENT '(' params ')' ';'
         { $$ = finish_proc($4, false, $1, $2, &@2, &@$); }
+  | OPTIONAL type IDENT '(' params ')' ';'
+        {
+            $$ = finish_proc($5, false, $2, $3, &@3, &@$);
+            $$->result_optional = true;
+        }
   | ONEWAY type IDENT '(' params ')' ';'
         { $$ = finish_proc($5, true, $2, $3, &@3, &@$); }
   ;
@@ -179,15 +265,270 @@ param_list:
 
 param:
     type IDENT
-        { $$.type = $1; $$.name = $2; $$.loc = @2; }
+        { $$.type = $1; $$.name = $2; $$.loc = @2; $$.optional = false; }
+  | OPTIONAL type IDENT
+        { $$.type = $2; $$.name = $3; $$.loc = @3; $$.optional = true; }
   ;
 
 type:
     IDENT
-        { $$.name = $1; $$.loc = @1; $$.type = NULL; }
+        {
+            memset(&$$, 0, sizeof $$);
+            $$.name = $1;
+            $$.loc = @1;
+        }
+  | IDENT '<' NUMBER '>'
+        {
+            memset(&$$, 0, sizeof $$);
+            $$.name = $1;
+            $$.loc = @1;
+            $$.bound_text = $3;
+            $$.bound_loc = @3;
+        }
+  | IDENT '<' type '>'
+        {
+            memset(&$$, 0, sizeof $$);
+            $$.name = $1;
+            $$.loc = @1;
+            if (!add_arg(&$$, &$3))
+                OOM();
+        }
+  | IDENT '<' type ',' NUMBER '>'
+        {
+            memset(&$$, 0, sizeof $$);
+            $$.name = $1;
+            $$.loc = @1;
+            $$.bound_text = $5;
+            $$.bound_loc = @5;
+            if (!add_arg(&$$, &$3))
+                OOM();
+        }
+  | type '[' NUMBER ']'
+        {
+            /* T[N]: a fixed number of T. */
+            memset(&$$, 0, sizeof $$);
+            $$.name = strdup("array");
+            $$.loc = @1;
+            $$.is_array = true;
+            $$.bound_text = $3;
+            $$.bound_loc = @3;
+            if ($$.name == NULL) {
+                ast_type_clear(&$1);
+                ast_type_clear(&$$);
+                OOM();
+            }
+            if (!add_arg(&$$, &$1))
+                OOM();
+        }
+  | type '[' IDENT ']'
+        {
+            /* T[NAME]: NAME is an integer constant, checked by sema. */
+            struct idl_type_ref name;
+
+            memset(&$$, 0, sizeof $$);
+            memset(&name, 0, sizeof name);
+            name.name = $3;
+            name.loc = @3;
+            $$.name = strdup("array");
+            $$.loc = @1;
+            $$.is_array = true;
+            if ($$.name == NULL) {
+                ast_type_clear(&$1);
+                ast_type_clear(&name);
+                ast_type_clear(&$$);
+                OOM();
+            }
+            if (!add_arg(&$$, &$1)) {
+                ast_type_clear(&name);
+                OOM();
+            }
+            if (!add_arg(&$$, &name))
+                OOM();
+        }
+  | IDENT '<' type ',' type '>'
+        {
+            memset(&$$, 0, sizeof $$);
+            $$.name = $1;
+            $$.loc = @1;
+            if (!add_arg(&$$, &$3)) {
+                ast_type_clear(&$5);
+                OOM();
+            }
+            if (!add_arg(&$$, &$5))
+                OOM();
+        }
   ;
 
+enum:
+    ENUM IDENT '{' enum_values opt_comma '}' opt_semi
+        { $$ = $4; $$->name = $2; $$->loc = @2; }
+  | IDENT ENUM IDENT '{' enum_values opt_comma '}' opt_semi
+        {
+            /* "open" is a keyword only here: procedures may be called
+             * open. */
+            if (strcmp($1, "open") != 0)
+                diag_error(p->diag, &@1, "expected 'open' or nothing "
+                           "before 'enum', not '%s'", $1);
+            free($1);
+            $$ = $5;
+            $$->name = $3;
+            $$->loc = @3;
+            $$->open = true;
+        }
+  | ENUM IDENT '{' error '}' opt_semi
+        { free($2); $$ = NULL; }
+  ;
+
+opt_comma:
+    %empty
+  | ','
+  ;
+
+enum_values:
+    enum_value
+        {
+            $$ = ast_enum_new();
+            if ($$ == NULL || !ast_enum_add($$, &$1)) {
+                free($$);
+                ast_enum_value_clear(&$1);
+                OOM();
+            }
+        }
+  | enum_values ',' enum_value
+        {
+            $$ = $1;
+            if (!ast_enum_add($$, &$3)) {
+                ast_enum_free($1);
+                ast_enum_value_clear(&$3);
+                OOM();
+            }
+        }
+  ;
+
+enum_value:
+    IDENT
+        { memset(&$$, 0, sizeof $$); $$.name = $1; $$.loc = @1; }
+  | IDENT '=' NUMBER
+        {
+            memset(&$$, 0, sizeof $$);
+            $$.name = $1;
+            $$.loc = @1;
+            $$.text = $3;
+            $$.value_loc = @3;
+        }
+  | IDENT '=' '-' NUMBER
+        {
+            memset(&$$, 0, sizeof $$);
+            $$.name = $1;
+            $$.loc = @1;
+            $$.text = $4;
+            $$.negative = true;
+            $$.value_loc = @3;
+            $$.value_loc.last_line = @4.last_line;
+            $$.value_loc.last_column = @4.last_column;
+        }
+  ;
+
+struct:
+    STRUCT IDENT '{' fields '}' opt_semi
+        { $$ = $4; $$->name = $2; $$->loc = @2; }
+  | STRUCT IDENT '{' fields error '}' opt_semi
+        { $$ = $4; $$->name = $2; $$->loc = @2; $$->broken = true; }
+  ;
+
+fields:
+    %empty
+        { $$ = ast_struct_new(); if ($$ == NULL) OOM(); }
+  | fields field
+        {
+            $$ = $1;
+            if (!ast_struct_add($$, &$2)) {
+                ast_struct_free($1);
+                ast_field_clear(&$2);
+                OOM();
+            }
+        }
+  | fields error ';'
+        { $$ = $1; $$->broken = true; }
+  ;
+
+field:
+    type IDENT ';'
+        { $$.type = $1; $$.name = $2; $$.loc = @2; $$.optional = false; }
+  | OPTIONAL type IDENT ';'
+        { $$.type = $2; $$.name = $3; $$.loc = @3; $$.optional = true; }
+  ;
+
+
+typedef:
+    TYPEDEF type IDENT ';'
+        {
+            $$ = calloc(1, sizeof *$$);
+            if ($$ == NULL) {
+                ast_type_clear(&$2);
+                free($3);
+                OOM();
+            }
+            $$->type = $2;
+            $$->name = $3;
+            $$->loc = @3;
+        }
+  ;
+
+const:
+    CONST type IDENT '=' NUMBER ';'
+        { $$ = new_const(&$2, $3, &@3, $5, &@5, false, false, &@$); }
+  | CONST type IDENT '=' '-' NUMBER ';'
+        {
+            YYLTYPE at = @5;
+            at.last_line = @6.last_line;
+            at.last_column = @6.last_column;
+            $$ = new_const(&$2, $3, &@3, $6, &at, true, false, &@$);
+        }
+  | CONST type IDENT '=' STRLIT ';'
+        { $$ = new_const(&$2, $3, &@3, $5, &@5, false, true, &@$); }
+  ;
 %%
+
+/* A const declaration, taking TYPE, NAME and TEXT; NULL (all freed)
+ * when memory runs out. */
+static struct idl_const *new_const(struct idl_type_ref *type, char *name,
+                                   const YYLTYPE *name_loc, char *text,
+                                   const YYLTYPE *value_loc, bool negative,
+                                   bool is_string, const YYLTYPE *decl_loc)
+{
+    struct idl_const *c = calloc(1, sizeof *c);
+
+    if (c == NULL) {
+        ast_type_clear(type);
+        free(name);
+        free(text);
+        return NULL;
+    }
+    c->type = *type;
+    c->name = name;
+    c->loc = *name_loc;
+    c->text = text;
+    c->value_loc = *value_loc;
+    c->negative = negative;
+    c->is_string = is_string;
+    c->decl_loc = *decl_loc;
+    return c;
+}
+
+/* Moves ARG into REF's element types; on failure frees both. */
+static bool add_arg(struct idl_type_ref *ref, struct idl_type_ref *arg)
+{
+    struct idl_type_ref *box = ast_type_box(arg);
+
+    if (box == NULL) {
+        ast_type_clear(arg);
+        ast_type_clear(ref);
+        return false;
+    }
+    ref->args[ref->nargs++] = box;
+    return true;
+}
 
 /* Fills in PROC (which holds the parameters already) and takes ownership
  * of RESULT and NAME. */
@@ -212,6 +553,7 @@ static int yylex(YYSTYPE *lval, YYLTYPE *lloc, struct parser *p)
 
     p->prev = p->cur;
     p->cur = *lloc;
+    p->depth += (token == '{') - (token == '}');
     return token;
 }
 
@@ -220,6 +562,11 @@ static void yyerror(const YYLTYPE *loc, struct parser *p, const char *msg)
     /* An unterminated comment already explained the early end. */
     if (lexer_truncated(p->scanner))
         return;
+    /* Bison lists no expected tokens when there are many, as inside an
+     * interface's body; an open brace says what is missing. */
+    if (p->depth > 0 && strcmp(msg, "syntax error, unexpected end of file")
+                        == 0)
+        msg = "syntax error, unexpected end of file, expecting '}'";
     report_syntax_error(p->diag, msg, loc, &p->prev);
 }
 

@@ -8,23 +8,421 @@
 
 #include "sema.h"
 
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "types.h"
 
-/* Resolves REF; reports an unknown name. */
-static bool resolve(struct diag *d, struct idl_type_ref *ref)
+/* The largest bound: msgpack cannot say a longer length. */
+#define MAX_BOUND 4294967295ULL
+
+static const struct idl_struct *find_struct(const struct idl_iface *iface,
+                                            const char *name)
 {
-    ref->type = idl_type_lookup(ref->name);
-    if (ref->type == NULL) {
-        diag_error(d, &ref->loc, "unknown type '%s'", ref->name);
+    for (size_t i = 0; i < iface->nstructs; i++) {
+        if (iface->structs[i]->name != NULL
+            && strcmp(iface->structs[i]->name, name) == 0)
+            return iface->structs[i];
+    }
+    return NULL;
+}
+
+static const struct idl_enum *find_enum(const struct idl_iface *iface,
+                                        const char *name)
+{
+    for (size_t i = 0; i < iface->nenums; i++) {
+        if (strcmp(iface->enums[i]->name, name) == 0)
+            return iface->enums[i];
+    }
+    return NULL;
+}
+
+/* The known type name closest to NAME (built-in or a struct of IFACE),
+ * when it is close enough to be a likely typo. */
+static const char *suggest(const struct idl_iface *iface, const char *name)
+{
+    const char *best = idl_type_suggest(name);
+    unsigned limit = strlen(name) > 2 ? 2 : (unsigned)strlen(name) - 1;
+    unsigned best_d = best ? idl_edit_distance(name, best, 2) : 3;
+
+    for (size_t i = 0; i < iface->nstructs; i++) {
+        const char *cand = iface->structs[i]->name;
+        unsigned d = idl_edit_distance(name, cand, 2);
+        if (d < best_d) {
+            best_d = d;
+            best = cand;
+        }
+    }
+    for (size_t i = 0; i < iface->nenums; i++) {
+        const char *cand = iface->enums[i]->name;
+        unsigned d = idl_edit_distance(name, cand, 2);
+        if (d < best_d) {
+            best_d = d;
+            best = cand;
+        }
+    }
+    for (size_t i = 0; i < iface->ntypedefs; i++) {
+        const char *cand = iface->typedefs[i]->name;
+        unsigned d = idl_edit_distance(name, cand, 2);
+        if (d < best_d) {
+            best_d = d;
+            best = cand;
+        }
+    }
+    for (size_t i = 0; i < 2; i++) {
+        const char *cand = i == 0 ? "sequence" : "map";
+        unsigned d = idl_edit_distance(name, cand, 2);
+        if (d < best_d) {
+            best_d = d;
+            best = cand;
+        }
+    }
+    return best_d <= limit ? best : NULL;
+}
+
+/* Checks the bound of REF (whose type is known) and sets ref->bound. */
+static bool check_bound(struct diag *d, struct idl_type_ref *ref)
+{
+    unsigned long long v;
+    char *end;
+
+    if (ref->bound_text == NULL)
+        return true;
+    if (!ref->type->bounded) {
+        diag_error(d, &ref->bound_loc, "type '%s' takes no bound",
+                   ref->name);
+        return false;
+    }
+    errno = 0;
+    v = strtoull(ref->bound_text, &end, 10);
+    if (errno == ERANGE || v > MAX_BOUND) {
+        if (ref->is_array)
+            diag_error(d, &ref->bound_loc, "array length %s is too large (at "
+                       "most %llu: msgpack lengths are 32-bit)",
+                       ref->bound_text, MAX_BOUND);
+        else
+            diag_error(d, &ref->bound_loc, "bound %s of '%s' is too large (at "
+                       "most %llu: msgpack lengths are 32-bit)",
+                       ref->bound_text, ref->name, MAX_BOUND);
+        return false;
+    }
+    if (v == 0) {
+        if (ref->is_array)
+            diag_error(d, &ref->bound_loc, "array length must be at least 1");
+        else
+            diag_error(d, &ref->bound_loc, "bound of '%s' must be at least 1",
+                       ref->name);
+        return false;
+    }
+    ref->bound = v;
+    return true;
+}
+
+static bool resolve(struct diag *d, struct idl_iface *iface,
+                    struct idl_type_ref *ref);
+
+static bool is_integer(enum idl_kind k);
+
+static const struct idl_const *find_const(const struct idl_iface *iface,
+                                          const char *name)
+{
+    for (size_t i = 0; i < iface->nconsts; i++) {
+        if (strcmp(iface->consts[i]->name, name) == 0)
+            return iface->consts[i];
+    }
+    return NULL;
+}
+
+/* string<NAME>, bytes<NAME> and sequence<T, NAME>: the grammar reads NAME
+ * as a type (ARG, the last element type of REF); when it names an integer
+ * constant, it becomes REF's bound.  Returns false after an error. */
+static bool const_bound(struct diag *d, const struct idl_iface *iface,
+                        struct idl_type_ref *ref)
+{
+    struct idl_type_ref *arg = ref->args[ref->nargs - 1];
+    const struct idl_const *c = find_const(iface, arg->name);
+
+    const char *what = ref->is_array ? "an array's length" : "a bound";
+
+    if (c == NULL || c->is_string) {
+        diag_error(d, &arg->loc, "'%s' is not an integer constant: %s is a "
+                   "number or one", arg->name, what);
+        return false;
+    }
+    if (c->negative) {
+        diag_error(d, &arg->loc, "%s must be at least 1, and '%s' is "
+                   "negative", what, arg->name);
+        return false;
+    }
+    free(ref->bound_text);
+    ref->bound_text = str_printf("%s", c->text);
+    ref->bound_loc = arg->loc;
+    ast_type_clear(arg);
+    free(arg);
+    ref->args[--ref->nargs] = NULL;
+    if (ref->bound_text == NULL) {
+        diag_oom(d);
         return false;
     }
     return true;
 }
 
-static void check_param(struct diag *d, const struct idl_proc *proc,
-                        size_t i)
+static struct idl_typedef *find_typedef(const struct idl_iface *iface,
+                                        const char *name)
+{
+    for (size_t i = 0; i < iface->ntypedefs; i++) {
+        if (strcmp(iface->typedefs[i]->name, name) == 0)
+            return iface->typedefs[i];
+    }
+    return NULL;
+}
+
+/* Resolves typedef TD's type once; reports its errors there, once. */
+static void check_typedef_type(struct diag *d, struct idl_iface *iface,
+                               struct idl_typedef *td)
+{
+    if (td->checked)
+        return;
+    td->resolving = true;
+    td->bad = !resolve(d, iface, &td->type);
+    td->resolving = false;
+    td->checked = true;
+    if (!td->bad && td->type.type->kind == IDL_VOID) {
+        diag_error(d, &td->type.loc, "typedef '%s' cannot name 'void'",
+                   td->name);
+        td->bad = true;
+    }
+}
+
+/* REF names typedef TD: REF becomes a copy of TD's type, resolved, that
+ * remembers the name written (for comments) and where it was written. */
+static bool expand_typedef(struct diag *d, struct idl_iface *iface,
+                           struct idl_type_ref *ref, struct idl_typedef *td)
+{
+    struct idl_loc loc = ref->loc;
+    bool ok;
+
+    if (td->resolving) {
+        diag_error(d, &ref->loc, "typedef '%s' refers to itself", td->name);
+        td->bad = true;
+        return false;
+    }
+    check_typedef_type(d, iface, td);
+    if (td->bad)
+        return false;
+    ast_type_clear(ref);
+    if (!ast_type_copy(ref, &td->type)) {
+        diag_oom(d);
+        return false;
+    }
+    ref->alias = str_printf("%s", td->name);
+    ref->loc = loc;
+    td->resolving = true;
+    ok = resolve(d, iface, ref);
+    td->resolving = false;
+    return ok;
+}
+
+/* True when ARG is a bare name: string<MAX>, not string<sequence<...>>. */
+static bool bare(const struct idl_type_ref *arg)
+{
+    return arg->nargs == 0 && arg->bound_text == NULL;
+}
+
+/* Gives a struct, sequence or map type its C names (idl_type_ref.cname,
+ * codec).  Sequences and maps are registered in IFACE once per spelling:
+ * two spellings with one C layout ("sequence<string>" and
+ * "sequence<string<8>>") share the C type but not the codecs, whose
+ * names then get a number. */
+static bool name_aggregate(struct diag *d, struct idl_iface *iface,
+                           struct idl_type_ref *ref)
+{
+    char *text;
+    const struct idl_type_ref **list;
+    unsigned n = 1;
+
+    ref->prefix = iface->name;
+    ref->cname = idl_type_mangle(ref);
+    if (ref->cname == NULL)
+        goto oom;
+    if (ref->type->kind == IDL_STRUCT) {
+        ref->codec = str_printf("%s", ref->cname);
+        return ref->codec != NULL || (diag_oom(d), false);
+    }
+    text = idl_type_spelling(ref);
+    if (text == NULL)
+        goto oom;
+    for (size_t i = 0; i < iface->ncontainers; i++) {
+        char *other = idl_type_spelling(iface->containers[i]);
+        bool same = other != NULL && strcmp(other, text) == 0;
+
+        free(other);
+        if (same) {
+            free(text);
+            ref->codec = str_printf("%s", iface->containers[i]->codec);
+            return ref->codec != NULL || (diag_oom(d), false);
+        }
+    }
+    free(text);
+    for (size_t i = 0; i < iface->ncontainers; i++) {
+        if (strcmp(iface->containers[i]->cname, ref->cname) == 0)
+            n++;
+    }
+    ref->codec = n == 1 ? str_printf("%s", ref->cname)
+                        : str_printf("%s_%u", ref->cname, n);
+    list = realloc(iface->containers,
+                   (iface->ncontainers + 1) * sizeof *list);
+    if (ref->codec == NULL || list == NULL)
+        goto oom;
+    list[iface->ncontainers++] = ref;
+    iface->containers = list;
+    return true;
+oom:
+    diag_oom(d);
+    return false;
+}
+
+static bool is_integer(enum idl_kind k)
+{
+    switch (k) {
+    case IDL_INT8: case IDL_INT16: case IDL_INT32: case IDL_INT64:
+    case IDL_UINT8: case IDL_UINT16: case IDL_UINT32: case IDL_UINT64:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* sequence<T[, MAX]> and map<K, V>. */
+static bool resolve_container(struct diag *d, struct idl_iface *iface,
+                              struct idl_type_ref *ref)
+{
+    bool ok = true;
+
+    if (ref->is_array) {
+        ref->type = &idl_array_type;
+        if (ref->nargs == 2 && !const_bound(d, iface, ref))
+            return false;
+        if (!resolve(d, iface, ref->args[0]))
+            return false;
+        if (ref->args[0]->type->kind == IDL_VOID) {
+            diag_error(d, &ref->args[0]->loc, "'void' cannot be an element "
+                       "type");
+            return false;
+        }
+        return check_bound(d, ref) && name_aggregate(d, iface, ref);
+    }
+    if ((strcmp(ref->name, "string") == 0 || strcmp(ref->name, "bytes") == 0)
+        && ref->nargs == 1 && bare(ref->args[0])) {
+        if (!const_bound(d, iface, ref))
+            return false;
+        return resolve(d, iface, ref);
+    }
+    if (strcmp(ref->name, "sequence") == 0 && ref->nargs == 2
+        && ref->bound_text == NULL && bare(ref->args[1])
+        && !const_bound(d, iface, ref))
+        return false;
+    if (strcmp(ref->name, "sequence") == 0 && ref->nargs == 1) {
+        ref->type = &idl_sequence_type;
+    } else if (strcmp(ref->name, "map") == 0 && ref->nargs == 2
+               && ref->bound_text == NULL) {
+        ref->type = &idl_map_type;
+    } else {
+        if (strcmp(ref->name, "sequence") == 0)
+            diag_error(d, &ref->loc, "'sequence' takes one element type "
+                       "and an optional bound: sequence<T> or "
+                       "sequence<T, MAX>");
+        else if (strcmp(ref->name, "map") == 0)
+            diag_error(d, &ref->loc, "'map' takes a key and a value type: "
+                       "map<K, V>");
+        else if (idl_type_lookup(ref->name) != NULL
+                 || find_struct(iface, ref->name) != NULL
+                 || find_enum(iface, ref->name) != NULL)
+            diag_error(d, &ref->loc, "type '%s' takes no element types",
+                       ref->name);
+        else if (suggest(iface, ref->name) != NULL)
+            diag_error(d, &ref->loc, "unknown type '%s'; did you mean "
+                       "'%s'?", ref->name, suggest(iface, ref->name));
+        else
+            diag_error(d, &ref->loc, "unknown type '%s'", ref->name);
+        return false;
+    }
+    for (size_t i = 0; i < ref->nargs; i++) {
+        struct idl_type_ref *arg = ref->args[i];
+
+        if (!resolve(d, iface, arg)) {
+            ok = false;
+        } else if (arg->type->kind == IDL_VOID) {
+            diag_error(d, &arg->loc, "'void' cannot be an element type");
+            ok = false;
+        }
+    }
+    if (ok && ref->type->kind == IDL_MAP) {
+        const struct idl_type_ref *key = ref->args[0];
+        if (key->type->kind != IDL_STRING && !is_integer(key->type->kind)) {
+            diag_error(d, &key->loc, "map keys must be strings or "
+                       "integers, not '%s'", key->name);
+            ok = false;
+        }
+    }
+    ok = check_bound(d, ref) && ok;
+    return ok && name_aggregate(d, iface, ref);
+}
+
+/* Resolves REF among the built-in types and IFACE's structs and enums;
+ * reports an unknown name or a bad bound. */
+static bool resolve(struct diag *d, struct idl_iface *iface,
+                    struct idl_type_ref *ref)
+{
+    const struct idl_struct *st;
+    const struct idl_enum *en;
+    struct idl_typedef *td;
+
+    if (ref->nargs > 0)
+        return resolve_container(d, iface, ref);
+    if (ref->bound_text == NULL && ref->alias == NULL
+        && (td = find_typedef(iface, ref->name)) != NULL)
+        return expand_typedef(d, iface, ref, td);
+    if (strcmp(ref->name, "sequence") == 0 || strcmp(ref->name, "map") == 0) {
+        diag_error(d, &ref->loc, "'%s' needs element types: %s", ref->name,
+                   ref->name[0] == 's' ? "sequence<T>" : "map<K, V>");
+        return false;
+    }
+    ref->type = idl_type_lookup(ref->name);
+    if (ref->type == NULL && (st = find_struct(iface, ref->name)) != NULL) {
+        ref->type = &idl_struct_type;
+        ref->decl = st;
+    }
+    if (ref->type == NULL && (en = find_enum(iface, ref->name)) != NULL) {
+        ref->type = &idl_enum_type;
+        ref->edecl = en;
+    }
+    if (ref->type == NULL) {
+        const char *near = suggest(iface, ref->name);
+        if (near != NULL)
+            diag_error(d, &ref->loc, "unknown type '%s'; did you mean "
+                       "'%s'?", ref->name, near);
+        else
+            diag_error(d, &ref->loc, "unknown type '%s'", ref->name);
+        return false;
+    }
+    if (ref->bound_text != NULL && (ref->type->kind == IDL_STRUCT
+                                    || ref->type->kind == IDL_ENUM)) {
+        diag_error(d, &ref->bound_loc, "%s '%s' takes no bound",
+                   ref->type->kind == IDL_STRUCT ? "struct" : "enum",
+                   ref->name);
+        return false;
+    }
+    if (ref->type->kind == IDL_STRUCT)
+        return name_aggregate(d, iface, ref);
+    return check_bound(d, ref);
+}
+
+static void check_param(struct diag *d, struct idl_iface *iface,
+                        const struct idl_proc *proc, size_t i)
 {
     struct idl_param *param = &proc->params[i];
 
@@ -37,12 +435,13 @@ static void check_param(struct diag *d, const struct idl_proc *proc,
             break;
         }
     }
-    if (resolve(d, &param->type) && param->type.type->kind == IDL_VOID)
+    if (resolve(d, iface, &param->type)
+        && param->type.type->kind == IDL_VOID)
         diag_error(d, &param->type.loc,
                    "parameter '%s' cannot have type 'void'", param->name);
 }
 
-static void check_proc(struct diag *d, const struct idl_iface *iface,
+static void check_proc(struct diag *d, struct idl_iface *iface,
                        size_t i)
 {
     struct idl_proc *proc = iface->procs[i];
@@ -57,13 +456,321 @@ static void check_proc(struct diag *d, const struct idl_iface *iface,
             break;
         }
     }
-    if (resolve(d, &proc->result) && proc->oneway
+    if (resolve(d, iface, &proc->result) && proc->oneway
         && proc->result.type->kind != IDL_VOID)
         diag_error(d, &proc->result.loc,
                    "oneway procedure '%s' must return void, not '%s'",
                    proc->name, proc->result.name);
+    else if (proc->result.type != NULL && proc->result_optional
+             && proc->result.type->kind == IDL_VOID)
+        diag_error(d, &proc->result.loc, "a void result cannot be optional");
     for (size_t k = 0; k < proc->nparams; k++)
-        check_param(d, proc, k);
+        check_param(d, iface, proc, k);
+}
+
+static void check_field(struct diag *d, struct idl_iface *iface,
+                        const struct idl_struct *st, size_t i)
+{
+    struct idl_field *field = &st->fields[i];
+
+    sema_check_name(d, field->name, &field->loc, NAME_FIELD);
+    for (size_t j = 0; j < st->nfields; j++) {
+        const struct idl_field *other = &st->fields[j];
+        if (j < i && strcmp(other->name, field->name) == 0) {
+            diag_error(d, &field->loc, "redefinition of field '%s' in "
+                       "struct '%s'", field->name, st->name);
+            diag_note(d, &other->loc, "previous definition here");
+            break;
+        }
+        /* An optional scalar x comes with a member has_x. */
+        if (other->optional && strncmp(field->name, "has_", 4) == 0
+            && strcmp(field->name + 4, other->name) == 0) {
+            diag_error(d, &field->loc, "field '%s' clashes with the C "
+                       "member that says whether optional field '%s' is "
+                       "present", field->name, other->name);
+            diag_note(d, &other->loc, "'%s' is declared here", other->name);
+            break;
+        }
+    }
+    if (resolve(d, iface, &field->type)
+        && field->type.type->kind == IDL_VOID)
+        diag_error(d, &field->type.loc, "field '%s' cannot have type 'void'",
+                   field->name);
+}
+
+/* The struct a value of REF holds by value: REF's own, or its elements'
+ * through fixed arrays; NULL for other types. */
+static const struct idl_struct *by_value(const struct idl_type_ref *ref)
+{
+    while (ref->is_array && ref->nargs > 0)
+        ref = ref->args[0];
+    return ref->decl;
+}
+
+/* True when struct FROM holds TARGET by value, through required fields
+ * only; VISITED (one flag per struct of IFACE) stops at cycles that do
+ * not pass through TARGET. */
+static bool contains(const struct idl_iface *iface, const struct idl_struct *from,
+                     const struct idl_struct *target, bool *visited)
+{
+    for (size_t i = 0; i < iface->nstructs; i++) {
+        if (iface->structs[i] == from) {
+            if (visited[i])
+                return false;
+            visited[i] = true;
+        }
+    }
+    for (size_t i = 0; i < from->nfields; i++) {
+        const struct idl_field *f = &from->fields[i];
+        const struct idl_struct *held = by_value(&f->type);
+
+        if (f->optional || held == NULL)
+            continue;
+        if (held == target || contains(iface, held, target, visited))
+            return true;
+    }
+    return false;
+}
+
+/* A struct that holds itself by value would be infinitely large. */
+static void check_recursion(struct diag *d, const struct idl_iface *iface,
+                            const struct idl_struct *st)
+{
+    bool *visited = calloc(iface->nstructs, sizeof *visited);
+
+    if (visited == NULL) {
+        diag_oom(d);
+        return;
+    }
+    for (size_t i = 0; i < st->nfields; i++) {
+        const struct idl_field *f = &st->fields[i];
+        const struct idl_struct *held = by_value(&f->type);
+
+        if (f->optional || held == NULL)
+            continue;
+        memset(visited, 0, iface->nstructs * sizeof *visited);
+        if (held == st || contains(iface, held, st, visited)) {
+            diag_error(d, &f->loc, "struct '%s' contains itself through "
+                       "field '%s'; make the field optional", st->name,
+                       f->name);
+            break;
+        }
+    }
+    free(visited);
+}
+
+static void check_type_name(struct diag *d, const struct idl_iface *iface,
+                            const char *name, const struct idl_loc *loc);
+
+static void check_struct(struct diag *d, struct idl_iface *iface, size_t i)
+{
+    struct idl_struct *st = iface->structs[i];
+
+    (void)i;
+    st->prefix = iface->name;
+    sema_check_name(d, st->name, &st->loc, NAME_STRUCT);
+    check_type_name(d, iface, st->name, &st->loc);
+    /* C has no empty structs. */
+    if (st->nfields == 0 && !st->broken)
+        diag_error(d, &st->loc, "struct '%s' declares no fields", st->name);
+    for (size_t k = 0; k < st->nfields; k++)
+        check_field(d, iface, st, k);
+}
+
+/* A value of enum EN: a number that fits in int32 (C's enum constants
+ * are ints), or one more than the value before it. */
+static void check_enum_value(struct diag *d, struct idl_enum *en, size_t i)
+{
+    struct idl_enum_value *v = &en->values[i];
+    bool ok = true;
+
+    for (size_t j = 0; j < i; j++) {
+        if (strcmp(en->values[j].name, v->name) == 0) {
+            diag_error(d, &v->loc, "redefinition of '%s' in enum '%s'",
+                       v->name, en->name);
+            diag_note(d, &en->values[j].loc, "previous definition here");
+            break;
+        }
+    }
+    if (v->text != NULL) {
+        unsigned long long mag;
+
+        errno = 0;
+        mag = strtoull(v->text, NULL, 10);
+        if (errno == ERANGE || (!v->negative && mag > INT32_MAX)
+            || (v->negative && mag > (unsigned long long)INT32_MAX + 1)) {
+            diag_error(d, &v->value_loc, "value %s%s of '%s' does not fit "
+                       "in int32", v->negative ? "-" : "", v->text, v->name);
+            ok = false;
+        } else {
+            v->value = v->negative ? -(long long)mag : (long long)mag;
+        }
+    } else if (i == 0) {
+        v->value = 0;
+    } else if (en->values[i - 1].value == INT32_MAX) {
+        diag_error(d, &v->loc, "value of '%s' (one more than '%s') does not "
+                   "fit in int32", v->name, en->values[i - 1].name);
+        ok = false;
+    } else {
+        v->value = en->values[i - 1].value + 1;
+    }
+    for (size_t j = 0; ok && j < i; j++) {
+        /* One number, one meaning: a receiver maps it back to one name. */
+        if (en->values[j].value == v->value) {
+            diag_error(d, v->text != NULL ? &v->value_loc : &v->loc,
+                       "'%s' has the value %lld of '%s'", v->name, v->value,
+                       en->values[j].name);
+            diag_note(d, &en->values[j].loc, "'%s' is declared here",
+                      en->values[j].name);
+            break;
+        }
+    }
+}
+
+/* Reports NAME (of a struct or enum at LOC) when it is a built-in type or
+ * a struct or enum of IFACE declared before it. */
+static void check_type_name(struct diag *d, const struct idl_iface *iface,
+                            const char *name, const struct idl_loc *loc)
+{
+    const struct idl_loc *prev = NULL;
+
+    if (idl_type_lookup(name) != NULL || strcmp(name, "sequence") == 0
+        || strcmp(name, "map") == 0) {
+        diag_error(d, loc, "'%s' is a built-in type and cannot be "
+                   "redefined", name);
+        return;
+    }
+    /* The C names of sequences and maps begin so: struct calc_seq_int32. */
+    if (strncmp(name, "seq_", 4) == 0 || strncmp(name, "map_", 4) == 0) {
+        diag_error(d, loc, "type names beginning with '%.4s' are reserved "
+                   "for the C types of sequences and maps", name);
+        return;
+    }
+    for (size_t j = 0; j < iface->nstructs; j++) {
+        const struct idl_struct *st = iface->structs[j];
+        if (strcmp(st->name, name) == 0 && &st->loc != loc
+            && (st->loc.first_line < loc->first_line
+                || (st->loc.first_line == loc->first_line
+                    && st->loc.first_column < loc->first_column))) {
+            prev = &st->loc;
+            break;
+        }
+    }
+    for (size_t j = 0; prev == NULL && j < iface->ntypedefs; j++) {
+        const struct idl_typedef *td = iface->typedefs[j];
+        if (strcmp(td->name, name) == 0 && &td->loc != loc
+            && (td->loc.first_line < loc->first_line
+                || (td->loc.first_line == loc->first_line
+                    && td->loc.first_column < loc->first_column))) {
+            prev = &td->loc;
+            break;
+        }
+    }
+    for (size_t j = 0; prev == NULL && j < iface->nenums; j++) {
+        const struct idl_enum *en = iface->enums[j];
+        if (strcmp(en->name, name) == 0 && &en->loc != loc
+            && (en->loc.first_line < loc->first_line
+                || (en->loc.first_line == loc->first_line
+                    && en->loc.first_column < loc->first_column))) {
+            prev = &en->loc;
+            break;
+        }
+    }
+    if (prev != NULL) {
+        diag_error(d, loc, "redefinition of type '%s' in interface '%s'",
+                   name, iface->name);
+        diag_note(d, prev, "previous definition here");
+    }
+}
+
+/* The range of integer type K as (min magnitude if negative, max). */
+static void int_range(enum idl_kind k, unsigned long long *neg_max,
+                      unsigned long long *pos_max)
+{
+    switch (k) {
+    case IDL_INT8: *neg_max = 128; *pos_max = 127; break;
+    case IDL_INT16: *neg_max = 32768; *pos_max = 32767; break;
+    case IDL_INT32: *neg_max = 2147483648ULL; *pos_max = INT32_MAX; break;
+    case IDL_INT64:
+        *neg_max = 9223372036854775808ULL;
+        *pos_max = INT64_MAX;
+        break;
+    case IDL_UINT8: *neg_max = 0; *pos_max = UINT8_MAX; break;
+    case IDL_UINT16: *neg_max = 0; *pos_max = UINT16_MAX; break;
+    case IDL_UINT32: *neg_max = 0; *pos_max = UINT32_MAX; break;
+    default: *neg_max = 0; *pos_max = UINT64_MAX; break;
+    }
+}
+
+/* The length of string literal TEXT once its escapes are read. */
+static size_t literal_length(const char *text)
+{
+    size_t n = 0;
+
+    for (const char *p = text + 1; *p != '"'; p++, n++) {
+        if (*p == '\\')
+            p++;
+    }
+    return n;
+}
+
+/* const TYPE NAME = VALUE: an integer in TYPE's range, or a string. */
+static void check_const(struct diag *d, struct idl_iface *iface, size_t i)
+{
+    struct idl_const *c = iface->consts[i];
+
+    c->prefix = iface->name;
+    sema_check_name(d, c->name, &c->loc, NAME_STRUCT);
+    for (size_t j = 0; j < i; j++) {
+        if (strcmp(iface->consts[j]->name, c->name) == 0) {
+            diag_error(d, &c->loc, "redefinition of constant '%s'", c->name);
+            diag_note(d, &iface->consts[j]->loc, "previous definition here");
+            return;
+        }
+    }
+    if (!resolve(d, iface, &c->type))
+        return;
+    if (c->type.type->kind == IDL_STRING) {
+        if (!c->is_string)
+            diag_error(d, &c->value_loc, "constant '%s' of type '%s' needs a "
+                       "string literal", c->name, c->type.name);
+        else if (c->type.bound > 0 && literal_length(c->text) > c->type.bound)
+            diag_error(d, &c->value_loc, "constant '%s' is longer than its "
+                       "bound %llu", c->name, c->type.bound);
+        return;
+    }
+    if (!is_integer(c->type.type->kind)) {
+        diag_error(d, &c->type.loc, "constant '%s' must be an integer or a "
+                   "string, not '%s'", c->name, c->type.name);
+        return;
+    }
+    if (c->is_string) {
+        diag_error(d, &c->value_loc, "constant '%s' of type '%s' needs an "
+                   "integer", c->name, c->type.name);
+        return;
+    }
+    {
+        unsigned long long neg_max, pos_max, v;
+
+        int_range(c->type.type->kind, &neg_max, &pos_max);
+        errno = 0;
+        v = strtoull(c->text, NULL, 10);
+        if (errno == ERANGE || (c->negative ? v > neg_max : v > pos_max))
+            diag_error(d, &c->value_loc, "value %s%s of constant '%s' does "
+                       "not fit in '%s'", c->negative ? "-" : "", c->text,
+                       c->name, c->type.name);
+    }
+}
+
+static void check_enum(struct diag *d, struct idl_iface *iface, size_t i)
+{
+    struct idl_enum *en = iface->enums[i];
+
+    en->prefix = iface->name;
+    sema_check_name(d, en->name, &en->loc, NAME_STRUCT);
+    check_type_name(d, iface, en->name, &en->loc);
+    for (size_t k = 0; k < en->nvalues; k++)
+        check_enum_value(d, en, k);
 }
 
 static void check_iface(struct diag *d, const struct idl_file *file,
@@ -84,8 +791,26 @@ static void check_iface(struct diag *d, const struct idl_file *file,
     if (iface->nprocs == 0 && !iface->broken)
         diag_error(d, &iface->loc, "interface '%s' declares no procedures",
                    iface->name);
+    for (size_t k = 0; k < iface->ntypedefs; k++) {
+        struct idl_typedef *td = iface->typedefs[k];
+
+        td->prefix = iface->name;
+        sema_check_name(d, td->name, &td->loc, NAME_STRUCT);
+        check_type_name(d, iface, td->name, &td->loc);
+    }
+    for (size_t k = 0; k < iface->nconsts; k++)
+        check_const(d, iface, k);
+    for (size_t k = 0; k < iface->ntypedefs; k++)
+        check_typedef_type(d, iface, iface->typedefs[k]);
+    for (size_t k = 0; k < iface->nenums; k++)
+        check_enum(d, iface, k);
+    for (size_t k = 0; k < iface->nstructs; k++)
+        check_struct(d, iface, k);
     for (size_t k = 0; k < iface->nprocs; k++)
         check_proc(d, iface, k);
+    /* Fields whose type is unknown have no decl and are skipped. */
+    for (size_t k = 0; k < iface->nstructs && !diag_stopped(d); k++)
+        check_recursion(d, iface, iface->structs[k]);
 }
 
 bool sema_check(struct idl_file *file, struct diag *d)

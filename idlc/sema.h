@@ -20,7 +20,7 @@ bool sema_check(struct idl_file *file, struct diag *d);
 
 /* The C-name checks (sema_names.c): keywords, reserved identifiers and
  * clashes between the names the generators will write. */
-enum name_kind { NAME_IFACE, NAME_PROC, NAME_PARAM };
+enum name_kind { NAME_IFACE, NAME_PROC, NAME_PARAM, NAME_STRUCT, NAME_FIELD };
 void sema_check_name(struct diag *d, const char *name,
                      const struct idl_loc *loc, enum name_kind kind);
 void sema_check_cnames(const struct idl_file *file, struct diag *d);

@@ -29,6 +29,7 @@ static const char *const c_keywords[] = {
  * an IDL parameter of the same name would shadow or redeclare them. */
 static const char *const stub_locals[] = {
     "client", "call", "impl", "args", "reply", "ops", "pk", "rc", "result",
+    "derr", "decoded",
 };
 
 static bool in_list(const char *name, const char *const *list, size_t n)
@@ -159,6 +160,36 @@ static void add_iface(struct cname_list *l, struct diag *d,
             &proc->loc);
     }
     free(prefix);
+    add(l, d, str_printf("struct " CNAME_OPS, in),
+        str_printf("the handler table of interface '%s'", in), &iface->loc);
+    for (size_t i = 0; i < iface->nstructs; i++) {
+        const struct idl_struct *st = iface->structs[i];
+        add(l, d, str_printf("struct " CNAME_STRUCT, in, st->name),
+            str_printf("struct '%s.%s'", in, st->name), &st->loc);
+    }
+    for (size_t i = 0; i < iface->ntypedefs; i++) {
+        const struct idl_typedef *td = iface->typedefs[i];
+        add(l, d, str_printf(CNAME_STRUCT, in, td->name),
+            str_printf("typedef '%s.%s'", in, td->name), &td->loc);
+    }
+    for (size_t i = 0; i < iface->nconsts; i++) {
+        const struct idl_const *c = iface->consts[i];
+        add(l, d, const_cname(in, c->name),
+            str_printf("constant '%s.%s'", in, c->name), &c->loc);
+    }
+    for (size_t i = 0; i < iface->nenums; i++) {
+        const struct idl_enum *en = iface->enums[i];
+        add(l, d, str_printf("enum " CNAME_ENUM, in, en->name),
+            str_printf("enum '%s.%s'", in, en->name), &en->loc);
+        if (en->open)
+            add(l, d, enum_value_cname(in, en->name, OPEN_ENUM_WIDTH),
+                str_printf("the width constant of open enum '%s.%s'", in,
+                           en->name), &en->loc);
+        for (size_t k = 0; k < en->nvalues; k++)
+            add(l, d, enum_value_cname(in, en->name, en->values[k].name),
+                str_printf("value '%s' of enum '%s.%s'", en->values[k].name,
+                           in, en->name), &en->values[k].loc);
+    }
 }
 
 void sema_check_cnames(const struct idl_file *file, struct diag *d)

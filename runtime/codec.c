@@ -9,10 +9,16 @@
  */
 #include "config.h"
 
+#include <float.h>
+#include <inttypes.h>
 #include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "arena.h"
+#include "client.h"
 #include "sockrpc/codec.h"
 #include "wbuf.h"
 
@@ -181,4 +187,414 @@ void srpc_pack_str(msgpack_packer *pk, const char *s)
     }
     msgpack_pack_str(pk, len);
     msgpack_pack_str_body(pk, s, len);
+}
+
+/* ---- the small integers, float, bounded strings and bytes -------- */
+
+int srpc_get_int8(const msgpack_object *o, int8_t *out)
+{
+    int64_t v;
+
+    if (get_signed(o, INT8_MIN, INT8_MAX, &v) != SRPC_OK)
+        return SRPC_ETYPE;
+    *out = (int8_t)v;
+    return SRPC_OK;
+}
+
+int srpc_get_int16(const msgpack_object *o, int16_t *out)
+{
+    int64_t v;
+
+    if (get_signed(o, INT16_MIN, INT16_MAX, &v) != SRPC_OK)
+        return SRPC_ETYPE;
+    *out = (int16_t)v;
+    return SRPC_OK;
+}
+
+int srpc_get_uint8(const msgpack_object *o, uint8_t *out)
+{
+    uint64_t v;
+
+    if (get_unsigned(o, UINT8_MAX, &v) != SRPC_OK)
+        return SRPC_ETYPE;
+    *out = (uint8_t)v;
+    return SRPC_OK;
+}
+
+int srpc_get_uint16(const msgpack_object *o, uint16_t *out)
+{
+    uint64_t v;
+
+    if (get_unsigned(o, UINT16_MAX, &v) != SRPC_OK)
+        return SRPC_ETYPE;
+    *out = (uint16_t)v;
+    return SRPC_OK;
+}
+
+int srpc_get_float(const msgpack_object *o, float *out)
+{
+    double d;
+
+    if (srpc_get_double(o, &d) != SRPC_OK)
+        return SRPC_ETYPE;
+    /* A finite double a float cannot hold would silently become an
+     * infinity: that is a different value, not a rounding. */
+    if (isfinite(d) && (d > FLT_MAX || d < -FLT_MAX)
+        && (o->type == MSGPACK_OBJECT_FLOAT32
+            || o->type == MSGPACK_OBJECT_FLOAT64))
+        return SRPC_ETYPE;
+    *out = (float)d;
+    return SRPC_OK;
+}
+
+int srpc_get_str_max(const msgpack_object *o, srpc_arena *arena, size_t max,
+                     const char **out)
+{
+    if (o && o->type == MSGPACK_OBJECT_STR && max > 0
+        && o->via.str.size > max)
+        return SRPC_ETOOBIG;
+    return srpc_get_str(o, arena, out);
+}
+
+int srpc_get_bin(const msgpack_object *o, srpc_arena *arena, size_t max,
+                 srpc_bytes *out)
+{
+    uint8_t *data;
+
+    if (!o || o->type != MSGPACK_OBJECT_BIN)
+        return SRPC_ETYPE;
+    if (max > 0 && o->via.bin.size > max)
+        return SRPC_ETOOBIG;
+    /* The object's bytes die with the message: copy them. */
+    data = srpc__arena_alloc(arena, o->via.bin.size);
+    if (!data)
+        return SRPC_ENOMEM;
+    if (o->via.bin.size > 0)
+        memcpy(data, o->via.bin.ptr, o->via.bin.size);
+    out->data = data;
+    out->len = o->via.bin.size;
+    return SRPC_OK;
+}
+
+/* Copies the value O into *DST, its strings and elements into ARENA.
+ * The depth is bounded: the runtime's scan allows at most 32 levels. */
+static int copy_object(const msgpack_object *o, srpc_arena *arena,
+                       msgpack_object *dst)
+{
+    *dst = *o;
+    switch (o->type) {
+    case MSGPACK_OBJECT_STR:
+    case MSGPACK_OBJECT_BIN:
+    case MSGPACK_OBJECT_EXT: {
+        /* str, bin and ext keep size and ptr at the same offsets in
+         * msgpack-c's union, but say which one each time for clarity. */
+        uint32_t size = o->type == MSGPACK_OBJECT_STR ? o->via.str.size
+                        : o->type == MSGPACK_OBJECT_BIN ? o->via.bin.size
+                        : o->via.ext.size;
+        const char *src = o->type == MSGPACK_OBJECT_STR ? o->via.str.ptr
+                          : o->type == MSGPACK_OBJECT_BIN ? o->via.bin.ptr
+                          : o->via.ext.ptr;
+        char *p = srpc__arena_alloc(arena, size);
+
+        if (!p)
+            return SRPC_ENOMEM;
+        if (size > 0)
+            memcpy(p, src, size);
+        if (o->type == MSGPACK_OBJECT_STR)
+            dst->via.str.ptr = p;
+        else if (o->type == MSGPACK_OBJECT_BIN)
+            dst->via.bin.ptr = p;
+        else
+            dst->via.ext.ptr = p;
+        return SRPC_OK;
+    }
+    case MSGPACK_OBJECT_ARRAY: {
+        msgpack_object *items = srpc__arena_alloc(
+            arena, (size_t)o->via.array.size * sizeof *items);
+
+        if (!items)
+            return SRPC_ENOMEM;
+        for (uint32_t i = 0; i < o->via.array.size; i++) {
+            if (copy_object(&o->via.array.ptr[i], arena, &items[i]) != SRPC_OK)
+                return SRPC_ENOMEM;
+        }
+        dst->via.array.ptr = items;
+        return SRPC_OK;
+    }
+    case MSGPACK_OBJECT_MAP: {
+        msgpack_object_kv *kv = srpc__arena_alloc(
+            arena, (size_t)o->via.map.size * sizeof *kv);
+
+        if (!kv)
+            return SRPC_ENOMEM;
+        for (uint32_t i = 0; i < o->via.map.size; i++) {
+            if (copy_object(&o->via.map.ptr[i].key, arena, &kv[i].key)
+                    != SRPC_OK
+                || copy_object(&o->via.map.ptr[i].val, arena, &kv[i].val)
+                    != SRPC_OK)
+                return SRPC_ENOMEM;
+        }
+        dst->via.map.ptr = kv;
+        return SRPC_OK;
+    }
+    default:
+        return SRPC_OK; /* nil, bool, integers, floats: all in *dst */
+    }
+}
+
+int srpc_get_any(const msgpack_object *o, srpc_arena *arena,
+                 const msgpack_object **out)
+{
+    msgpack_object *copy;
+
+    if (!o)
+        return SRPC_ETYPE;
+    copy = srpc__arena_alloc(arena, sizeof *copy);
+    if (!copy || copy_object(o, arena, copy) != SRPC_OK)
+        return SRPC_ENOMEM;
+    *out = copy;
+    return SRPC_OK;
+}
+
+void srpc_pack_any(msgpack_packer *pk, const msgpack_object *o)
+{
+    if (!o)
+        msgpack_pack_nil(pk);
+    else
+        msgpack_pack_object(pk, *o);
+}
+
+void *srpc_arena_alloc(srpc_arena *arena, size_t size)
+{
+    return srpc__arena_alloc(arena, size);
+}
+
+/* ---- decode and encode errors ------------------------------------ */
+
+static int derr_what(srpc_derr *err, int rc, const char *fmt, ...)
+    SRPC__PRINTF(3, 4);
+static int derr_what(srpc_derr *err, int rc, const char *fmt, ...)
+{
+    va_list ap;
+
+    err->rc = rc;
+    err->path[0] = '\0';
+    va_start(ap, fmt);
+    vsnprintf(err->what, sizeof err->what, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int srpc_derr_set(srpc_derr *err, int rc, const char *expected,
+                  const msgpack_object *got)
+{
+    if (rc == SRPC_ENOMEM)
+        return derr_what(err, rc, "out of memory");
+    if (!got)
+        return derr_what(err, rc, "expected %s, got NULL", expected);
+    if (rc == SRPC_ETOOBIG) {
+        uint32_t n = 0;
+        const char *unit = "bytes";
+
+        switch (got->type) {
+        case MSGPACK_OBJECT_STR: n = got->via.str.size; break;
+        case MSGPACK_OBJECT_BIN: n = got->via.bin.size; break;
+        case MSGPACK_OBJECT_ARRAY: n = got->via.array.size; unit = "items";
+            break;
+        case MSGPACK_OBJECT_MAP: n = got->via.map.size; unit = "entries";
+            break;
+        default: break;
+        }
+        return derr_what(err, rc, "expected %s, got %" PRIu32 " %s",
+                         expected, n, unit);
+    }
+    /* An integer that is not one of an enum's values. */
+    if (strncmp(expected, "enum ", 5) == 0
+        && got->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
+        return derr_what(err, rc, "expected %s, got %" PRIu64 ", which is "
+                         "not one of its values", expected, got->via.u64);
+    if (strncmp(expected, "enum ", 5) == 0
+        && got->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
+        return derr_what(err, rc, "expected %s, got %" PRId64 ", which is "
+                         "not one of its values", expected, got->via.i64);
+    /* A string holding a NUL byte is a string, but not a C string. */
+    if (got->type == MSGPACK_OBJECT_STR && strncmp(expected, "string", 6) == 0)
+        return derr_what(err, rc, "expected %s, got a string holding a NUL "
+                         "byte", expected);
+    return derr_what(err, rc, "expected %s, got %s", expected,
+                     srpc_object_type_name(got));
+}
+
+int srpc_derr_nomem(srpc_derr *err)
+{
+    return derr_what(err, SRPC_ENOMEM, "out of memory");
+}
+
+int srpc_derr_missing(srpc_derr *err, const char *field)
+{
+    return derr_what(err, SRPC_ETYPE, "required field '%s' is missing",
+                     field);
+}
+
+int srpc_derr_duplicate(srpc_derr *err, const char *field)
+{
+    return derr_what(err, SRPC_ETYPE, "field '%s' appears twice", field);
+}
+
+int srpc_derr_in(srpc_derr *err, const char *field)
+{
+    char old[sizeof err->path];
+    const char *sep = err->path[0] == '\0' || err->path[0] == '[' ? "" : ".";
+
+    /* "[2]" then "x" reads "[2].x"; "items" then "[2]" reads "items[2]". */
+    int n;
+
+    memcpy(old, err->path, sizeof old);
+    n = snprintf(err->path, sizeof err->path, "%s%s%s", field, sep, old);
+    if (n < 0 || (size_t)n >= sizeof err->path) /* very deep: keep the top */
+        memcpy(err->path + sizeof err->path - 4, "...", 4);
+    return err->rc;
+}
+
+int srpc_derr_index(srpc_derr *err, size_t index)
+{
+    char field[32];
+
+    snprintf(field, sizeof field, "[%zu]", index);
+    return srpc_derr_in(err, field);
+}
+
+int srpc_derr_count(srpc_derr *err, const char *expected, size_t n)
+{
+    return derr_what(err, SRPC_EINVAL, "expected %s, got %zu items",
+                     expected, n);
+}
+
+int srpc_field_index(const msgpack_object *key, const char *const *names,
+                     size_t n)
+{
+    if (key->type != MSGPACK_OBJECT_STR)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (strlen(names[i]) == key->via.str.size
+            && memcmp(names[i], key->via.str.ptr, key->via.str.size) == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* " field 'a.b'", " item [2].x" or "" before the complaint. */
+static void derr_where(const srpc_derr *err, char *buf, size_t size)
+{
+    if (err->path[0] == '\0')
+        buf[0] = '\0';
+    else if (err->path[0] == '[')
+        snprintf(buf, size, " item %s", err->path);
+    else
+        snprintf(buf, size, " field '%s'", err->path);
+}
+
+int srpc_put_str(msgpack_packer *pk, const char *s, size_t max,
+                 srpc_derr *err)
+{
+    char expected[40];
+    size_t len;
+
+    if (max > 0)
+        snprintf(expected, sizeof expected, "string<%zu>", max);
+    else
+        snprintf(expected, sizeof expected, "string");
+    if (!s)
+        return srpc_derr_set(err, SRPC_EINVAL, expected, NULL);
+    len = strlen(s);
+    if ((max > 0 && len > max) || len > UINT32_MAX)
+        return derr_what(err, SRPC_EINVAL, "expected %s, got %zu bytes",
+                         expected, len);
+    msgpack_pack_str(pk, len);
+    msgpack_pack_str_body(pk, s, len);
+    return SRPC_OK;
+}
+
+int srpc_put_bin(msgpack_packer *pk, const srpc_bytes *b, size_t max,
+                 srpc_derr *err)
+{
+    char expected[40];
+
+    if (max > 0)
+        snprintf(expected, sizeof expected, "bytes<%zu>", max);
+    else
+        snprintf(expected, sizeof expected, "bytes");
+    if (!b || (!b->data && b->len > 0))
+        return srpc_derr_set(err, SRPC_EINVAL, expected, NULL);
+    if ((max > 0 && b->len > max) || b->len > UINT32_MAX)
+        return derr_what(err, SRPC_EINVAL, "expected %s, got %zu bytes",
+                         expected, b->len);
+    msgpack_pack_bin(pk, b->len);
+    if (b->len > 0)
+        msgpack_pack_bin_body(pk, b->data, b->len);
+    return SRPC_OK;
+}
+
+/* ---- reporting them ---------------------------------------------- */
+
+int srpc_client_bad_value(srpc_client *client, const srpc_derr *err)
+{
+    struct srpc__thread *t;
+    char where[sizeof err->path + 16];
+    int rc = err->rc == SRPC_ENOMEM ? SRPC_ENOMEM : SRPC_ETYPE;
+
+    if (!client)
+        return rc;
+    pthread_mutex_lock(&client->lock);
+    t = srpc__client_thread(client);
+    pthread_mutex_unlock(&client->lock);
+    derr_where(err, where, sizeof where);
+    return srpc__thread_error(t, rc, "%s: result%s: %s",
+                              t && t->held ? t->held->method : "?", where,
+                              err->what);
+}
+
+int srpc_client_bad_arg(srpc_client *client, const srpc_derr *err,
+                        uint32_t index, const char *name)
+{
+    struct srpc__thread *t;
+    char where[sizeof err->path + 16];
+
+    if (!client)
+        return SRPC_EINVAL;
+    pthread_mutex_lock(&client->lock);
+    t = srpc__client_thread(client);
+    pthread_mutex_unlock(&client->lock);
+    derr_where(err, where, sizeof where);
+    return srpc__thread_error(t, SRPC_EINVAL, "%s: argument %u (%s)%s: %s",
+                              t && t->building ? t->building->method : "?",
+                              (unsigned)index + 1, name, where, err->what);
+}
+
+int srpc_call_bad_value(srpc_call *call, const srpc_derr *err,
+                        uint32_t index, const char *name)
+{
+    char where[sizeof err->path + 16];
+
+    if (err->rc == SRPC_ENOMEM) {
+        srpc_call_fail(call, SRPC_WIRE_INTERNAL, "%s: out of memory decoding "
+                       "argument %u", srpc_call_method(call),
+                       (unsigned)index + 1);
+        return SRPC_ENOMEM;
+    }
+    derr_where(err, where, sizeof where);
+    srpc_call_fail(call, SRPC_WIRE_INVALID_ARGS, "%s: argument %u (%s)%s: %s",
+                   srpc_call_method(call), (unsigned)index + 1, name, where,
+                   err->what);
+    return SRPC_EARGS;
+}
+
+int srpc_call_bad_result(srpc_call *call, const srpc_derr *err)
+{
+    char where[sizeof err->path + 16];
+
+    derr_where(err, where, sizeof where);
+    srpc_call_fail(call, SRPC_WIRE_INTERNAL, "%s: the handler's result%s: %s",
+                   srpc_call_method(call), where, err->what);
+    return SRPC_EINVAL;
 }

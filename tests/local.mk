@@ -23,6 +23,7 @@ include tests/runtime.mk
 include tests/integration.mk
 include tests/server.mk
 include tests/client.mk
+include tests/types.mk
 
 # "make check-valgrind": the whole suite under valgrind, programs the tests
 # start included (but not system tools such as cc).  Any error or definite

@@ -64,6 +64,16 @@ const char *srpc_strerror(int status);
 #define SRPC_WIRE_INVALID_ARGS     (-32602)
 #define SRPC_WIRE_INTERNAL         (-32603)
 
+/*
+ * A byte string (the IDL's "bytes", a msgpack bin): LEN bytes at DATA, which
+ * may hold any value including 0.  DATA may be NULL when LEN is 0.  Byte
+ * strings a stub or handler receives live in the call's arena, as strings do.
+ */
+typedef struct srpc_bytes {
+    const uint8_t *data;
+    size_t len;
+} srpc_bytes;
+
 /* ------------------------------------------------------------------ */
 /* Client                                                              */
 /* ------------------------------------------------------------------ */

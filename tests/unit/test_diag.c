@@ -164,13 +164,16 @@ END_TEST
 /* Every broken input; a file in the directory missing here fails
  * every_golden_file_is_listed. */
 static const char *const golden[] = {
-    "bad_character", "c_keyword", "duplicate_interface",
-    "duplicate_parameter", "duplicate_procedure", "empty",
-    "empty_interface", "missing_brace", "missing_name", "missing_paren",
-    "missing_semicolon", "mixed_order", "name_clash", "no_interface",
-    "oneway_result", "reserved_name", "several_errors", "tabs",
-    "too_many_errors", "two_syntax_errors", "unknown_type",
-    "unterminated_comment", "void_parameter", "void_parameter_list",
+    "bad_array", "bad_bound", "bad_character", "bad_const", "bad_container",
+    "bad_enum", "bad_typedef", "c_keyword", "did_you_mean",
+    "duplicate_interface", "duplicate_parameter", "duplicate_procedure",
+    "duplicate_struct", "empty", "empty_interface", "missing_brace",
+    "missing_name", "missing_paren", "missing_semicolon", "mixed_order",
+    "name_clash", "no_interface", "oneway_result", "optional_void",
+    "reserved_name", "several_errors", "struct_recursion", "tabs",
+    "too_many_errors",
+    "two_syntax_errors", "unknown_type", "unterminated_comment",
+    "void_parameter", "void_parameter_list",
 };
 #define NGOLDEN (sizeof golden / sizeof golden[0])
 

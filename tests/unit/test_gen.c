@@ -21,7 +21,8 @@
 
 #include "test_idlc_run.h"
 
-static const char *const golden[] = { "calc", "multi" };
+static const char *const golden[] = { "calc", "multi", "types" };
+#define NGOLDEN (int)(sizeof golden / sizeof golden[0])
 static const char *const suffixes[] = { ".h", "_client.c", "_server.c" };
 
 /* A scratch directory with idlc's output for tests/golden/gen/NAME.idl
@@ -200,8 +201,8 @@ static Suite *gen_suite(void)
     /* The compiler runs in compiles_cleanly. */
     tcase_set_timeout(tc, 30);
     tcase_add_unchecked_fixture(tc, scratch_begin, scratch_end);
-    tcase_add_loop_test(tc, matches_golden, 0, 2);
-    tcase_add_loop_test(tc, compiles_cleanly, 0, 2);
+    tcase_add_loop_test(tc, matches_golden, 0, NGOLDEN);
+    tcase_add_loop_test(tc, compiles_cleanly, 0, NGOLDEN);
     tcase_add_test(tc, unchanged_files_are_not_rewritten);
     tcase_add_test(tc, stale_generated_file_is_replaced);
     tcase_add_test(tc, hand_written_file_is_kept);

@@ -79,10 +79,10 @@ END_TEST
 
 START_TEST(unknown_type)
 {
-    expect_error("interface t { int16 a(); }",
-                 "t.idl:1:15: error: unknown type 'int16'");
-    expect_error("interface t { void a(float x); }",
-                 "t.idl:1:22: error: unknown type 'float'");
+    expect_error("interface t { float128 a(); }",
+                 "t.idl:1:15: error: unknown type 'float128'");
+    expect_error("interface t { void a(quad x); }",
+                 "t.idl:1:22: error: unknown type 'quad'");
 }
 END_TEST
 
@@ -179,7 +179,7 @@ START_TEST(all_errors_reported)
     char *errors;
     int n;
 
-    ck_assert(!check_src("interface t { int8 a(void v); oneway bool b(); }",
+    ck_assert(!check_src("interface t { float128 a(void v); oneway bool b(); }",
                          &errors, &n));
     ck_assert_int_eq(n, 3);
     free(errors);

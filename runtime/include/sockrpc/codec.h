@@ -49,11 +49,91 @@ int srpc_get_str(const msgpack_object *o, srpc_arena *arena, const char **out);
 /* The name of a msgpack value's type ("string", "array", ...) for messages. */
 const char *srpc_object_type_name(const msgpack_object *o);
 
+int srpc_get_int8(const msgpack_object *o, int8_t *out);
+int srpc_get_int16(const msgpack_object *o, int16_t *out);
+int srpc_get_uint8(const msgpack_object *o, uint8_t *out);
+int srpc_get_uint16(const msgpack_object *o, uint16_t *out);
+
+/* A float32 or float64 whose value a C float can hold (NaN and the
+ * infinities included; a finite double beyond FLT_MAX is SRPC_ETYPE), or
+ * any integer, rounded to the nearest float. */
+int srpc_get_float(const msgpack_object *o, float *out);
+
+/* As srpc_get_str(), but a str longer than MAX bytes (MAX > 0) is
+ * SRPC_ETOOBIG.  MAX 0 means no bound. */
+int srpc_get_str_max(const msgpack_object *o, srpc_arena *arena, size_t max,
+                     const char **out);
+
+/* Copies a msgpack bin into ARENA; longer than MAX bytes (MAX > 0) is
+ * SRPC_ETOOBIG.  Only bin is accepted, never str. */
+int srpc_get_bin(const msgpack_object *o, srpc_arena *arena, size_t max,
+                 srpc_bytes *out);
+
+/* The IDL's "any": a deep copy of O (strings, arrays, maps, ext data and
+ * all) in ARENA.  Any msgpack value is accepted, nil included. */
+int srpc_get_any(const msgpack_object *o, srpc_arena *arena,
+                 const msgpack_object **out);
+
+/* SIZE bytes from ARENA, aligned for any type; NULL when memory runs out. */
+void *srpc_arena_alloc(srpc_arena *arena, size_t size);
+
+/*
+ * Where and why a nested value did not decode or encode, for the message:
+ * PATH is the fields on the way down ("origin.label", "[3]"), WHAT the
+ * complaint ("expected string, got integer").  Generated code fills it
+ * with the functions below, each of which returns RC (the status).
+ */
+typedef struct srpc_derr {
+    int rc;
+    char path[128];
+    char what[128];
+} srpc_derr;
+
+/* The value GOT (NULL: a NULL pointer to encode) is not an EXPECTED ("int32",
+ * "string<64>", "struct point"); RC says how: SRPC_ETYPE, SRPC_ETOOBIG (over
+ * its bound), SRPC_ENOMEM. */
+int srpc_derr_set(srpc_derr *err, int rc, const char *expected,
+                  const msgpack_object *got);
+
+/* Memory ran out while decoding. */
+int srpc_derr_nomem(srpc_derr *err);
+
+/* A struct's required FIELD is missing, or given twice. */
+int srpc_derr_missing(srpc_derr *err, const char *field);
+int srpc_derr_duplicate(srpc_derr *err, const char *field);
+
+/* The error in ERR happened inside FIELD: prepends it to the path. */
+int srpc_derr_in(srpc_derr *err, const char *field);
+
+/* The error in ERR happened in element INDEX of a sequence or map:
+ * prepends "[INDEX]" to the path. */
+int srpc_derr_index(srpc_derr *err, size_t index);
+
+/* A sequence or map to encode has N elements, more than its bound (or
+ * than msgpack can say); returns SRPC_EINVAL. */
+int srpc_derr_count(srpc_derr *err, const char *expected, size_t n);
+
+/* The index of a struct's field whose name is the str KEY among the N
+ * NAMES, or -1 (an unknown field, or a key that is not a string). */
+int srpc_field_index(const msgpack_object *key, const char *const *names,
+                     size_t n);
+
 /* ---- encoding ---------------------------------------------------- */
 
 /* Packs a C string as a msgpack str; NULL is packed as nil (which the
  * receiver rejects as a string). */
 void srpc_pack_str(msgpack_packer *pk, const char *s);
+
+/* Packs O as it is; NULL is packed as nil. */
+void srpc_pack_any(msgpack_packer *pk, const msgpack_object *o);
+
+/* Checked packing for bounded and nested values: packs S as a str, or B as
+ * a bin, unless it is NULL, longer than MAX bytes (MAX > 0) or longer than
+ * msgpack can say; then packs nothing, fills ERR and returns SRPC_EINVAL. */
+int srpc_put_str(msgpack_packer *pk, const char *s, size_t max,
+                 srpc_derr *err);
+int srpc_put_bin(msgpack_packer *pk, const srpc_bytes *b, size_t max,
+                 srpc_derr *err);
 
 /* ---- client side ------------------------------------------------- */
 
@@ -111,6 +191,16 @@ int srpc_client_send_cb(srpc_client *client, srpc_reply_fn fn,
 /* Where srpc_get_str() puts strings from results. */
 srpc_arena *srpc_client_arena(srpc_client *client);
 
+/* Records that the result of the last call did not decode (ERR says
+ * where and why) and returns the status for the stub to return. */
+int srpc_client_bad_value(srpc_client *client, const srpc_derr *err);
+
+/* Records that argument INDEX (from 0), named NAME, could not be encoded
+ * (ERR says why: NULL, over its bound) and returns SRPC_EINVAL.  The
+ * request begun is never sent. */
+int srpc_client_bad_arg(srpc_client *client, const srpc_derr *err,
+                        uint32_t index, const char *name);
+
 /* Records that the result of the last call did not decode as TYPE (RC is
  * what the srpc_get_*() function returned) and returns the status for the
  * stub to return. */
@@ -154,6 +244,16 @@ srpc_arena *srpc_call_arena(srpc_call *call);
  * status for the dispatch function to return. */
 int srpc_call_bad_arg(srpc_call *call, int rc, uint32_t index,
                       const char *name, const char *type);
+
+/* Fails the call because argument INDEX (from 0), named NAME, did not
+ * decode; ERR says where and why.  Returns the status for the dispatch
+ * function to return. */
+int srpc_call_bad_value(srpc_call *call, const srpc_derr *err,
+                        uint32_t index, const char *name);
+
+/* Fails the call because the handler's result could not be encoded (ERR:
+ * over its bound, a NULL); the caller gets an internal error. */
+int srpc_call_bad_result(srpc_call *call, const srpc_derr *err);
 
 /* Fails the call because the application left its handler NULL. */
 int srpc_call_not_implemented(srpc_call *call);

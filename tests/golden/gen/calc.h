@@ -4,7 +4,7 @@
  *
  * Client stubs return SRPC_OK or an error status (srpc_strerror(),
  * srpc_client_errmsg()) and write a result through their last
- * argument; strings they return stay valid until
+ * argument; strings, bytes and arrays they return stay valid until
  * srpc_client_free_results().  A oneway stub sends a notification
  * and returns once it is written.
  *

@@ -1,0 +1,1275 @@
+#include "config.h"
+
+/*
+ * test_types.c - every type of the IDL through stubs that idlc generated
+ * from tests/integration/alltypes.idl: a real server (srpc_server in a
+ * thread, on a Unix socket in a fresh directory) and a real client.
+ *
+ * Boundary values travel both ways; values over their bound are refused
+ * by the client stub before anything is sent, and by the server when a
+ * hand-packed request carries them; structs are checked field by field,
+ * with unknown keys skipped and missing or repeated ones refused.
+ */
+
+#include <check.h>
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockrpc.h"
+#include "sockrpc/codec.h"
+#include "testutil.h"
+#include "alltypes.h"
+
+/* ---- the server's handlers ---------------------------------------- */
+
+static int echo_i8(srpc_call *call, int8_t v, int8_t *result)
+{
+    (void)call;
+    *result = v;
+    return SRPC_OK;
+}
+
+static int echo_i16(srpc_call *call, int16_t v, int16_t *result)
+{
+    (void)call;
+    *result = v;
+    return SRPC_OK;
+}
+
+static int echo_u8(srpc_call *call, uint8_t v, uint8_t *result)
+{
+    (void)call;
+    *result = v;
+    return SRPC_OK;
+}
+
+static int echo_u16(srpc_call *call, uint16_t v, uint16_t *result)
+{
+    (void)call;
+    *result = v;
+    return SRPC_OK;
+}
+
+static int echo_i64(srpc_call *call, int64_t v, int64_t *result)
+{
+    (void)call;
+    *result = v;
+    return SRPC_OK;
+}
+
+static int echo_u64(srpc_call *call, uint64_t v, uint64_t *result)
+{
+    (void)call;
+    *result = v;
+    return SRPC_OK;
+}
+
+static int echo_f(srpc_call *call, float v, float *result)
+{
+    (void)call;
+    *result = v;
+    return SRPC_OK;
+}
+
+static int echo_d(srpc_call *call, double v, double *result)
+{
+    (void)call;
+    *result = v;
+    return SRPC_OK;
+}
+
+static int reverse(srpc_call *call, srpc_bytes b, srpc_bytes *result)
+{
+    uint8_t *out = srpc_call_alloc(call, b.len);
+
+    if (out == NULL)
+        return srpc_call_fail(call, 1, "out of memory");
+    for (size_t i = 0; i < b.len; i++)
+        out[i] = b.data[b.len - 1 - i];
+    result->data = out;
+    result->len = b.len;
+    return SRPC_OK;
+}
+
+static int echo_s8(srpc_call *call, const char *s, const char **result)
+{
+    (void)call;
+    *result = s;
+    return SRPC_OK;
+}
+
+static int echo_b4(srpc_call *call, srpc_bytes b, srpc_bytes *result)
+{
+    (void)call;
+    *result = b;
+    return SRPC_OK;
+}
+
+static int too_long(srpc_call *call, const char **result)
+{
+    (void)call;
+    *result = "123456789"; /* string<8> */
+    return SRPC_OK;
+}
+
+static int flip(srpc_call *call, const struct types_point *p,
+                struct types_point *result)
+{
+    (void)call;
+    *result = *p;
+    result->x = p->y;
+    result->y = p->x;
+    return SRPC_OK;
+}
+
+/* A copy of S with BY added to every shape's sides, in the call's arena. */
+static int grow(srpc_call *call, const struct types_shape *s, int32_t by,
+                struct types_shape *result)
+{
+    *result = *s;
+    result->sides = (uint8_t)(s->sides + by);
+    if (s->next != NULL) {
+        struct types_shape *next = srpc_call_alloc(call, sizeof *next);
+        if (next == NULL)
+            return srpc_call_fail(call, 1, "out of memory");
+        grow(call, s->next, by, next);
+        result->next = next;
+    }
+    return SRPC_OK;
+}
+
+static int depth(srpc_call *call, const struct types_shape *s,
+                 int32_t *result)
+{
+    (void)call;
+    *result = 0;
+    for (const struct types_shape *p = s->next; p != NULL; p = p->next)
+        (*result)++;
+    return SRPC_OK;
+}
+
+static int next_color(srpc_call *call, enum types_color c,
+                      enum types_color *result)
+{
+    (void)call;
+    switch (c) {
+    case TYPES_COLOR_RED: *result = TYPES_COLOR_GREEN; break;
+    case TYPES_COLOR_GREEN: *result = TYPES_COLOR_BLUE; break;
+    case TYPES_COLOR_BLUE: *result = TYPES_COLOR_RED; break;
+    }
+    return SRPC_OK;
+}
+
+static int echo_level(srpc_call *call, enum types_level l,
+                      enum types_level *result)
+{
+    (void)call;
+    *result = l;
+    return SRPC_OK;
+}
+
+static int echo_swatch(srpc_call *call, const struct types_swatch *s,
+                       struct types_swatch *result)
+{
+    (void)call;
+    *result = *s;
+    return SRPC_OK;
+}
+
+static int squares(srpc_call *call, const struct types_seq_int32 *v,
+                   struct types_seq_int64 *result)
+{
+    int64_t *out = srpc_call_alloc(call, v->n * sizeof *out);
+
+    if (out == NULL)
+        return srpc_call_fail(call, 1, "out of memory");
+    for (size_t i = 0; i < v->n; i++)
+        out[i] = (int64_t)v->items[i] * v->items[i];
+    result->n = v->n;
+    result->items = out;
+    return SRPC_OK;
+}
+
+static int backwards(srpc_call *call, const struct types_seq_string *v,
+                     struct types_seq_string *result)
+{
+    const char **out = srpc_call_alloc(call, v->n * sizeof *out);
+
+    if (out == NULL)
+        return srpc_call_fail(call, 1, "out of memory");
+    for (size_t i = 0; i < v->n; i++)
+        out[i] = v->items[v->n - 1 - i];
+    result->n = v->n;
+    result->items = out;
+    return SRPC_OK;
+}
+
+static int bump(srpc_call *call, const struct types_map_string_uint64 *m,
+                struct types_map_string_uint64 *result)
+{
+    uint64_t *values = srpc_call_alloc(call, m->n * sizeof *values);
+
+    if (values == NULL)
+        return srpc_call_fail(call, 1, "out of memory");
+    for (size_t i = 0; i < m->n; i++)
+        values[i] = m->values[i] + 1;
+    result->n = m->n;
+    result->keys = m->keys;
+    result->values = values;
+    return SRPC_OK;
+}
+
+static int echo_nest(srpc_call *call,
+                     const struct types_map_int64_seq_bytes *m,
+                     struct types_map_int64_seq_bytes *result)
+{
+    (void)call;
+    *result = *m;
+    return SRPC_OK;
+}
+
+static int echo_bag(srpc_call *call, const struct types_bag *b,
+                    struct types_bag *result)
+{
+    (void)call;
+    *result = *b;
+    return SRPC_OK;
+}
+
+static int echo_any(srpc_call *call, const msgpack_object *v,
+                    const msgpack_object **result)
+{
+    (void)call;
+    *result = v;
+    return SRPC_OK;
+}
+
+static int maybe_i32(srpc_call *call, const int32_t *v,
+                     const int32_t **result)
+{
+    int32_t *r;
+
+    if (v == NULL) {
+        *result = NULL;
+        return SRPC_OK;
+    }
+    r = srpc_call_alloc(call, sizeof *r);
+    if (r == NULL)
+        return srpc_call_fail(call, 1, "out of memory");
+    *r = *v + 1;
+    *result = r;
+    return SRPC_OK;
+}
+
+static int maybe_str(srpc_call *call, const char *s, const char **result)
+{
+    (void)call;
+    *result = s;
+    return SRPC_OK;
+}
+
+/* The point moved by the first byte of B, if both are there. */
+static int maybe_point(srpc_call *call, const struct types_point *p,
+                       const srpc_bytes *b, const struct types_point **result)
+{
+    struct types_point *r;
+
+    if (p == NULL) {
+        *result = NULL;
+        return SRPC_OK;
+    }
+    r = srpc_call_alloc(call, sizeof *r);
+    if (r == NULL)
+        return srpc_call_fail(call, 1, "out of memory");
+    *r = *p;
+    if (b != NULL && b->len > 0)
+        r->x += b->data[0];
+    *result = r;
+    return SRPC_OK;
+}
+
+static int rotate(srpc_call *call, const struct types_arr3_int32 *v,
+                  struct types_arr3_int32 *result)
+{
+    (void)call;
+    for (int i = 0; i < 3; i++)
+        result->items[i] = v->items[(i + 1) % 3];
+    return SRPC_OK;
+}
+
+static int swap(srpc_call *call, const struct types_arr2_string *v,
+                struct types_arr2_string *result)
+{
+    (void)call;
+    result->items[0] = v->items[1];
+    result->items[1] = v->items[0];
+    return SRPC_OK;
+}
+
+static const struct types_ops ops = {
+    .echo_i8 = echo_i8, .echo_i16 = echo_i16, .echo_u8 = echo_u8,
+    .echo_u16 = echo_u16, .echo_i64 = echo_i64, .echo_u64 = echo_u64,
+    .echo_f = echo_f, .echo_d = echo_d, .reverse = reverse,
+    .echo_s8 = echo_s8, .echo_b4 = echo_b4, .too_long = too_long,
+    .flip = flip, .grow = grow, .depth = depth, .next_color = next_color,
+    .echo_level = echo_level, .echo_swatch = echo_swatch,
+    .squares = squares, .backwards = backwards, .bump = bump,
+    .echo_nest = echo_nest, .echo_bag = echo_bag, .echo_any = echo_any,
+    .maybe_i32 = maybe_i32, .maybe_str = maybe_str,
+    .maybe_point = maybe_point, .rotate = rotate, .swap = swap,
+};
+
+/* ---- fixture: a server thread and a connected client -------------- */
+
+static char dir[256];
+static struct tu_server ts;
+static srpc_client *client;
+
+static void setup(void)
+{
+    char addr[300];
+    char errbuf[256];
+
+    tu_mkdtemp(dir, sizeof dir);
+    snprintf(addr, sizeof addr, "unix:%s/types.sock", dir);
+    ck_assert_int_eq(srpc_server_create(&ts.srv, NULL), SRPC_OK);
+    ck_assert_int_eq(types_serve(ts.srv, &ops, NULL), SRPC_OK);
+    ck_assert_int_eq(srpc_server_listen(ts.srv, addr), SRPC_OK);
+    tu_server_start(&ts);
+    ck_assert_msg(srpc_client_connect(&client, addr, NULL, errbuf,
+                                      sizeof errbuf) == SRPC_OK,
+                  "%s", errbuf);
+}
+
+static void teardown(void)
+{
+    srpc_client_close(client);
+    client = NULL;
+    tu_server_stop(&ts);
+    tu_rmdir(dir);
+}
+
+/* The client's last error message contains WANT. */
+#define ck_errmsg(want)                                                    \
+    ck_assert_msg(strstr(srpc_client_errmsg(client), (want)) != NULL,      \
+                  "errmsg \"%s\" lacks \"%s\"",                            \
+                  srpc_client_errmsg(client), (want))
+
+/* ---- scalars ------------------------------------------------------ */
+
+START_TEST(small_integers_at_their_limits)
+{
+    int8_t i8;
+    int16_t i16;
+    uint8_t u8;
+    uint16_t u16;
+
+    ck_assert_int_eq(types_echo_i8(client, INT8_MIN, &i8), SRPC_OK);
+    ck_assert_int_eq(i8, INT8_MIN);
+    ck_assert_int_eq(types_echo_i8(client, INT8_MAX, &i8), SRPC_OK);
+    ck_assert_int_eq(i8, INT8_MAX);
+    ck_assert_int_eq(types_echo_i16(client, INT16_MIN, &i16), SRPC_OK);
+    ck_assert_int_eq(i16, INT16_MIN);
+    ck_assert_int_eq(types_echo_i16(client, INT16_MAX, &i16), SRPC_OK);
+    ck_assert_int_eq(i16, INT16_MAX);
+    ck_assert_int_eq(types_echo_u8(client, UINT8_MAX, &u8), SRPC_OK);
+    ck_assert_uint_eq(u8, UINT8_MAX);
+    ck_assert_int_eq(types_echo_u8(client, 0, &u8), SRPC_OK);
+    ck_assert_uint_eq(u8, 0);
+    ck_assert_int_eq(types_echo_u16(client, UINT16_MAX, &u16), SRPC_OK);
+    ck_assert_uint_eq(u16, UINT16_MAX);
+}
+END_TEST
+
+START_TEST(wide_integers_at_their_limits)
+{
+    int64_t i64;
+    uint64_t u64;
+
+    /* Constants of the .idl are macros of the header. */
+    ck_assert(TYPES_LOWEST == INT64_MIN);
+    ck_assert_uint_eq(TYPES_SHORT, 8);
+    ck_assert_str_eq(TYPES_HELLO, "hi \"there\"\n");
+    ck_assert_int_eq(types_echo_i64(client, TYPES_LOWEST, &i64), SRPC_OK);
+    ck_assert(i64 == INT64_MIN);
+
+    ck_assert_int_eq(types_echo_i64(client, INT64_MIN, &i64), SRPC_OK);
+    ck_assert(i64 == INT64_MIN);
+    ck_assert_int_eq(types_echo_i64(client, INT64_MAX, &i64), SRPC_OK);
+    ck_assert(i64 == INT64_MAX);
+    ck_assert_int_eq(types_echo_u64(client, UINT64_MAX, &u64), SRPC_OK);
+    ck_assert(u64 == UINT64_MAX);
+}
+END_TEST
+
+/* A value out of an argument's range, hand-packed: the server refuses. */
+START_TEST(small_integer_out_of_range_is_refused)
+{
+    const msgpack_object *reply;
+    msgpack_packer *pk = srpc_client_begin(client, "types.echo_i8", 1);
+
+    msgpack_pack_int64(pk, 128);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_assert_int_eq(srpc_client_remote_code(client), SRPC_WIRE_INVALID_ARGS);
+    ck_errmsg("argument 1 (v)");
+
+    pk = srpc_client_begin(client, "types.echo_u16", 1);
+    msgpack_pack_int64(pk, -1);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+}
+END_TEST
+
+START_TEST(floats_special_values)
+{
+    float f;
+    double d;
+
+    ck_assert_int_eq(types_echo_f(client, NAN, &f), SRPC_OK);
+    ck_assert(isnan(f));
+    ck_assert_int_eq(types_echo_f(client, INFINITY, &f), SRPC_OK);
+    ck_assert(isinf(f) && f > 0);
+    ck_assert_int_eq(types_echo_f(client, -INFINITY, &f), SRPC_OK);
+    ck_assert(isinf(f) && f < 0);
+    ck_assert_int_eq(types_echo_f(client, FLT_MAX, &f), SRPC_OK);
+    ck_assert(f == FLT_MAX);
+    ck_assert_int_eq(types_echo_f(client, -0.0f, &f), SRPC_OK);
+    ck_assert(f == 0.0f && signbit(f));
+    ck_assert_int_eq(types_echo_d(client, NAN, &d), SRPC_OK);
+    ck_assert(isnan(d));
+    ck_assert_int_eq(types_echo_d(client, -INFINITY, &d), SRPC_OK);
+    ck_assert(isinf(d) && d < 0);
+    ck_assert_int_eq(types_echo_d(client, DBL_MAX, &d), SRPC_OK);
+    ck_assert(d == DBL_MAX);
+}
+END_TEST
+
+/* A float accepts float64 and integers; a finite double beyond FLT_MAX
+ * would change value, so it is refused. */
+START_TEST(float_accepts_float64_and_integers)
+{
+    const msgpack_object *reply;
+    msgpack_packer *pk = srpc_client_begin(client, "types.echo_f", 1);
+    float f;
+
+    msgpack_pack_double(pk, 0.5);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_OK);
+    ck_assert_int_eq(srpc_get_float(reply, &f), SRPC_OK);
+    ck_assert(f == 0.5f);
+
+    pk = srpc_client_begin(client, "types.echo_f", 1);
+    msgpack_pack_int64(pk, -3);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_OK);
+    ck_assert_int_eq(srpc_get_float(reply, &f), SRPC_OK);
+    ck_assert(f == -3.0f);
+
+    pk = srpc_client_begin(client, "types.echo_f", 1);
+    msgpack_pack_double(pk, 1e300);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_errmsg("argument 1 (v) must be float");
+}
+END_TEST
+
+/* ---- bytes and bounds --------------------------------------------- */
+
+START_TEST(bytes_round_trip)
+{
+    uint8_t data[256];
+    srpc_bytes in = { data, sizeof data }, out;
+
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (uint8_t)i;  /* zeros included */
+    ck_assert_int_eq(types_reverse(client, in, &out), SRPC_OK);
+    ck_assert_uint_eq(out.len, sizeof data);
+    for (size_t i = 0; i < sizeof data; i++)
+        ck_assert_uint_eq(out.data[i], 255 - i);
+
+    in.data = NULL;
+    in.len = 0;
+    ck_assert_int_eq(types_reverse(client, in, &out), SRPC_OK);
+    ck_assert_uint_eq(out.len, 0);
+    srpc_client_free_results(client);
+}
+END_TEST
+
+/* bytes is msgpack bin; a str is not bytes. */
+START_TEST(bytes_refuses_a_string)
+{
+    const msgpack_object *reply;
+    msgpack_packer *pk = srpc_client_begin(client, "types.reverse", 1);
+
+    srpc_pack_str(pk, "abc");
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_errmsg("argument 1 (b): expected bytes, got string");
+}
+END_TEST
+
+START_TEST(string_bound)
+{
+    const char *s;
+
+    ck_assert_int_eq(types_echo_s8(client, "", &s), SRPC_OK);
+    ck_assert_str_eq(s, "");
+    ck_assert_int_eq(types_echo_s8(client, "12345678", &s), SRPC_OK);
+    ck_assert_str_eq(s, "12345678");
+    /* Counted in bytes: "é" is two. */
+    ck_assert_int_eq(types_echo_s8(client, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9",
+                                   &s), SRPC_OK);
+    ck_assert_int_eq(types_echo_s8(client, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9!",
+                                   &s), SRPC_EINVAL);
+    ck_errmsg("types.echo_s8: argument 1 (s): expected string<8>, got 9 bytes");
+
+    /* Refused before sending: the connection still works. */
+    ck_assert_int_eq(types_echo_s8(client, "123456789", &s), SRPC_EINVAL);
+    ck_assert_int_eq(types_echo_s8(client, NULL, &s), SRPC_EINVAL);
+    ck_errmsg("expected string<8>, got NULL");
+    ck_assert_int_eq(types_echo_s8(client, "ok", &s), SRPC_OK);
+    ck_assert_str_eq(s, "ok");
+    srpc_client_free_results(client);
+}
+END_TEST
+
+/* A peer that does not check: the server refuses bound + 1. */
+START_TEST(string_bound_checked_by_server)
+{
+    const msgpack_object *reply;
+    msgpack_packer *pk = srpc_client_begin(client, "types.echo_s8", 1);
+
+    srpc_pack_str(pk, "123456789");
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_assert_int_eq(srpc_client_remote_code(client), SRPC_WIRE_INVALID_ARGS);
+    ck_errmsg("types.echo_s8: argument 1 (s): expected string<8>, got 9 "
+              "bytes");
+}
+END_TEST
+
+START_TEST(bytes_bound)
+{
+    static const uint8_t five[5] = { 1, 2, 3, 4, 5 };
+    srpc_bytes in = { five, 4 }, out;
+    const msgpack_object *reply;
+    msgpack_packer *pk;
+
+    ck_assert_int_eq(types_echo_b4(client, in, &out), SRPC_OK);
+    ck_assert_uint_eq(out.len, 4);
+    ck_assert_int_eq(memcmp(out.data, five, 4), 0);
+    in.len = 5;
+    ck_assert_int_eq(types_echo_b4(client, in, &out), SRPC_EINVAL);
+    ck_errmsg("argument 1 (b): expected bytes<4>, got 5 bytes");
+
+    pk = srpc_client_begin(client, "types.echo_b4", 1);
+    msgpack_pack_bin(pk, 5);
+    msgpack_pack_bin_body(pk, five, 5);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_errmsg("argument 1 (b): expected bytes<4>, got 5 bytes");
+    srpc_client_free_results(client);
+}
+END_TEST
+
+/* A handler that breaks its result's bound: the caller gets an internal
+ * error, not a string the .idl promised could not be that long. */
+START_TEST(result_bound_checked_by_server)
+{
+    const char *s = "unchanged";
+
+    ck_assert_int_eq(types_too_long(client, &s), SRPC_EREMOTE);
+    ck_assert_int_eq(srpc_client_remote_code(client), SRPC_WIRE_INTERNAL);
+    ck_errmsg("expected string<8>, got 9 bytes");
+    ck_assert_str_eq(s, "unchanged");
+}
+END_TEST
+
+/* The client checks a result's bound too (a server built from another
+ * .idl): echo_s8's reply read as the reply of a string<4>. */
+START_TEST(result_bound_checked_by_client)
+{
+    const msgpack_object *reply;
+    const char *s;
+    msgpack_packer *pk = srpc_client_begin(client, "types.echo_s8", 1);
+
+    srpc_pack_str(pk, "12345");
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_OK);
+    ck_assert_int_eq(srpc_get_str_max(reply, srpc_client_arena(client), 4,
+                                      &s), SRPC_ETOOBIG);
+    srpc_client_free_results(client);
+}
+END_TEST
+
+/* ---- structs ------------------------------------------------------ */
+
+START_TEST(struct_optionals_absent)
+{
+    struct types_point p = { .x = 1, .y = -2 }, r;
+
+    ck_assert_int_eq(types_flip(client, &p, &r), SRPC_OK);
+    ck_assert_int_eq(r.x, -2);
+    ck_assert_int_eq(r.y, 1);
+    ck_assert_ptr_null(r.label);
+    ck_assert(!r.has_z);
+}
+END_TEST
+
+START_TEST(struct_optionals_present)
+{
+    struct types_point p = { .x = INT32_MIN, .y = INT32_MAX,
+                             .label = "sixteen bytes!!!", .has_z = true,
+                             .z = NAN }, r;
+
+    ck_assert_int_eq(types_flip(client, &p, &r), SRPC_OK);
+    ck_assert_int_eq(r.x, INT32_MAX);
+    ck_assert_int_eq(r.y, INT32_MIN);
+    ck_assert_str_eq(r.label, "sixteen bytes!!!");
+    ck_assert(r.has_z && isnan(r.z));
+    srpc_client_free_results(client);
+}
+END_TEST
+
+/* Nested structs, optional structs and bytes, recursion through an
+ * optional field. */
+START_TEST(nested_structs)
+{
+    struct types_point corner = { .x = 5, .y = 6, .label = "" };
+    uint8_t blob[3] = { 0, 1, 0 };
+    srpc_bytes blob_b = { blob, 3 };
+    struct types_shape inner = {
+        .name = "inner", .origin = { .x = 3 }, .data = { NULL, 0 },
+        .sides = 10,
+    };
+    struct types_shape mid = {
+        .name = "mid", .origin = { .y = 4 }, .corner = &corner,
+        .data = { blob, 3 }, .next = &inner, .sides = 20,
+    };
+    struct types_shape top = {
+        .name = "12345678", .origin = { .x = 1, .y = 2, .label = "o" },
+        .data = { (const uint8_t *)"0123456789abcdef", 16 }, .blob = &blob_b,
+        .next = &mid, .sides = 3,
+    };
+    struct types_shape r;
+    int32_t n;
+
+    ck_assert_int_eq(types_grow(client, &top, 2, &r), SRPC_OK);
+    ck_assert_str_eq(r.name, "12345678");
+    ck_assert_int_eq(r.origin.x, 1);
+    ck_assert_int_eq(r.origin.y, 2);
+    ck_assert_str_eq(r.origin.label, "o");
+    ck_assert_ptr_null(r.corner);
+    ck_assert_uint_eq(r.data.len, 16);
+    ck_assert_int_eq(memcmp(r.data.data, "0123456789abcdef", 16), 0);
+    ck_assert_ptr_nonnull(r.blob);
+    ck_assert_uint_eq(r.blob->len, 3);
+    ck_assert_int_eq(memcmp(r.blob->data, blob, 3), 0);
+    ck_assert_uint_eq(r.sides, 5);
+    ck_assert_ptr_nonnull(r.next);
+    ck_assert_str_eq(r.next->name, "mid");
+    ck_assert_ptr_nonnull(r.next->corner);
+    ck_assert_int_eq(r.next->corner->x, 5);
+    ck_assert_str_eq(r.next->corner->label, "");
+    ck_assert_ptr_null(r.next->blob);
+    ck_assert_uint_eq(r.next->sides, 22);
+    ck_assert_ptr_nonnull(r.next->next);
+    ck_assert_uint_eq(r.next->next->sides, 12);
+    ck_assert_uint_eq(r.next->next->data.len, 0);
+    ck_assert_ptr_null(r.next->next->next);
+
+    ck_assert_int_eq(types_depth(client, &top, &n), SRPC_OK);
+    ck_assert_int_eq(n, 2);
+    srpc_client_free_results(client);
+}
+END_TEST
+
+/* A bound deep inside an argument: the stub names the path. */
+START_TEST(nested_bound_checked_by_client)
+{
+    struct types_shape inner = { .name = "inner", .origin = {
+        .label = "seventeen bytes!!" } };
+    struct types_shape top = { .name = "top", .next = &inner };
+    struct types_shape r;
+
+    ck_assert_int_eq(types_grow(client, &top, 1, &r), SRPC_EINVAL);
+    ck_errmsg("types.grow: argument 1 (s) field 'next.origin.label': "
+              "expected string<16>, got 17 bytes");
+    top.name = NULL;
+    ck_assert_int_eq(types_grow(client, &top, 1, &r), SRPC_EINVAL);
+    ck_errmsg("argument 1 (s) field 'name': expected string<8>, got NULL");
+    ck_assert_int_eq(types_grow(client, NULL, 1, &r), SRPC_EINVAL);
+    ck_errmsg("argument 1 (s): expected struct shape, got NULL");
+}
+END_TEST
+
+/* Packs a point by hand: a map with the given keys. */
+static void pack_key(msgpack_packer *pk, const char *key)
+{
+    srpc_pack_str(pk, key);
+}
+
+/* A newer peer's struct with a field this side does not know. */
+START_TEST(struct_unknown_key_is_skipped)
+{
+    const msgpack_object *reply;
+    msgpack_packer *pk = srpc_client_begin(client, "types.flip", 1);
+
+    msgpack_pack_map(pk, 4);
+    pack_key(pk, "color");
+    srpc_pack_str(pk, "red");
+    pack_key(pk, "y");
+    msgpack_pack_int32(pk, 7);
+    pack_key(pk, "x");
+    msgpack_pack_int32(pk, 8);
+    msgpack_pack_int32(pk, 99);  /* a non-string key: skipped too */
+    msgpack_pack_array(pk, 0);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_OK);
+    ck_assert_int_eq(reply->type, MSGPACK_OBJECT_MAP);
+    ck_assert_uint_eq(reply->via.map.size, 2); /* absent optionals omitted */
+}
+END_TEST
+
+START_TEST(struct_missing_field_is_refused)
+{
+    const msgpack_object *reply;
+    msgpack_packer *pk = srpc_client_begin(client, "types.flip", 1);
+
+    msgpack_pack_map(pk, 1);
+    pack_key(pk, "x");
+    msgpack_pack_int32(pk, 1);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_assert_int_eq(srpc_client_remote_code(client), SRPC_WIRE_INVALID_ARGS);
+    ck_errmsg("types.flip: argument 1 (p): required field 'y' is missing");
+}
+END_TEST
+
+START_TEST(struct_duplicate_field_is_refused)
+{
+    const msgpack_object *reply;
+    msgpack_packer *pk = srpc_client_begin(client, "types.flip", 1);
+
+    msgpack_pack_map(pk, 3);
+    pack_key(pk, "x");
+    msgpack_pack_int32(pk, 1);
+    pack_key(pk, "y");
+    msgpack_pack_int32(pk, 1);
+    pack_key(pk, "x");
+    msgpack_pack_int32(pk, 2);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_errmsg("argument 1 (p): field 'x' appears twice");
+}
+END_TEST
+
+START_TEST(struct_field_of_wrong_type_is_refused)
+{
+    const msgpack_object *reply;
+    msgpack_packer *pk = srpc_client_begin(client, "types.flip", 1);
+
+    msgpack_pack_map(pk, 2);
+    pack_key(pk, "x");
+    msgpack_pack_int32(pk, 1);
+    pack_key(pk, "y");
+    srpc_pack_str(pk, "two");
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_errmsg("types.flip: argument 1 (p) field 'y': expected int32, got "
+              "string");
+
+    pk = srpc_client_begin(client, "types.flip", 1);
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int32(pk, 1);
+    msgpack_pack_int32(pk, 2);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_errmsg("argument 1 (p): expected struct point, got array");
+}
+END_TEST
+
+/* Decoding fails deep inside, after strings and bytes were already
+ * decoded into the arena: nothing leaks (ASan, valgrind). */
+static void pack_shape_head(msgpack_packer *pk, const char *name)
+{
+    msgpack_pack_map(pk, 4);
+    pack_key(pk, "name");
+    srpc_pack_str(pk, name);
+    pack_key(pk, "data");
+    msgpack_pack_bin(pk, 2);
+    msgpack_pack_bin_body(pk, "xy", 2);
+    pack_key(pk, "sides");
+    msgpack_pack_uint8(pk, 1);
+    pack_key(pk, "origin");
+}
+
+START_TEST(nested_failure_halfway)
+{
+    const msgpack_object *reply;
+    msgpack_packer *pk = srpc_client_begin(client, "types.depth", 1);
+
+    msgpack_pack_map(pk, 5);
+    pack_key(pk, "next");
+    pack_shape_head(pk, "inner");
+    msgpack_pack_map(pk, 3);
+    pack_key(pk, "x");
+    msgpack_pack_int32(pk, 1);
+    pack_key(pk, "label");
+    srpc_pack_str(pk, "ok");
+    pack_key(pk, "y");
+    msgpack_pack_true(pk);  /* wrong */
+    pack_key(pk, "name");
+    srpc_pack_str(pk, "outer");
+    pack_key(pk, "data");
+    msgpack_pack_bin(pk, 0);
+    pack_key(pk, "sides");
+    msgpack_pack_uint8(pk, 1);
+    pack_key(pk, "origin");
+    msgpack_pack_map(pk, 2);
+    pack_key(pk, "x");
+    msgpack_pack_int32(pk, 1);
+    pack_key(pk, "y");
+    msgpack_pack_int32(pk, 1);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_errmsg("types.depth: argument 1 (s) field 'next.origin.y': expected "
+              "int32, got bool");
+
+    /* A nil optional field reads as absent. */
+    pk = srpc_client_begin(client, "types.depth", 1);
+    pack_shape_head(pk, "solo");
+    msgpack_pack_map(pk, 3);
+    pack_key(pk, "x");
+    msgpack_pack_int32(pk, 1);
+    pack_key(pk, "y");
+    msgpack_pack_int32(pk, 1);
+    pack_key(pk, "label");
+    msgpack_pack_nil(pk);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_OK);
+}
+END_TEST
+
+/* ---- enums -------------------------------------------------------- */
+
+START_TEST(enum_round_trip)
+{
+    enum types_color c = TYPES_COLOR_RED;
+    enum types_level l;
+
+    ck_assert_int_eq(types_next_color(client, c, &c), SRPC_OK);
+    ck_assert_int_eq(c, TYPES_COLOR_GREEN);
+    ck_assert_int_eq(types_next_color(client, c, &c), SRPC_OK);
+    ck_assert_int_eq(c, TYPES_COLOR_BLUE);
+    ck_assert_int_eq(TYPES_COLOR_BLUE, 6);
+    ck_assert_int_eq(types_echo_level(client, TYPES_LEVEL_LOW, &l), SRPC_OK);
+    ck_assert_int_eq(l, -1);
+    ck_assert_int_eq(types_echo_level(client, TYPES_LEVEL_HIGH, &l), SRPC_OK);
+    ck_assert_int_eq(l, 1000);
+}
+END_TEST
+
+/* A closed enum refuses a number it does not name; an open one keeps it
+ * (a newer peer's value). */
+START_TEST(enum_unknown_value)
+{
+    const msgpack_object *reply;
+    msgpack_packer *pk = srpc_client_begin(client, "types.next_color", 1);
+    enum types_level l;
+
+    msgpack_pack_int32(pk, 1);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_assert_int_eq(srpc_client_remote_code(client), SRPC_WIRE_INVALID_ARGS);
+    ck_errmsg("types.next_color: argument 1 (c): expected enum color, got 1, "
+              "which is not one of its values");
+
+    pk = srpc_client_begin(client, "types.next_color", 1);
+    srpc_pack_str(pk, "RED");
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_errmsg("expected enum color, got string");
+
+    ck_assert_int_eq(types_echo_level(client, (enum types_level)42, &l),
+                     SRPC_OK);
+    ck_assert_int_eq(l, 42);
+    ck_assert_int_eq(types_echo_level(client, (enum types_level)INT32_MIN,
+                                      &l), SRPC_OK);
+    ck_assert_int_eq(l, INT32_MIN);
+
+    pk = srpc_client_begin(client, "types.echo_level", 1);
+    msgpack_pack_int64(pk, (int64_t)INT32_MAX + 1);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+}
+END_TEST
+
+START_TEST(enum_in_struct)
+{
+    struct types_swatch s = { .c = TYPES_COLOR_BLUE }, r;
+    const msgpack_object *reply;
+    msgpack_packer *pk;
+
+    ck_assert_int_eq(types_echo_swatch(client, &s, &r), SRPC_OK);
+    ck_assert_int_eq(r.c, TYPES_COLOR_BLUE);
+    ck_assert(!r.has_l);
+    s.has_l = true;
+    s.l = TYPES_LEVEL_LOW;
+    ck_assert_int_eq(types_echo_swatch(client, &s, &r), SRPC_OK);
+    ck_assert(r.has_l);
+    ck_assert_int_eq(r.l, TYPES_LEVEL_LOW);
+
+    pk = srpc_client_begin(client, "types.echo_swatch", 1);
+    msgpack_pack_map(pk, 1);
+    pack_key(pk, "c");
+    msgpack_pack_int32(pk, -7);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_errmsg("argument 1 (s) field 'c': expected enum color, got -7, which "
+              "is not one of its values");
+}
+END_TEST
+
+/* ---- sequences and maps ------------------------------------------- */
+
+START_TEST(sequence_round_trip_and_bound)
+{
+    int32_t in[9] = { INT32_MIN, -1, 0, 1, 2, 3, 4, INT32_MAX, 5 };
+    struct types_seq_int32 v = { 0, NULL };
+    struct types_seq_int64 r;
+    const msgpack_object *reply;
+    msgpack_packer *pk;
+
+    ck_assert_int_eq(types_squares(client, &v, &r), SRPC_OK);  /* empty */
+    ck_assert_uint_eq(r.n, 0);
+    v.items = in;
+    v.n = 8;                                   /* at the bound */
+    ck_assert_int_eq(types_squares(client, &v, &r), SRPC_OK);
+    ck_assert_uint_eq(r.n, 8);
+    ck_assert(r.items[0] == (int64_t)INT32_MIN * INT32_MIN);
+    ck_assert(r.items[1] == 1);
+    ck_assert(r.items[7] == (int64_t)INT32_MAX * INT32_MAX);
+
+    v.n = 9;                                   /* bound + 1 */
+    ck_assert_int_eq(types_squares(client, &v, &r), SRPC_EINVAL);
+    ck_errmsg("types.squares: argument 1 (v): expected sequence<int32, 8>, "
+              "got 9 items");
+    v.items = NULL;
+    v.n = 1;
+    ck_assert_int_eq(types_squares(client, &v, &r), SRPC_EINVAL);
+
+    pk = srpc_client_begin(client, "types.squares", 1);
+    msgpack_pack_array(pk, 9);
+    for (int i = 0; i < 9; i++)
+        msgpack_pack_int32(pk, i);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_assert_int_eq(srpc_client_remote_code(client), SRPC_WIRE_INVALID_ARGS);
+    ck_errmsg("types.squares: argument 1 (v): expected sequence<int32, 8>, "
+              "got 9 items");
+
+    pk = srpc_client_begin(client, "types.squares", 1);
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int32(pk, 1);
+    msgpack_pack_double(pk, 1.5);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_errmsg("argument 1 (v) item [1]: expected int32, got float");
+    srpc_client_free_results(client);
+}
+END_TEST
+
+START_TEST(sequence_of_bounded_strings)
+{
+    const char *in[] = { "a", "", "abcd" };
+    struct types_seq_string v = { 3, in }, r;
+
+    ck_assert_int_eq(types_backwards(client, &v, &r), SRPC_OK);
+    ck_assert_uint_eq(r.n, 3);
+    ck_assert_str_eq(r.items[0], "abcd");
+    ck_assert_str_eq(r.items[1], "");
+    ck_assert_str_eq(r.items[2], "a");
+    in[1] = "abcde";
+    ck_assert_int_eq(types_backwards(client, &v, &r), SRPC_EINVAL);
+    ck_errmsg("argument 1 (v) item [1]: expected string<4>, got 5 bytes");
+    srpc_client_free_results(client);
+}
+END_TEST
+
+START_TEST(map_round_trip)
+{
+    const char *keys[] = { "zero", "max", "" };
+    uint64_t values[] = { 0, UINT64_MAX - 1, 7 };
+    struct types_map_string_uint64 m = { 3, keys, values }, r;
+
+    ck_assert_int_eq(types_bump(client, &m, &r), SRPC_OK);
+    ck_assert_uint_eq(r.n, 3);
+    ck_assert_str_eq(r.keys[0], "zero");
+    ck_assert(r.values[0] == 1);
+    ck_assert_str_eq(r.keys[1], "max");
+    ck_assert(r.values[1] == UINT64_MAX);
+    ck_assert_str_eq(r.keys[2], "");
+    ck_assert(r.values[2] == 8);
+    m.n = 0;
+    ck_assert_int_eq(types_bump(client, &m, &r), SRPC_OK);
+    ck_assert_uint_eq(r.n, 0);
+    srpc_client_free_results(client);
+}
+END_TEST
+
+START_TEST(map_of_sequences)
+{
+    static const uint8_t one[1] = { 0 };
+    srpc_bytes b1[2] = { { NULL, 0 }, { one, 1 } };
+    struct types_seq_bytes seqs[2] = { { 2, b1 }, { 0, NULL } };
+    int64_t keys[2] = { INT64_MIN, INT64_MAX };
+    struct types_map_int64_seq_bytes m = { 2, keys, seqs }, r;
+    const msgpack_object *reply;
+    msgpack_packer *pk;
+
+    ck_assert_int_eq(types_echo_nest(client, &m, &r), SRPC_OK);
+    ck_assert_uint_eq(r.n, 2);
+    ck_assert(r.keys[0] == INT64_MIN);
+    ck_assert(r.keys[1] == INT64_MAX);
+    ck_assert_uint_eq(r.values[0].n, 2);
+    ck_assert_uint_eq(r.values[0].items[0].len, 0);
+    ck_assert_uint_eq(r.values[0].items[1].len, 1);
+    ck_assert_uint_eq(r.values[0].items[1].data[0], 0);
+    ck_assert_uint_eq(r.values[1].n, 0);
+
+    /* Wrong deep inside, after bytes were decoded: no leak. */
+    pk = srpc_client_begin(client, "types.echo_nest", 1);
+    msgpack_pack_map(pk, 2);
+    msgpack_pack_int64(pk, 1);
+    msgpack_pack_array(pk, 1);
+    msgpack_pack_bin(pk, 3);
+    msgpack_pack_bin_body(pk, "abc", 3);
+    msgpack_pack_int64(pk, 2);
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_bin(pk, 1);
+    msgpack_pack_bin_body(pk, "d", 1);
+    srpc_pack_str(pk, "e");
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_errmsg("types.echo_nest: argument 1 (m) item [1][1]: expected bytes, "
+              "got string");
+
+    /* A key of the wrong type. */
+    pk = srpc_client_begin(client, "types.echo_nest", 1);
+    msgpack_pack_map(pk, 1);
+    srpc_pack_str(pk, "k");
+    msgpack_pack_array(pk, 0);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_errmsg("argument 1 (m) item [0]: expected int64, got string");
+    srpc_client_free_results(client);
+}
+END_TEST
+
+START_TEST(struct_with_containers)
+{
+    struct types_point pts[4] = { { .x = 1 }, { .y = 2, .label = "p" } };
+    const char *wk[] = { "a", "b" };
+    struct types_seq_string words = { 2, wk };
+    const char *sk[] = { "alice", "bob" };
+    int64_t sv[] = { INT64_MIN, 3 };
+    struct types_bag b = { .points = { 2, pts },
+                           .scores = { 2, sk, sv } }, r;
+
+    /* A typedef names the same C type. */
+    types_few_points *alias = &b.points;
+    ck_assert_ptr_eq(alias, &b.points);
+    ck_assert_int_eq(types_echo_bag(client, &b, &r), SRPC_OK);
+    ck_assert_uint_eq(r.points.n, 2);
+    ck_assert_int_eq(r.points.items[0].x, 1);
+    ck_assert_str_eq(r.points.items[1].label, "p");
+    ck_assert_ptr_null(r.words);
+    ck_assert_uint_eq(r.scores.n, 2);
+    ck_assert_str_eq(r.scores.keys[1], "bob");
+    ck_assert(r.scores.values[0] == INT64_MIN);
+
+    b.words = &words;
+    ck_assert_int_eq(types_echo_bag(client, &b, &r), SRPC_OK);
+    ck_assert_ptr_nonnull(r.words);
+    ck_assert_uint_eq(r.words->n, 2);
+    ck_assert_str_eq(r.words->items[1], "b");
+
+    b.points.n = 5;   /* over sequence<point, 4> */
+    ck_assert_int_eq(types_echo_bag(client, &b, &r), SRPC_EINVAL);
+    ck_errmsg("argument 1 (b) field 'points': expected sequence<point, 4>, "
+              "got 5 items");
+    b.points.n = 2;
+    sk[1] = "too long!";
+    ck_assert_int_eq(types_echo_bag(client, &b, &r), SRPC_EINVAL);
+    ck_errmsg("argument 1 (b) field 'scores[1]': expected string<8>, got 9 "
+              "bytes");
+    srpc_client_free_results(client);
+}
+END_TEST
+
+/* ---- any ---------------------------------------------------------- */
+
+/* Any value goes through as it is, and what the client receives is a copy
+ * that outlives the next call. */
+START_TEST(any_round_trip)
+{
+    msgpack_sbuffer sbuf;
+    msgpack_packer pk;
+    msgpack_unpacked u;
+    const msgpack_object *r, *nil;
+    int8_t i8;
+
+    msgpack_sbuffer_init(&sbuf);
+    msgpack_packer_init(&pk, &sbuf, msgpack_sbuffer_write);
+    msgpack_pack_map(&pk, 2);
+    srpc_pack_str(&pk, "list");
+    msgpack_pack_array(&pk, 4);
+    msgpack_pack_nil(&pk);
+    msgpack_pack_bin(&pk, 2);
+    msgpack_pack_bin_body(&pk, "\0x", 2);
+    msgpack_pack_ext(&pk, 1, 7);
+    msgpack_pack_ext_body(&pk, "\1", 1);
+    msgpack_pack_double(&pk, -0.5);
+    msgpack_pack_uint64(&pk, UINT64_MAX);
+    srpc_pack_str(&pk, "s");
+    msgpack_unpacked_init(&u);
+    ck_assert_int_eq(msgpack_unpack_next(&u, sbuf.data, sbuf.size, NULL),
+                     MSGPACK_UNPACK_SUCCESS);
+
+    ck_assert_int_eq(types_echo_any(client, &u.data, &r), SRPC_OK);
+    ck_assert_int_eq(types_echo_any(client, NULL, &nil), SRPC_OK);
+    ck_assert_int_eq(nil->type, MSGPACK_OBJECT_NIL);
+    ck_assert_int_eq(types_echo_i8(client, 1, &i8), SRPC_OK); /* reuses
+                                                                 buffers */
+    ck_assert(msgpack_object_equal(*r, u.data));
+    ck_assert_int_eq(r->via.map.ptr[0].val.via.array.ptr[2].type,
+                     MSGPACK_OBJECT_EXT);
+    msgpack_unpacked_destroy(&u);
+    msgpack_sbuffer_destroy(&sbuf);
+    srpc_client_free_results(client);
+}
+END_TEST
+
+/* ---- optional parameters and results ------------------------------ */
+
+START_TEST(optional_scalars)
+{
+    int32_t v = INT32_MAX - 1;
+    const int32_t *r = &v;
+    const msgpack_object *reply;
+    msgpack_packer *pk;
+
+    ck_assert_int_eq(types_maybe_i32(client, NULL, &r), SRPC_OK);
+    ck_assert_ptr_null(r);
+    ck_assert_int_eq(types_maybe_i32(client, &v, &r), SRPC_OK);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(*r, INT32_MAX);
+
+    /* Absent is nil on the wire, both ways. */
+    pk = srpc_client_begin(client, "types.maybe_i32", 1);
+    msgpack_pack_nil(pk);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_OK);
+    ck_assert_int_eq(reply->type, MSGPACK_OBJECT_NIL);
+    pk = srpc_client_begin(client, "types.maybe_i32", 1);
+    msgpack_pack_true(pk);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_errmsg("argument 1 (v) must be int32, got bool");
+    srpc_client_free_results(client);
+}
+END_TEST
+
+START_TEST(optional_strings_and_structs)
+{
+    const char *s = "x";
+    struct types_point p = { .x = 1, .y = 2, .label = "l" };
+    const struct types_point *rp = NULL;
+    static const uint8_t two[1] = { 2 };
+    srpc_bytes b = { two, 1 };
+
+    ck_assert_int_eq(types_maybe_str(client, NULL, &s), SRPC_OK);
+    ck_assert_ptr_null(s);
+    ck_assert_int_eq(types_maybe_str(client, "", &s), SRPC_OK);
+    ck_assert_str_eq(s, "");  /* empty is not absent */
+    ck_assert_int_eq(types_maybe_str(client, "123456789", &s), SRPC_EINVAL);
+    ck_errmsg("argument 1 (s): expected string<8>, got 9 bytes");
+
+    ck_assert_int_eq(types_maybe_point(client, NULL, &b, &rp), SRPC_OK);
+    ck_assert_ptr_null(rp);
+    ck_assert_int_eq(types_maybe_point(client, &p, NULL, &rp), SRPC_OK);
+    ck_assert_ptr_nonnull(rp);
+    ck_assert_int_eq(rp->x, 1);
+    ck_assert_str_eq(rp->label, "l");
+    ck_assert_int_eq(types_maybe_point(client, &p, &b, &rp), SRPC_OK);
+    ck_assert_int_eq(rp->x, 3);
+    srpc_client_free_results(client);
+}
+END_TEST
+
+/* ---- fixed arrays ------------------------------------------------- */
+
+START_TEST(fixed_arrays)
+{
+    struct types_arr3_int32 v = { { INT32_MIN, 0, INT32_MAX } }, r;
+    struct types_arr2_string s = { { "a", "" } }, rs;
+    const msgpack_object *reply;
+    msgpack_packer *pk;
+
+    ck_assert_int_eq(types_rotate(client, &v, &r), SRPC_OK);
+    ck_assert_int_eq(r.items[0], 0);
+    ck_assert_int_eq(r.items[1], INT32_MAX);
+    ck_assert_int_eq(r.items[2], INT32_MIN);
+    ck_assert_int_eq(types_swap(client, &s, &rs), SRPC_OK);
+    ck_assert_str_eq(rs.items[0], "");
+    ck_assert_str_eq(rs.items[1], "a");
+    s.items[1] = NULL;
+    ck_assert_int_eq(types_swap(client, &s, &rs), SRPC_EINVAL);
+    ck_errmsg("argument 1 (v) item [1]: expected string, got NULL");
+
+    /* Exactly 3: 2 and 4 items are refused. */
+    for (int n = 2; n <= 4; n += 2) {
+        pk = srpc_client_begin(client, "types.rotate", 1);
+        msgpack_pack_array(pk, (size_t)n);
+        for (int i = 0; i < n; i++)
+            msgpack_pack_int32(pk, i);
+        ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+        ck_errmsg(n == 2 ? "argument 1 (v): expected int32[3], got 2 items"
+                         : "argument 1 (v): expected int32[3], got 4 items");
+    }
+    srpc_client_free_results(client);
+}
+END_TEST
+
+static Suite *types_suite(void)
+{
+    Suite *s = suite_create("types");
+    TCase *tc = tcase_create("types");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, small_integers_at_their_limits);
+    tcase_add_test(tc, wide_integers_at_their_limits);
+    tcase_add_test(tc, small_integer_out_of_range_is_refused);
+    tcase_add_test(tc, floats_special_values);
+    tcase_add_test(tc, float_accepts_float64_and_integers);
+    tcase_add_test(tc, bytes_round_trip);
+    tcase_add_test(tc, bytes_refuses_a_string);
+    tcase_add_test(tc, string_bound);
+    tcase_add_test(tc, string_bound_checked_by_server);
+    tcase_add_test(tc, bytes_bound);
+    tcase_add_test(tc, result_bound_checked_by_server);
+    tcase_add_test(tc, result_bound_checked_by_client);
+    tcase_add_test(tc, struct_optionals_absent);
+    tcase_add_test(tc, struct_optionals_present);
+    tcase_add_test(tc, nested_structs);
+    tcase_add_test(tc, nested_bound_checked_by_client);
+    tcase_add_test(tc, struct_unknown_key_is_skipped);
+    tcase_add_test(tc, struct_missing_field_is_refused);
+    tcase_add_test(tc, struct_duplicate_field_is_refused);
+    tcase_add_test(tc, struct_field_of_wrong_type_is_refused);
+    tcase_add_test(tc, nested_failure_halfway);
+    tcase_add_test(tc, enum_round_trip);
+    tcase_add_test(tc, enum_unknown_value);
+    tcase_add_test(tc, enum_in_struct);
+    tcase_add_test(tc, sequence_round_trip_and_bound);
+    tcase_add_test(tc, sequence_of_bounded_strings);
+    tcase_add_test(tc, map_round_trip);
+    tcase_add_test(tc, map_of_sequences);
+    tcase_add_test(tc, struct_with_containers);
+    tcase_add_test(tc, any_round_trip);
+    tcase_add_test(tc, optional_scalars);
+    tcase_add_test(tc, optional_strings_and_structs);
+    tcase_add_test(tc, fixed_arrays);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(types_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
