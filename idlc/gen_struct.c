@@ -440,18 +440,35 @@ static void emit_enum_getter(const struct gen *g, struct emit *e,
 
 /* ---- encoders ---------------------------------------------------- */
 
-static void encode_head(struct emit *e, const struct idl_struct *st,
-                        const char *end)
+/*
+ * The prototype of a static encoder (ENCODE) or decoder of the C type
+ * "struct PREFIX_CNAME" whose functions are named after CODEC (a struct's
+ * name, or a sequence's or map's codec name), followed by END: ";" for a
+ * forward declaration, "" before a body.
+ */
+static void codec_head(struct emit *e, bool encode, const char *prefix,
+                       const char *codec, const char *cname, const char *end)
 {
     struct emit line;
 
     emit_init(&line);
-    emit_printf(&line, "static int " CNAME_ENCODE "(msgpack_packer *pk, "
-                "const struct " CNAME_STRUCT " *v, srpc_derr *err)%s",
-                st->prefix, st->name, st->prefix, st->name, end);
+    if (encode)
+        emit_printf(&line, "static int " CNAME_ENCODE "(msgpack_packer *pk, "
+                    "const struct " CNAME_STRUCT " *v, srpc_derr *err)%s",
+                    prefix, codec, prefix, cname, end);
+    else
+        emit_printf(&line, "static int " CNAME_DECODE "(const msgpack_object "
+                    "*o, srpc_arena *arena, struct " CNAME_STRUCT " *out, "
+                    "srpc_derr *err)%s", prefix, codec, prefix, cname, end);
     emit_wrapped(e, emit_text(&line));
     e->oom |= line.oom;
     emit_free(&line);
+}
+
+static void encode_head(struct emit *e, const struct idl_struct *st,
+                        const char *end)
+{
+    codec_head(e, true, st->prefix, st->name, st->name, end);
 }
 
 /* The condition under which optional field F is present. */
@@ -548,16 +565,7 @@ static void emit_encoder(const struct gen *g, struct emit *e,
 static void decode_head(struct emit *e, const struct idl_struct *st,
                         const char *end)
 {
-    struct emit line;
-
-    emit_init(&line);
-    emit_printf(&line, "static int " CNAME_DECODE "(const msgpack_object *o, "
-                "srpc_arena *arena, struct " CNAME_STRUCT " *out, "
-                "srpc_derr *err)%s", st->prefix, st->name, st->prefix,
-                st->name, end);
-    emit_wrapped(e, emit_text(&line));
-    e->oom |= line.oom;
-    emit_free(&line);
+    codec_head(e, false, st->prefix, st->name, st->name, end);
 }
 
 /* One case of the decoder's switch: field K into out->NAME. */
@@ -698,31 +706,14 @@ static void container_encode_head(struct emit *e,
                                   const struct idl_type_ref *ref,
                                   const char *end)
 {
-    struct emit line;
-
-    emit_init(&line);
-    emit_printf(&line, "static int " CNAME_ENCODE "(msgpack_packer *pk, "
-                "const struct " CNAME_STRUCT " *v, srpc_derr *err)%s",
-                ref->prefix, ref->codec, ref->prefix, ref->cname, end);
-    emit_wrapped(e, emit_text(&line));
-    e->oom |= line.oom;
-    emit_free(&line);
+    codec_head(e, true, ref->prefix, ref->codec, ref->cname, end);
 }
 
 static void container_decode_head(struct emit *e,
                                   const struct idl_type_ref *ref,
                                   const char *end)
 {
-    struct emit line;
-
-    emit_init(&line);
-    emit_printf(&line, "static int " CNAME_DECODE "(const msgpack_object *o, "
-                "srpc_arena *arena, struct " CNAME_STRUCT " *out, "
-                "srpc_derr *err)%s", ref->prefix, ref->codec, ref->prefix,
-                ref->cname, end);
-    emit_wrapped(e, emit_text(&line));
-    e->oom |= line.oom;
-    emit_free(&line);
+    codec_head(e, false, ref->prefix, ref->codec, ref->cname, end);
 }
 
 /* Packs element EXPR of type REF, or fails with its index in the path. */
