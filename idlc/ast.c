@@ -155,6 +155,7 @@ void ast_const_free(struct idl_const *c)
     if (c == NULL)
         return;
     free(c->name);
+    free(c->doc);
     free(c->text);
     ast_type_clear(&c->type);
     free(c);
@@ -193,6 +194,7 @@ void ast_enum_free(struct idl_enum *en)
         ast_enum_value_clear(&en->values[i]);
     free(en->values);
     free(en->name);
+    free(en->doc);
     free(en);
 }
 
@@ -203,6 +205,8 @@ void ast_iface_free(struct idl_iface *iface)
     for (size_t i = 0; i < iface->nprocs; i++)
         ast_proc_free(iface->procs[i]);
     free(iface->procs);
+    free(iface->version_text);
+    free(iface->doc);
     for (size_t i = 0; i < iface->nstructs; i++)
         ast_struct_free(iface->structs[i]);
     free(iface->structs);
@@ -292,6 +296,7 @@ bool ast_struct_add(struct idl_struct *st, struct idl_field *field)
 void ast_field_clear(struct idl_field *field)
 {
     free(field->name);
+    free(field->doc);
     field->name = NULL;
     ast_type_clear(&field->type);
 }
@@ -304,6 +309,7 @@ void ast_struct_free(struct idl_struct *st)
         ast_field_clear(&st->fields[i]);
     free(st->fields);
     free(st->name);
+    free(st->doc);
     free(st);
 }
 
@@ -316,5 +322,7 @@ void ast_proc_free(struct idl_proc *proc)
     free(proc->params);
     ast_type_clear(&proc->result);
     free(proc->name);
+    free(proc->wire_name);
+    free(proc->doc);
     free(proc);
 }

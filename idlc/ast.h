@@ -76,6 +76,7 @@ struct idl_field {
     struct idl_loc loc;       /* of the name */
     bool optional;
     struct idl_type_ref type;
+    char *doc;                /* its doc comment's text, or NULL */
 };
 
 /* NAME [= [-]NUMBER] in an enum. */
@@ -95,6 +96,7 @@ struct idl_enum {
     struct idl_enum_value *values;
     size_t nvalues;
     const char *prefix;       /* its interface's name, set by sema */
+    char *doc;                /* its doc comment's text, or NULL */
 };
 
 /* const TYPE NAME = VALUE; an integer or a string literal. */
@@ -108,6 +110,7 @@ struct idl_const {
     bool is_string;
     struct idl_loc value_loc;
     const char *prefix;       /* its interface's name, set by sema */
+    char *doc;                /* its doc comment's text, or NULL */
 };
 
 struct idl_struct {
@@ -117,6 +120,7 @@ struct idl_struct {
     size_t nfields;
     bool broken;              /* the parser skipped part of its body */
     const char *prefix;       /* its interface's name, set by sema */
+    char *doc;                /* its doc comment's text, or NULL */
 };
 
 struct idl_param {
@@ -131,7 +135,11 @@ struct idl_proc {
     struct idl_loc loc;       /* of the name */
     struct idl_loc decl_loc;  /* of the whole declaration (for comments) */
     bool oneway;
-    bool result_optional;     /* "optional T name(...)" */
+    bool result_optional;
+    char *wire_name;          /* @name("..."): the literal with its quotes,
+                                 NULL for the default IFACE.NAME */
+    struct idl_loc wire_loc;  /* of the literal */
+    char *doc;                /* its doc comment's text, or NULL */     /* "optional T name(...)" */
     struct idl_type_ref result;
     struct idl_param *params;
     size_t nparams;
@@ -156,6 +164,10 @@ struct idl_iface {
     const struct idl_type_ref **containers;
     size_t ncontainers;
     bool broken;              /* the parser skipped part of its body */
+    char *version_text;       /* @version(N): the digits, NULL without */
+    struct idl_loc version_loc;
+    unsigned long long version;  /* set by sema */
+    char *doc;                /* its doc comment's text, or NULL */
 };
 
 struct idl_file {

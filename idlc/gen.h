@@ -31,6 +31,7 @@ void gen_marker(const struct gen *g, struct emit *e);
 
 /* The comment that ties code to its declaration:
  * "/ * calc.idl:4: int32 add(int32 a, int32 b); * /". */
+void gen_doc(struct emit *e, const char *doc);
 void gen_origin(const struct gen *g, struct emit *e,
                 const struct idl_proc *proc);
 

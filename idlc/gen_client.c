@@ -20,9 +20,13 @@ static void begin_line(struct emit *line, const struct idl_iface *iface,
     const char *begin = proc->oneway ? "srpc_client_begin_notify"
                                      : "srpc_client_begin";
 
-    emit_printf(line, "%s%s(client, \"%s.%s\", %zu);",
-                proc->nparams > 0 ? "msgpack_packer *pk = " : "", begin,
-                iface->name, proc->name, proc->nparams);
+    emit_printf(line, "%s%s(client, ",
+                proc->nparams > 0 ? "msgpack_packer *pk = " : "", begin);
+    if (proc->wire_name != NULL)
+        emit_printf(line, "%s", proc->wire_name);
+    else
+        emit_printf(line, "\"%s.%s\"", iface->name, proc->name);
+    emit_printf(line, ", %zu);", proc->nparams);
 }
 
 /* True when an argument of PROC is packed by a checked function. */

@@ -13,6 +13,41 @@ void gen_marker(const struct gen *g, struct emit *e)
                 g->idl_name);
 }
 
+/* Writes DOC, a doc comment's text, as a C comment at E's indentation: a
+ * star and slash, a slash and star or two '?' inside get a backslash
+ * between them so that the comment ends where it should and the compiler
+ * says nothing about it. */
+void gen_doc(struct emit *e, const char *doc)
+{
+    struct emit line;
+
+    if (doc == NULL)
+        return;
+    emit_line(e, "/*");
+    while (!e->oom) {
+        size_t len = strcspn(doc, "\n");
+
+        emit_init(&line);
+        emit_printf(&line, " *%s", len > 0 ? " " : "");
+        for (size_t i = 0; i < len; i++) {
+            emit_printf(&line, "%c", doc[i]);
+            if (i + 1 < len && ((doc[i] == '*' && doc[i + 1] == '/')
+                                || (doc[i] == '/' && doc[i + 1] == '*')
+                                || (doc[i] == '?' && doc[i + 1] == '?')))
+                emit_printf(&line, "\\");
+        }
+        if (emit_failed(&line))
+            e->oom = true;
+        else
+            emit_line(e, "%s", emit_text(&line));
+        emit_free(&line);
+        if (doc[len] == '\0')
+            break;
+        doc += len + 1;
+    }
+    emit_line(e, " */");
+}
+
 /* Writes the declaration back as the .idl spells it, normalised. */
 void gen_origin(const struct gen *g, struct emit *e,
                 const struct idl_proc *proc)

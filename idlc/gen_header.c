@@ -6,6 +6,7 @@
  */
 
 #include <ctype.h>
+#include <stdlib.h>
 
 #include "gen.h"
 #include "names.h"
@@ -112,6 +113,7 @@ static void emit_stub(const struct gen *g, struct emit *e,
                       const struct idl_proc *proc)
 {
     emit_blank(e);
+    gen_doc(e, proc->doc);
     gen_origin(g, e, proc);
     emit_proto(e, STUB_CALL, iface, proc);
     if (proc->oneway)
@@ -130,6 +132,7 @@ static void emit_handler(const struct gen *g, struct emit *e,
     emit_printf(&line, "int (*%s)", proc->name);
     gen_signature(&line, "srpc_call *call", proc);
     emit_printf(&line, ";");
+    gen_doc(e, proc->doc);
     gen_origin(g, e, proc);
     emit_wrapped(e, emit_text(&line));
     e->oom |= line.oom;
@@ -174,6 +177,22 @@ static void emit_iface(const struct gen *g, struct emit *e,
 {
     emit_printf(e, "\n/* ---- %s:%d: interface %s ---- */\n", g->idl_name,
                 iface->loc.first_line, iface->name);
+    if (iface->doc != NULL) {
+        emit_printf(e, "\n");
+        gen_doc(e, iface->doc);
+    }
+    if (iface->version_text != NULL) {
+        char *name = const_cname(iface->name, "VERSION");
+
+        emit_printf(e, "\n/* %s:%d: @version(%llu) interface %s */\n",
+                    g->idl_name, iface->version_loc.first_line,
+                    iface->version, iface->name);
+        if (name == NULL)
+            e->oom = true;
+        else
+            emit_printf(e, "#define %s %llu\n", name, iface->version);
+        free(name);
+    }
     gen_struct_types(g, e, iface);
     for (size_t i = 0; i < iface->nprocs; i++)
         emit_stub(g, e, iface, iface->procs[i]);

@@ -59,6 +59,7 @@ static void emit_field(struct emit *e, const struct idl_field *f)
     bool scalar = !gen_needs_arena(&f->type);
 
     emit_init(&line);
+    gen_doc(e, f->doc);
     if (f->optional && scalar)
         emit_line(e, "bool has_%s;", f->name);
     gen_var(&line, &f->type, f->name, f->optional ? ROLE_OPTIONAL
@@ -136,7 +137,9 @@ static void emit_type(const struct gen *g, struct emit *e,
         if (!f->optional)
             emit_held(g, e, iface, &f->type, done, done_arr);
     }
-    emit_printf(e, "\n/* %s:%d: struct %s */\n", g->idl_name,
+    emit_printf(e, "\n");
+    gen_doc(e, st->doc);
+    emit_printf(e, "/* %s:%d: struct %s */\n", g->idl_name,
                 st->loc.first_line, st->name);
     emit_line(e, "struct " CNAME_STRUCT " {", st->prefix, st->name);
     e->indent++;
@@ -152,7 +155,9 @@ static void emit_type(const struct gen *g, struct emit *e,
 static void emit_enum(const struct gen *g, struct emit *e,
                       const struct idl_enum *en)
 {
-    emit_printf(e, "\n/* %s:%d: %senum %s */\n", g->idl_name,
+    emit_printf(e, "\n");
+    gen_doc(e, en->doc);
+    emit_printf(e, "/* %s:%d: %senum %s */\n", g->idl_name,
                 en->loc.first_line, en->open ? "open " : "", en->name);
     emit_line(e, "enum " CNAME_ENUM " {", en->prefix, en->name);
     e->indent++;
@@ -263,6 +268,7 @@ static void emit_const(const struct gen *g, struct emit *e,
 
     emit_init(&line);
     gen_type_text(&line, &c->type);
+    gen_doc(e, c->doc);
     emit_printf(e, "/* %s:%d: const %s %s = %s%s; */\n", g->idl_name,
                 c->decl_loc.first_line, emit_text(&line), c->name,
                 c->negative ? "-" : "", c->text);

@@ -25,4 +25,10 @@ int lexer_lex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner);
  * rest of the file. */
 bool lexer_truncated(void *scanner);
 
+/* The doc comment (lines of three slashes, or a block opened with slash
+ * and two stars) right before
+ * the token at LOC's start, malloc'd and now the caller's, or NULL; each
+ * is given once. */
+char *lexer_take_doc(void *scanner, const struct idl_loc *loc);
+
 #endif /* IDLC_LEXER_H */

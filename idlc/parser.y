@@ -2,11 +2,11 @@
  * parser.y - the grammar of .idl files.
  *
  *     file      := interface*
- *     interface := "interface" NAME "{"
+ *     interface := ["@version" "(" NUMBER ")"] "interface" NAME "{"
  *                  (proc | struct | enum | const | typedef)* "}"
  *                  [";"]
- *     proc      := ["oneway" | "optional"] TYPE NAME "(" [param ("," param)*]
- *                  ")" ";"
+ *     proc      := ["@name" "(" STRING ")"] ["oneway" | "optional"] TYPE NAME
+ *                  "(" [param ("," param)*] ")" ";"
  *     param     := ["optional"] TYPE NAME
  *     struct    := "struct" NAME "{" field* "}" [";"]
  *     enum      := ["open"] "enum" NAME "{" value ("," value)* [","] "}" [";"]
@@ -60,7 +60,8 @@ struct parser {
 static int yylex(YYSTYPE *lval, YYLTYPE *lloc, struct parser *p);
 static void yyerror(const YYLTYPE *loc, struct parser *p, const char *msg);
 static bool add_arg(struct idl_type_ref *ref, struct idl_type_ref *arg);
-static struct idl_const *new_const(struct idl_type_ref *type, char *name,
+static struct idl_const *new_const(struct parser *p,
+                                   struct idl_type_ref *type, char *name,
                                    const YYLTYPE *name_loc, char *text,
                                    const YYLTYPE *value_loc, bool negative,
                                    bool is_string, const YYLTYPE *decl_loc);
@@ -68,6 +69,22 @@ static struct idl_proc *finish_proc(struct idl_proc *proc, bool oneway,
                                     struct idl_type_ref result, char *name,
                                     const YYLTYPE *name_loc,
                                     const YYLTYPE *decl_loc);
+static bool check_annot(struct parser *p, const char *annot,
+                        const YYLTYPE *loc, const YYLTYPE *arg_loc,
+                        bool is_string, const char *want, bool want_string,
+                        const char *where);
+
+/* Gives IFACE (maybe NULL) the doc comment before LOC. */
+static void take_doc(struct parser *p, struct idl_iface *iface,
+                     const YYLTYPE *loc)
+{
+    char *doc = lexer_take_doc(p->scanner, loc);
+
+    if (iface != NULL)
+        iface->doc = doc;
+    else
+        free(doc);
+}
 
 /* Out of memory inside an action: the action has freed its right-hand
  * side values already (YYABORT does not). */
@@ -106,11 +123,12 @@ static struct idl_proc *finish_proc(struct idl_proc *proc, bool oneway,
 %token <str> STRLIT "string literal"
 %token <str> IDENT "identifier"
 %token <str> NUMBER "number"
+%token <str> ANNOT "annotation"
 
 %type <tref> type
 %type <param> param
-%type <proc> proc params param_list
-%type <iface> interface body
+%type <proc> proc proc_decl params param_list
+%type <iface> interface iface_decl body
 %type <field> field
 %type <st> struct fields
 %type <en> enum enum_values
@@ -145,6 +163,33 @@ file:
   ;
 
 interface:
+    iface_decl
+        { $$ = $1; take_doc(p, $$, &@$); }
+  | ANNOT '(' NUMBER ')' iface_decl
+        {
+            $$ = $5;
+            take_doc(p, $$, &@$);
+            if (check_annot(p, $1, &@1, &@3, false, "@version", false,
+                            "an interface") && $$ != NULL) {
+                $$->version_text = $3;
+                $$->version_loc = @3;
+            } else {
+                free($3);
+            }
+            free($1);
+        }
+  | ANNOT '(' STRLIT ')' iface_decl
+        {
+            $$ = $5;
+            take_doc(p, $$, &@$);
+            check_annot(p, $1, &@1, &@3, true, "@version", false,
+                        "an interface");
+            free($1);
+            free($3);
+        }
+  ;
+
+iface_decl:
     INTERFACE IDENT '{' body '}' opt_semi
         { $$ = $4; $$->name = $2; $$->loc = @2; }
   | INTERFACE IDENT '{' body error '}' opt_semi
@@ -211,6 +256,33 @@ body:
   ;
 
 proc:
+    proc_decl
+        { $$ = $1; $$->doc = lexer_take_doc(p->scanner, &@$); }
+  | ANNOT '(' STRLIT ')' proc_decl
+        {
+            $$ = $5;
+            $$->doc = lexer_take_doc(p->scanner, &@$);
+            if (check_annot(p, $1, &@1, &@3, true, "@name", true,
+                            "a procedure")) {
+                $$->wire_name = $3;
+                $$->wire_loc = @3;
+            } else {
+                free($3);
+            }
+            free($1);
+        }
+  | ANNOT '(' NUMBER ')' proc_decl
+        {
+            $$ = $5;
+            $$->doc = lexer_take_doc(p->scanner, &@$);
+            check_annot(p, $1, &@1, &@3, false, "@name", true,
+                        "a procedure");
+            free($1);
+            free($3);
+        }
+  ;
+
+proc_decl:
     type IDENT '(' params ')' ';'
         { $$ = finish_proc($4, false, $1, $2, &@2, &@$); }
   | OPTIONAL type IDENT '(' params ')' ';'
@@ -361,7 +433,7 @@ type:
 
 enum:
     ENUM IDENT '{' enum_values opt_comma '}' opt_semi
-        { $$ = $4; $$->name = $2; $$->loc = @2; }
+        { $$ = $4; $$->name = $2; $$->loc = @2; $$->doc = lexer_take_doc(p->scanner, &@$); }
   | IDENT ENUM IDENT '{' enum_values opt_comma '}' opt_semi
         {
             /* "open" is a keyword only here: procedures may be called
@@ -374,6 +446,7 @@ enum:
             $$->name = $3;
             $$->loc = @3;
             $$->open = true;
+            $$->doc = lexer_take_doc(p->scanner, &@$);
         }
   | ENUM IDENT '{' error '}' opt_semi
         { free($2); $$ = NULL; }
@@ -431,9 +504,12 @@ enum_value:
 
 struct:
     STRUCT IDENT '{' fields '}' opt_semi
-        { $$ = $4; $$->name = $2; $$->loc = @2; }
+        { $$ = $4; $$->name = $2; $$->loc = @2; $$->doc = lexer_take_doc(p->scanner, &@$); }
   | STRUCT IDENT '{' fields error '}' opt_semi
-        { $$ = $4; $$->name = $2; $$->loc = @2; $$->broken = true; }
+        {
+            $$ = $4; $$->name = $2; $$->loc = @2; $$->broken = true;
+            $$->doc = lexer_take_doc(p->scanner, &@$);
+        }
   ;
 
 fields:
@@ -454,9 +530,15 @@ fields:
 
 field:
     type IDENT ';'
-        { $$.type = $1; $$.name = $2; $$.loc = @2; $$.optional = false; }
+        {
+            $$.type = $1; $$.name = $2; $$.loc = @2; $$.optional = false;
+            $$.doc = lexer_take_doc(p->scanner, &@$);
+        }
   | OPTIONAL type IDENT ';'
-        { $$.type = $2; $$.name = $3; $$.loc = @3; $$.optional = true; }
+        {
+            $$.type = $2; $$.name = $3; $$.loc = @3; $$.optional = true;
+            $$.doc = lexer_take_doc(p->scanner, &@$);
+        }
   ;
 
 
@@ -477,22 +559,23 @@ typedef:
 
 const:
     CONST type IDENT '=' NUMBER ';'
-        { $$ = new_const(&$2, $3, &@3, $5, &@5, false, false, &@$); }
+        { $$ = new_const(p, &$2, $3, &@3, $5, &@5, false, false, &@$); }
   | CONST type IDENT '=' '-' NUMBER ';'
         {
             YYLTYPE at = @5;
             at.last_line = @6.last_line;
             at.last_column = @6.last_column;
-            $$ = new_const(&$2, $3, &@3, $6, &at, true, false, &@$);
+            $$ = new_const(p, &$2, $3, &@3, $6, &at, true, false, &@$);
         }
   | CONST type IDENT '=' STRLIT ';'
-        { $$ = new_const(&$2, $3, &@3, $5, &@5, false, true, &@$); }
+        { $$ = new_const(p, &$2, $3, &@3, $5, &@5, false, true, &@$); }
   ;
 %%
 
 /* A const declaration, taking TYPE, NAME and TEXT; NULL (all freed)
  * when memory runs out. */
-static struct idl_const *new_const(struct idl_type_ref *type, char *name,
+static struct idl_const *new_const(struct parser *p,
+                                   struct idl_type_ref *type, char *name,
                                    const YYLTYPE *name_loc, char *text,
                                    const YYLTYPE *value_loc, bool negative,
                                    bool is_string, const YYLTYPE *decl_loc)
@@ -513,6 +596,7 @@ static struct idl_const *new_const(struct idl_type_ref *type, char *name,
     c->negative = negative;
     c->is_string = is_string;
     c->decl_loc = *decl_loc;
+    c->doc = lexer_take_doc(p->scanner, decl_loc);
     return c;
 }
 
@@ -543,6 +627,27 @@ static struct idl_proc *finish_proc(struct idl_proc *proc, bool oneway,
     proc->loc = *name_loc;
     proc->decl_loc = *decl_loc;
     return proc;
+}
+
+/* Reports ANNOT (at LOC, its argument at ARG_LOC, a string literal or a
+ * number by IS_STRING) unless it is WANT, the one annotation WHERE takes,
+ * with the kind of argument WANT takes.  True when it is. */
+static bool check_annot(struct parser *p, const char *annot,
+                        const YYLTYPE *loc, const YYLTYPE *arg_loc,
+                        bool is_string, const char *want, bool want_string,
+                        const char *where)
+{
+    if (strcmp(annot, want) != 0) {
+        diag_error(p->diag, loc, "unknown annotation '%s' on %s (expected "
+                   "'%s')", annot, where, want);
+        return false;
+    }
+    if (is_string != want_string) {
+        diag_error(p->diag, arg_loc, "'%s' takes %s", want,
+                   want_string ? "a string literal" : "a number");
+        return false;
+    }
+    return true;
 }
 
 /* Remembers the last two tokens' locations: a missing ';' is reported just

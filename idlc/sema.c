@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -447,6 +448,9 @@ static void check_proc(struct diag *d, struct idl_iface *iface,
     struct idl_proc *proc = iface->procs[i];
 
     sema_check_name(d, proc->name, &proc->loc, NAME_PROC);
+    if (proc->wire_name != NULL && strcmp(proc->wire_name, "\"\"") == 0)
+        diag_error(d, &proc->wire_loc,
+                   "procedure '%s' has an empty wire name", proc->name);
     for (size_t j = 0; j < i; j++) {
         if (strcmp(iface->procs[j]->name, proc->name) == 0) {
             diag_error(d, &proc->loc,
@@ -787,6 +791,16 @@ static void check_iface(struct diag *d, const struct idl_file *file,
             break;
         }
     }
+    if (iface->version_text != NULL) {
+        char *end;
+
+        errno = 0;
+        iface->version = strtoull(iface->version_text, &end, 10);
+        if (errno == ERANGE || iface->version > 4294967295ULL)
+            diag_error(d, &iface->version_loc, "version %s of interface '%s' "
+                       "is too large (at most 4294967295)",
+                       iface->version_text, iface->name);
+    }
     /* C has no empty structs, so struct NAME_ops needs a member. */
     if (iface->nprocs == 0 && !iface->broken)
         diag_error(d, &iface->loc, "interface '%s' declares no procedures",
@@ -813,6 +827,62 @@ static void check_iface(struct diag *d, const struct idl_file *file,
         check_recursion(d, iface, iface->structs[k]);
 }
 
+/* Writes PROC's wire name, as it goes on the wire, to BUF: the body of
+ * its @name literal (escapes as written; they spell each byte one way)
+ * or IFACE.NAME.  False when it does not fit or is empty. */
+static bool wire_name(const struct idl_iface *iface,
+                      const struct idl_proc *proc, char *buf, size_t size)
+{
+    int n;
+
+    if (proc->wire_name != NULL)
+        n = snprintf(buf, size, "%.*s", (int)strlen(proc->wire_name) - 2,
+                     proc->wire_name + 1);
+    else
+        n = snprintf(buf, size, "%s.%s", iface->name, proc->name);
+    return n > 0 && (size_t)n < size;
+}
+
+/* Two procedures of the file may not share a wire name: the server
+ * could not tell their calls apart.  Two default names clash only for a
+ * redefinition, reported already. */
+static void check_wire_names(const struct idl_file *file, struct diag *d)
+{
+    char a[512], b[512];
+
+    for (size_t i = 0; i < file->nifaces && !diag_stopped(d); i++) {
+        const struct idl_iface *fi = file->ifaces[i];
+
+        for (size_t k = 0; k < fi->nprocs; k++) {
+            const struct idl_proc *p = fi->procs[k];
+            bool found = false;
+
+            if (!wire_name(fi, p, a, sizeof a))
+                continue;
+            for (size_t j = 0; j <= i && !found; j++) {
+                const struct idl_iface *fj = file->ifaces[j];
+                size_t end = j == i ? k : fj->nprocs;
+
+                for (size_t m = 0; m < end && !found; m++) {
+                    const struct idl_proc *q = fj->procs[m];
+
+                    if ((p->wire_name == NULL && q->wire_name == NULL)
+                        || !wire_name(fj, q, b, sizeof b)
+                        || strcmp(a, b) != 0)
+                        continue;
+                    diag_error(d, p->wire_name ? &p->wire_loc : &p->loc,
+                               "wire name \"%s\" of procedure '%s.%s' is "
+                               "already used by '%s.%s'", a, fi->name,
+                               p->name, fj->name, q->name);
+                    diag_note(d, q->wire_name ? &q->wire_loc : &q->loc,
+                              "first used here");
+                    found = true;
+                }
+            }
+        }
+    }
+}
+
 bool sema_check(struct idl_file *file, struct diag *d)
 {
     int before = d->nerrors;
@@ -821,6 +891,7 @@ bool sema_check(struct idl_file *file, struct diag *d)
         diag_file_error(d, "no interface declared");
     for (size_t i = 0; i < file->nifaces && !diag_stopped(d); i++)
         check_iface(d, file, i);
+    check_wire_names(file, d);
     /* Clashes are only meaningful between names that are valid. */
     if (d->nerrors == before)
         sema_check_cnames(file, d);

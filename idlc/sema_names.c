@@ -139,6 +139,10 @@ static void add_iface(struct cname_list *l, struct diag *d,
         str_printf("the method table of interface '%s'", in), &iface->loc);
     add(l, d, str_printf(CNAME_INTERFACE, in),
         str_printf("the descriptor of interface '%s'", in), &iface->loc);
+    if (iface->version_text != NULL)
+        add(l, d, const_cname(in, "VERSION"),
+            str_printf("the version of interface '%s'", in),
+            &iface->version_loc);
     for (size_t i = 0; i < iface->nprocs; i++) {
         const struct idl_proc *proc = iface->procs[i];
         bool clash = add(l, d, str_printf(CNAME_STUB, in, proc->name),

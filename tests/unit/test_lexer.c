@@ -176,6 +176,43 @@ START_TEST(nul_byte)
 }
 END_TEST
 
+START_TEST(doc_comments)
+{
+    static const char src[] = "/// one\n"
+                              "///two  \n"
+                              "a /**/ /***** banner *****/ b\n"
+                              "/**\n"
+                              " * three\n"
+                              " *\n"
+                              " * four */ c\n";
+    struct diag d;
+    char *errors;
+    size_t errlen;
+    FILE *out;
+    void *scanner = start(src, &d, &errors, &errlen, &out);
+    YYSTYPE val;
+    YYLTYPE locs[3];
+    char *doc;
+
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(lexer_lex(&val, &locs[i], scanner), IDENT);
+        free(val.str);
+    }
+    doc = lexer_take_doc(scanner, &locs[0]);
+    ck_assert_str_eq(doc, "one\ntwo");
+    free(doc);
+    ck_assert_ptr_null(lexer_take_doc(scanner, &locs[0]));  /* given once */
+    ck_assert_ptr_null(lexer_take_doc(scanner, &locs[1]));
+    doc = lexer_take_doc(scanner, &locs[2]);
+    ck_assert_str_eq(doc, "three\n\nfour");
+    free(doc);
+    lexer_destroy(scanner);
+    fclose(out);
+    ck_assert_str_eq(errors, "");
+    free(errors);
+}
+END_TEST
+
 static Suite *lexer_suite(void)
 {
     Suite *s = suite_create("lexer");
@@ -186,6 +223,7 @@ static Suite *lexer_suite(void)
     tcase_add_test(tc, bad_character);
     tcase_add_test(tc, unterminated_comment);
     tcase_add_test(tc, nul_byte);
+    tcase_add_test(tc, doc_comments);
     suite_add_tcase(s, tc);
     return s;
 }

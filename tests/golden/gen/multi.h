@@ -30,68 +30,118 @@
 extern "C" {
 #endif
 
-/* ---- multi.idl:2: interface kv ---- */
+/* ---- multi.idl:3: interface kv ---- */
 
-/* multi.idl:3: string get(string key); */
+/*
+ * A key-value store.
+ */
+
+/* multi.idl:3: @version(2) interface kv */
+#define KV_VERSION 2
+
+/*
+ * The value stored under KEY.
+ */
+/* multi.idl:7: string get(string key); */
 int kv_get(srpc_client *client, const char *key, const char **result);
 int kv_get_async(srpc_client *client, const char *key, srpc_pending **call);
 int kv_get_finish(srpc_client *client, srpc_pending *call,
                   const char **result);
 
-/* multi.idl:4: void put(string key, string value); */
+/*
+ * Stores VALUE under KEY; "*\/" or "/\*" here stays inside the comment.
+ */
+/* multi.idl:9: void put(string key, string value); */
 int kv_put(srpc_client *client, const char *key, const char *value);
 int kv_put_async(srpc_client *client, const char *key, const char *value,
                  srpc_pending **call);
 int kv_put_finish(srpc_client *client, srpc_pending *call);
 
-/* multi.idl:5: bool remove(string key); */
+/* multi.idl:10: bool remove(string key); */
 int kv_remove(srpc_client *client, const char *key, bool *result);
 int kv_remove_async(srpc_client *client, const char *key, srpc_pending **call);
 int kv_remove_finish(srpc_client *client, srpc_pending *call, bool *result);
 
 /*
- * multi.idl:2: interface kv
+ * multi.idl:3: interface kv
  * The handlers a server implements; a NULL handler answers "not
  * implemented".  A handler returns SRPC_OK after setting *result,
  * or the status of srpc_call_fail().
  */
 struct kv_ops {
-    /* multi.idl:3: string get(string key); */
+    /*
+     * The value stored under KEY.
+     */
+    /* multi.idl:7: string get(string key); */
     int (*get)(srpc_call *call, const char *key, const char **result);
-    /* multi.idl:4: void put(string key, string value); */
+    /*
+     * Stores VALUE under KEY; "*\/" or "/\*" here stays inside the comment.
+     */
+    /* multi.idl:9: void put(string key, string value); */
     int (*put)(srpc_call *call, const char *key, const char *value);
-    /* multi.idl:5: bool remove(string key); */
+    /* multi.idl:10: bool remove(string key); */
     int (*remove)(srpc_call *call, const char *key, bool *result);
 };
 
-/* multi.idl:2: registers the kv interface's handlers OPS on SERVER. */
+/* multi.idl:3: registers the kv interface's handlers OPS on SERVER. */
 int kv_serve(srpc_server *server, const struct kv_ops *ops, void *user_data);
 
-/* ---- multi.idl:8: interface stats ---- */
+/* ---- multi.idl:13: interface stats ---- */
 
-/* multi.idl:10: uint64 count(); */
+/* Sequences (n items) and maps (n keys and values) of multi.idl. */
+struct stats_seq_string {
+    size_t n;
+    const char **items;
+};
+
+/* multi.idl:15: uint64 count(); */
 int stats_count(srpc_client *client, uint64_t *result);
 int stats_count_async(srpc_client *client, srpc_pending **call);
 int stats_count_finish(srpc_client *client, srpc_pending *call,
                        uint64_t *result);
 
-/* multi.idl:11: oneway void reset(); */
+/* multi.idl:16: oneway void reset(); */
 int stats_reset(srpc_client *client);
 
 /*
- * multi.idl:8: interface stats
+ * Lines START to END of BUFFER (nvim's own API).
+ */
+/* multi.idl:20: sequence<string> buf_get_lines(int64 buffer, int64 start, int64 end, bool strict); */
+int stats_buf_get_lines(srpc_client *client, int64_t buffer, int64_t start,
+                        int64_t end, bool strict,
+                        struct stats_seq_string *result);
+int stats_buf_get_lines_async(srpc_client *client, int64_t buffer,
+                              int64_t start, int64_t end, bool strict,
+                              srpc_pending **call);
+int stats_buf_get_lines_finish(srpc_client *client, srpc_pending *call,
+                               struct stats_seq_string *result);
+
+/* multi.idl:22: oneway void log(string text); */
+int stats_log(srpc_client *client, const char *text);
+
+/*
+ * multi.idl:13: interface stats
  * The handlers a server implements; a NULL handler answers "not
  * implemented".  A handler returns SRPC_OK after setting *result,
  * or the status of srpc_call_fail().
  */
 struct stats_ops {
-    /* multi.idl:10: uint64 count(); */
+    /* multi.idl:15: uint64 count(); */
     int (*count)(srpc_call *call, uint64_t *result);
-    /* multi.idl:11: oneway void reset(); */
+    /* multi.idl:16: oneway void reset(); */
     int (*reset)(srpc_call *call);
+    /*
+     * Lines START to END of BUFFER (nvim's own API).
+     */
+    /* multi.idl:20: sequence<string> buf_get_lines(int64 buffer, int64 start, int64 end, bool strict); */
+    int (*buf_get_lines)(srpc_call *call, int64_t buffer, int64_t start,
+                         int64_t end, bool strict,
+                         struct stats_seq_string *result);
+    /* multi.idl:22: oneway void log(string text); */
+    int (*log)(srpc_call *call, const char *text);
 };
 
-/* multi.idl:8: registers the stats interface's handlers OPS on SERVER. */
+/* multi.idl:13: registers the stats interface's handlers OPS on SERVER. */
 int stats_serve(srpc_server *server, const struct stats_ops *ops,
                 void *user_data);
 

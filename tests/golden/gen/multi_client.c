@@ -10,7 +10,7 @@
 
 #include <sockrpc/codec.h>
 
-/* multi.idl:3: string get(string key); */
+/* multi.idl:7: string get(string key); */
 int kv_get(srpc_client *client, const char *key, const char **result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "kv.get", 1);
@@ -27,7 +27,7 @@ int kv_get(srpc_client *client, const char *key, const char **result)
     return SRPC_OK;
 }
 
-/* multi.idl:3: string get(string key); */
+/* multi.idl:7: string get(string key); */
 int kv_get_async(srpc_client *client, const char *key, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "kv.get", 1);
@@ -36,7 +36,7 @@ int kv_get_async(srpc_client *client, const char *key, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* multi.idl:3: string get(string key); */
+/* multi.idl:7: string get(string key); */
 int kv_get_finish(srpc_client *client, srpc_pending *call, const char **result)
 {
     const msgpack_object *reply;
@@ -51,7 +51,7 @@ int kv_get_finish(srpc_client *client, srpc_pending *call, const char **result)
     return SRPC_OK;
 }
 
-/* multi.idl:4: void put(string key, string value); */
+/* multi.idl:9: void put(string key, string value); */
 int kv_put(srpc_client *client, const char *key, const char *value)
 {
     msgpack_packer *pk = srpc_client_begin(client, "kv.put", 2);
@@ -63,7 +63,7 @@ int kv_put(srpc_client *client, const char *key, const char *value)
     return srpc_client_call(client, &reply);
 }
 
-/* multi.idl:4: void put(string key, string value); */
+/* multi.idl:9: void put(string key, string value); */
 int kv_put_async(srpc_client *client, const char *key, const char *value,
                  srpc_pending **call)
 {
@@ -74,7 +74,7 @@ int kv_put_async(srpc_client *client, const char *key, const char *value,
     return srpc_client_send(client, call);
 }
 
-/* multi.idl:4: void put(string key, string value); */
+/* multi.idl:9: void put(string key, string value); */
 int kv_put_finish(srpc_client *client, srpc_pending *call)
 {
     const msgpack_object *reply;
@@ -83,7 +83,7 @@ int kv_put_finish(srpc_client *client, srpc_pending *call)
     return srpc_client_wait(client, call, &reply);
 }
 
-/* multi.idl:5: bool remove(string key); */
+/* multi.idl:10: bool remove(string key); */
 int kv_remove(srpc_client *client, const char *key, bool *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "kv.remove", 1);
@@ -100,7 +100,7 @@ int kv_remove(srpc_client *client, const char *key, bool *result)
     return SRPC_OK;
 }
 
-/* multi.idl:5: bool remove(string key); */
+/* multi.idl:10: bool remove(string key); */
 int kv_remove_async(srpc_client *client, const char *key, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "kv.remove", 1);
@@ -109,7 +109,7 @@ int kv_remove_async(srpc_client *client, const char *key, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* multi.idl:5: bool remove(string key); */
+/* multi.idl:10: bool remove(string key); */
 int kv_remove_finish(srpc_client *client, srpc_pending *call, bool *result)
 {
     const msgpack_object *reply;
@@ -124,7 +124,39 @@ int kv_remove_finish(srpc_client *client, srpc_pending *call, bool *result)
     return SRPC_OK;
 }
 
-/* multi.idl:10: uint64 count(); */
+static int decode_stats_seq_string(const msgpack_object *o, srpc_arena *arena,
+                                   struct stats_seq_string *out,
+                                   srpc_derr *err);
+
+/* sequence<string>, from a msgpack array */
+static int decode_stats_seq_string(const msgpack_object *o, srpc_arena *arena,
+                                   struct stats_seq_string *out,
+                                   srpc_derr *err)
+{
+    const char **items;
+    uint32_t n;
+
+    if (o->type != MSGPACK_OBJECT_ARRAY)
+        return srpc_derr_set(err, SRPC_ETYPE, "sequence<string>", o);
+    n = o->via.array.size;
+    items = srpc_arena_alloc(arena, n * sizeof *items);
+    if (items == NULL)
+        return srpc_derr_nomem(err);
+    for (uint32_t i = 0; i < n; i++) {
+        int rc;
+
+        rc = srpc_get_str(&o->via.array.ptr[i], arena, &items[i]);
+        if (rc != SRPC_OK) {
+            srpc_derr_set(err, rc, "string", &o->via.array.ptr[i]);
+            return srpc_derr_index(err, i);
+        }
+    }
+    out->n = n;
+    out->items = items;
+    return SRPC_OK;
+}
+
+/* multi.idl:15: uint64 count(); */
 int stats_count(srpc_client *client, uint64_t *result)
 {
     const msgpack_object *reply;
@@ -140,14 +172,14 @@ int stats_count(srpc_client *client, uint64_t *result)
     return SRPC_OK;
 }
 
-/* multi.idl:10: uint64 count(); */
+/* multi.idl:15: uint64 count(); */
 int stats_count_async(srpc_client *client, srpc_pending **call)
 {
     srpc_client_begin(client, "stats.count", 0);
     return srpc_client_send(client, call);
 }
 
-/* multi.idl:10: uint64 count(); */
+/* multi.idl:15: uint64 count(); */
 int stats_count_finish(srpc_client *client, srpc_pending *call,
                        uint64_t *result)
 {
@@ -163,9 +195,84 @@ int stats_count_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* multi.idl:11: oneway void reset(); */
+/* multi.idl:16: oneway void reset(); */
 int stats_reset(srpc_client *client)
 {
     srpc_client_begin_notify(client, "stats.reset", 0);
+    return srpc_client_notify(client);
+}
+
+/* multi.idl:20: sequence<string> buf_get_lines(int64 buffer, int64 start, int64 end, bool strict); */
+int stats_buf_get_lines(srpc_client *client, int64_t buffer, int64_t start,
+                        int64_t end, bool strict,
+                        struct stats_seq_string *result)
+{
+    msgpack_packer *pk = srpc_client_begin(client, "nvim_buf_get_lines", 4);
+    const msgpack_object *reply;
+    struct stats_seq_string decoded;
+    srpc_derr derr;
+    int rc;
+
+    msgpack_pack_int64(pk, buffer);
+    msgpack_pack_int64(pk, start);
+    msgpack_pack_int64(pk, end);
+    if (strict)
+        msgpack_pack_true(pk);
+    else
+        msgpack_pack_false(pk);
+    rc = srpc_client_call(client, &reply);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = decode_stats_seq_string(reply, srpc_client_arena(client), &decoded,
+                                 &derr);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_value(client, &derr);
+    *result = decoded;
+    return SRPC_OK;
+}
+
+/* multi.idl:20: sequence<string> buf_get_lines(int64 buffer, int64 start, int64 end, bool strict); */
+int stats_buf_get_lines_async(srpc_client *client, int64_t buffer,
+                              int64_t start, int64_t end, bool strict,
+                              srpc_pending **call)
+{
+    msgpack_packer *pk = srpc_client_begin(client, "nvim_buf_get_lines", 4);
+
+    msgpack_pack_int64(pk, buffer);
+    msgpack_pack_int64(pk, start);
+    msgpack_pack_int64(pk, end);
+    if (strict)
+        msgpack_pack_true(pk);
+    else
+        msgpack_pack_false(pk);
+    return srpc_client_send(client, call);
+}
+
+/* multi.idl:20: sequence<string> buf_get_lines(int64 buffer, int64 start, int64 end, bool strict); */
+int stats_buf_get_lines_finish(srpc_client *client, srpc_pending *call,
+                               struct stats_seq_string *result)
+{
+    const msgpack_object *reply;
+    struct stats_seq_string decoded;
+    srpc_derr derr;
+    int rc;
+
+    rc = srpc_client_wait(client, call, &reply);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = decode_stats_seq_string(reply, srpc_client_arena(client), &decoded,
+                                 &derr);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_value(client, &derr);
+    *result = decoded;
+    return SRPC_OK;
+}
+
+/* multi.idl:22: oneway void log(string text); */
+int stats_log(srpc_client *client, const char *text)
+{
+    msgpack_packer *pk = srpc_client_begin_notify(client, "stats_log", 1);
+
+    srpc_pack_str(pk, text);
     return srpc_client_notify(client);
 }

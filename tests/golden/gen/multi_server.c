@@ -8,7 +8,7 @@
 
 #include <sockrpc/codec.h>
 
-/* multi.idl:3: string get(string key); */
+/* multi.idl:7: string get(string key); */
 static int kv_dispatch_get(srpc_call *call, const void *impl,
                            const msgpack_object *args, msgpack_packer *reply)
 {
@@ -29,7 +29,7 @@ static int kv_dispatch_get(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* multi.idl:4: void put(string key, string value); */
+/* multi.idl:9: void put(string key, string value); */
 static int kv_dispatch_put(srpc_call *call, const void *impl,
                            const msgpack_object *args, msgpack_packer *reply)
 {
@@ -53,7 +53,7 @@ static int kv_dispatch_put(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* multi.idl:5: bool remove(string key); */
+/* multi.idl:10: bool remove(string key); */
 static int kv_dispatch_remove(srpc_call *call, const void *impl,
                               const msgpack_object *args,
                               msgpack_packer *reply)
@@ -78,7 +78,7 @@ static int kv_dispatch_remove(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* multi.idl:2: interface kv */
+/* multi.idl:3: interface kv */
 static const struct srpc_method kv_methods[] = {
     { "kv.get", 1, kv_dispatch_get },
     { "kv.put", 2, kv_dispatch_put },
@@ -89,13 +89,37 @@ static const struct srpc_interface kv_interface = {
     "kv", kv_methods, sizeof kv_methods / sizeof kv_methods[0]
 };
 
-/* multi.idl:2: registers the kv interface's handlers OPS on SERVER. */
+/* multi.idl:3: registers the kv interface's handlers OPS on SERVER. */
 int kv_serve(srpc_server *server, const struct kv_ops *ops, void *user_data)
 {
     return srpc_server_register(server, &kv_interface, ops, user_data);
 }
 
-/* multi.idl:10: uint64 count(); */
+static int encode_stats_seq_string(msgpack_packer *pk,
+                                   const struct stats_seq_string *v,
+                                   srpc_derr *err);
+
+/* sequence<string>, as a msgpack array */
+static int encode_stats_seq_string(msgpack_packer *pk,
+                                   const struct stats_seq_string *v,
+                                   srpc_derr *err)
+{
+    int rc;
+
+    if (v == NULL || (v->n > 0 && v->items == NULL))
+        return srpc_derr_set(err, SRPC_EINVAL, "sequence<string>", NULL);
+    if ((uint64_t)v->n > UINT32_MAX)
+        return srpc_derr_count(err, "sequence<string>", v->n);
+    msgpack_pack_array(pk, (uint32_t)v->n);
+    for (size_t i = 0; i < v->n; i++) {
+        rc = srpc_put_str(pk, v->items[i], 0, err);
+        if (rc != SRPC_OK)
+            return srpc_derr_index(err, i);
+    }
+    return SRPC_OK;
+}
+
+/* multi.idl:15: uint64 count(); */
 static int stats_dispatch_count(srpc_call *call, const void *impl,
                                 const msgpack_object *args,
                                 msgpack_packer *reply)
@@ -114,7 +138,7 @@ static int stats_dispatch_count(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* multi.idl:11: oneway void reset(); */
+/* multi.idl:16: oneway void reset(); */
 static int stats_dispatch_reset(srpc_call *call, const void *impl,
                                 const msgpack_object *args,
                                 msgpack_packer *reply)
@@ -134,17 +158,79 @@ static int stats_dispatch_reset(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* multi.idl:8: interface stats */
+/* multi.idl:20: sequence<string> buf_get_lines(int64 buffer, int64 start, int64 end, bool strict); */
+static int stats_dispatch_buf_get_lines(srpc_call *call, const void *impl,
+                                        const msgpack_object *args,
+                                        msgpack_packer *reply)
+{
+    const struct stats_ops *ops = impl;
+    int64_t buffer;
+    int64_t start;
+    int64_t end;
+    bool strict;
+    struct stats_seq_string result = { 0 };
+    srpc_derr derr;
+    int rc;
+
+    if (ops->buf_get_lines == NULL)
+        return srpc_call_not_implemented(call);
+    rc = srpc_get_int64(&args[0], &buffer);
+    if (rc != SRPC_OK)
+        return srpc_call_bad_arg(call, rc, 0, "buffer", "int64");
+    rc = srpc_get_int64(&args[1], &start);
+    if (rc != SRPC_OK)
+        return srpc_call_bad_arg(call, rc, 1, "start", "int64");
+    rc = srpc_get_int64(&args[2], &end);
+    if (rc != SRPC_OK)
+        return srpc_call_bad_arg(call, rc, 2, "end", "int64");
+    rc = srpc_get_bool(&args[3], &strict);
+    if (rc != SRPC_OK)
+        return srpc_call_bad_arg(call, rc, 3, "strict", "bool");
+    rc = ops->buf_get_lines(call, buffer, start, end, strict, &result);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = encode_stats_seq_string(reply, &result, &derr);
+    if (rc != SRPC_OK)
+        return srpc_call_bad_result(call, &derr);
+    return SRPC_OK;
+}
+
+/* multi.idl:22: oneway void log(string text); */
+static int stats_dispatch_log(srpc_call *call, const void *impl,
+                              const msgpack_object *args,
+                              msgpack_packer *reply)
+{
+    const struct stats_ops *ops = impl;
+    const char *text;
+    int rc;
+
+    if (ops->log == NULL)
+        return srpc_call_not_implemented(call);
+    rc = srpc_get_str(&args[0], srpc_call_arena(call), &text);
+    if (rc != SRPC_OK)
+        return srpc_call_bad_arg(call, rc, 0, "text", "string");
+    rc = ops->log(call, text);
+    if (rc != SRPC_OK)
+        return rc;
+    /* The runtime sends no reply to a notification; this nil answers
+     * a peer that called a oneway procedure as a request. */
+    msgpack_pack_nil(reply);
+    return SRPC_OK;
+}
+
+/* multi.idl:13: interface stats */
 static const struct srpc_method stats_methods[] = {
     { "stats.count", 0, stats_dispatch_count },
     { "stats.reset", 0, stats_dispatch_reset },
+    { "nvim_buf_get_lines", 4, stats_dispatch_buf_get_lines },
+    { "stats_log", 1, stats_dispatch_log },
 };
 
 static const struct srpc_interface stats_interface = {
     "stats", stats_methods, sizeof stats_methods / sizeof stats_methods[0]
 };
 
-/* multi.idl:8: registers the stats interface's handlers OPS on SERVER. */
+/* multi.idl:13: registers the stats interface's handlers OPS on SERVER. */
 int stats_serve(srpc_server *server, const struct stats_ops *ops,
                 void *user_data)
 {

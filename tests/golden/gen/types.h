@@ -35,19 +35,25 @@ extern "C" {
 
 /* types.idl:5: const uint32 MAX_LABEL = 16; */
 #define TYPES_MAX_LABEL UINT32_C(16)
-/* types.idl:6: const int64 LOWEST = -9223372036854775808; */
+/*
+ * The smallest int64.
+ */
+/* types.idl:7: const int64 LOWEST = -9223372036854775808; */
 #define TYPES_LOWEST (-INT64_C(9223372036854775807) - 1)
-/* types.idl:7: const string GREETING = "hello, \"world\"\n"; */
+/* types.idl:8: const string GREETING = "hello, \"world\"\n"; */
 #define TYPES_GREETING "hello, \"world\"\n"
 
-/* types.idl:26: enum color */
+/* types.idl:31: enum color */
 enum types_color {
     TYPES_COLOR_RED = 0,
     TYPES_COLOR_GREEN = 5,
     TYPES_COLOR_BLUE = 6
 };
 
-/* types.idl:27: open enum status */
+/*
+ * How a call went.
+ */
+/* types.idl:33: open enum status */
 enum types_status {
     TYPES_STATUS_OK = 0,
     TYPES_STATUS_FAILED = -1,
@@ -103,8 +109,14 @@ struct types_seq_seq_double {
     const struct types_seq_double *items;
 };
 
-/* types.idl:9: struct point */
+/*
+ * A point on the plane.
+ */
+/* types.idl:13: struct point */
 struct types_point {
+    /*
+     * East of the origin.
+     */
     int32_t x;
     int32_t y;
     const char *label;
@@ -112,7 +124,7 @@ struct types_point {
     double z;
 };
 
-/* types.idl:16: struct shape */
+/* types.idl:21: struct shape */
 struct types_shape {
     const char *name;
     struct types_point origin;
@@ -123,7 +135,7 @@ struct types_shape {
     uint8_t sides;
 };
 
-/* types.idl:29: struct segment */
+/* types.idl:35: struct segment */
 struct types_segment {
     struct types_point from;
     struct types_point to;
@@ -132,12 +144,12 @@ struct types_segment {
     enum types_status state;
 };
 
-/* types.idl:36: struct unused */
+/* types.idl:42: struct unused */
 struct types_unused {
     bool flag;
 };
 
-/* types.idl:43: struct polygon */
+/* types.idl:49: struct polygon */
 struct types_polygon {
     struct types_seq_point corners;
     const struct types_seq_string *notes;
@@ -156,71 +168,71 @@ struct types_arr3_double {
     double items[3];
 };
 
-/* types.idl:40: typedef sequence<point, 64> path */
+/* types.idl:46: typedef sequence<point, 64> path */
 typedef struct types_seq_point types_path;
 
-/* types.idl:41: typedef string<16> label */
+/* types.idl:47: typedef string<16> label */
 typedef const char *types_label;
 
-/* types.idl:51: int8 neg8(int8 v); */
+/* types.idl:57: int8 neg8(int8 v); */
 int types_neg8(srpc_client *client, int8_t v, int8_t *result);
 int types_neg8_async(srpc_client *client, int8_t v, srpc_pending **call);
 int types_neg8_finish(srpc_client *client, srpc_pending *call, int8_t *result);
 
-/* types.idl:52: int16 neg16(int16 v); */
+/* types.idl:58: int16 neg16(int16 v); */
 int types_neg16(srpc_client *client, int16_t v, int16_t *result);
 int types_neg16_async(srpc_client *client, int16_t v, srpc_pending **call);
 int types_neg16_finish(srpc_client *client, srpc_pending *call,
                        int16_t *result);
 
-/* types.idl:53: uint8 inc8(uint8 v); */
+/* types.idl:59: uint8 inc8(uint8 v); */
 int types_inc8(srpc_client *client, uint8_t v, uint8_t *result);
 int types_inc8_async(srpc_client *client, uint8_t v, srpc_pending **call);
 int types_inc8_finish(srpc_client *client, srpc_pending *call,
                       uint8_t *result);
 
-/* types.idl:54: uint16 inc16(uint16 v); */
+/* types.idl:60: uint16 inc16(uint16 v); */
 int types_inc16(srpc_client *client, uint16_t v, uint16_t *result);
 int types_inc16_async(srpc_client *client, uint16_t v, srpc_pending **call);
 int types_inc16_finish(srpc_client *client, srpc_pending *call,
                        uint16_t *result);
 
-/* types.idl:55: int64 neg64(int64 v); */
+/* types.idl:61: int64 neg64(int64 v); */
 int types_neg64(srpc_client *client, int64_t v, int64_t *result);
 int types_neg64_async(srpc_client *client, int64_t v, srpc_pending **call);
 int types_neg64_finish(srpc_client *client, srpc_pending *call,
                        int64_t *result);
 
-/* types.idl:56: uint64 id64(uint64 v); */
+/* types.idl:62: uint64 id64(uint64 v); */
 int types_id64(srpc_client *client, uint64_t v, uint64_t *result);
 int types_id64_async(srpc_client *client, uint64_t v, srpc_pending **call);
 int types_id64_finish(srpc_client *client, srpc_pending *call,
                       uint64_t *result);
 
-/* types.idl:57: float half(float v); */
+/* types.idl:63: float half(float v); */
 int types_half(srpc_client *client, float v, float *result);
 int types_half_async(srpc_client *client, float v, srpc_pending **call);
 int types_half_finish(srpc_client *client, srpc_pending *call, float *result);
 
-/* types.idl:58: bytes rev(bytes b); */
+/* types.idl:64: bytes rev(bytes b); */
 int types_rev(srpc_client *client, srpc_bytes b, srpc_bytes *result);
 int types_rev_async(srpc_client *client, srpc_bytes b, srpc_pending **call);
 int types_rev_finish(srpc_client *client, srpc_pending *call,
                      srpc_bytes *result);
 
-/* types.idl:59: bytes<8> rev8(bytes<8> b); */
+/* types.idl:65: bytes<8> rev8(bytes<8> b); */
 int types_rev8(srpc_client *client, srpc_bytes b, srpc_bytes *result);
 int types_rev8_async(srpc_client *client, srpc_bytes b, srpc_pending **call);
 int types_rev8_finish(srpc_client *client, srpc_pending *call,
                       srpc_bytes *result);
 
-/* types.idl:60: string<4> up4(string<4> s); */
+/* types.idl:66: string<4> up4(string<4> s); */
 int types_up4(srpc_client *client, const char *s, const char **result);
 int types_up4_async(srpc_client *client, const char *s, srpc_pending **call);
 int types_up4_finish(srpc_client *client, srpc_pending *call,
                      const char **result);
 
-/* types.idl:61: point flip(point p); */
+/* types.idl:67: point flip(point p); */
 int types_flip(srpc_client *client, const struct types_point *p,
                struct types_point *result);
 int types_flip_async(srpc_client *client, const struct types_point *p,
@@ -228,7 +240,7 @@ int types_flip_async(srpc_client *client, const struct types_point *p,
 int types_flip_finish(srpc_client *client, srpc_pending *call,
                       struct types_point *result);
 
-/* types.idl:62: shape grow(shape s, int32 by); */
+/* types.idl:68: shape grow(shape s, int32 by); */
 int types_grow(srpc_client *client, const struct types_shape *s, int32_t by,
                struct types_shape *result);
 int types_grow_async(srpc_client *client, const struct types_shape *s,
@@ -236,7 +248,7 @@ int types_grow_async(srpc_client *client, const struct types_shape *s,
 int types_grow_finish(srpc_client *client, srpc_pending *call,
                       struct types_shape *result);
 
-/* types.idl:63: segment span(point from, point to); */
+/* types.idl:69: segment span(point from, point to); */
 int types_span(srpc_client *client, const struct types_point *from,
                const struct types_point *to, struct types_segment *result);
 int types_span_async(srpc_client *client, const struct types_point *from,
@@ -244,7 +256,7 @@ int types_span_async(srpc_client *client, const struct types_point *from,
 int types_span_finish(srpc_client *client, srpc_pending *call,
                       struct types_segment *result);
 
-/* types.idl:64: color mix(color a, status s); */
+/* types.idl:70: color mix(color a, status s); */
 int types_mix(srpc_client *client, enum types_color a, enum types_status s,
               enum types_color *result);
 int types_mix_async(srpc_client *client, enum types_color a,
@@ -252,7 +264,7 @@ int types_mix_async(srpc_client *client, enum types_color a,
 int types_mix_finish(srpc_client *client, srpc_pending *call,
                      enum types_color *result);
 
-/* types.idl:65: status check(segment s); */
+/* types.idl:71: status check(segment s); */
 int types_check(srpc_client *client, const struct types_segment *s,
                 enum types_status *result);
 int types_check_async(srpc_client *client, const struct types_segment *s,
@@ -260,7 +272,7 @@ int types_check_async(srpc_client *client, const struct types_segment *s,
 int types_check_finish(srpc_client *client, srpc_pending *call,
                        enum types_status *result);
 
-/* types.idl:66: sequence<int32> squares(sequence<int32, 100> v); */
+/* types.idl:72: sequence<int32> squares(sequence<int32, 100> v); */
 int types_squares(srpc_client *client, const struct types_seq_int32 *v,
                   struct types_seq_int32 *result);
 int types_squares_async(srpc_client *client, const struct types_seq_int32 *v,
@@ -268,7 +280,7 @@ int types_squares_async(srpc_client *client, const struct types_seq_int32 *v,
 int types_squares_finish(srpc_client *client, srpc_pending *call,
                          struct types_seq_int32 *result);
 
-/* types.idl:67: map<string, sequence<color>> palette(map<uint16, bytes> m); */
+/* types.idl:73: map<string, sequence<color>> palette(map<uint16, bytes> m); */
 int types_palette(srpc_client *client, const struct types_map_uint16_bytes *m,
                   struct types_map_string_seq_color *result);
 int types_palette_async(srpc_client *client,
@@ -277,7 +289,7 @@ int types_palette_async(srpc_client *client,
 int types_palette_finish(srpc_client *client, srpc_pending *call,
                          struct types_map_string_seq_color *result);
 
-/* types.idl:68: polygon shift(polygon p, sequence<sequence<double>> by); */
+/* types.idl:74: polygon shift(polygon p, sequence<sequence<double>> by); */
 int types_shift(srpc_client *client, const struct types_polygon *p,
                 const struct types_seq_seq_double *by,
                 struct types_polygon *result);
@@ -287,7 +299,7 @@ int types_shift_async(srpc_client *client, const struct types_polygon *p,
 int types_shift_finish(srpc_client *client, srpc_pending *call,
                        struct types_polygon *result);
 
-/* types.idl:69: any inspect(any v); */
+/* types.idl:75: any inspect(any v); */
 int types_inspect(srpc_client *client, const msgpack_object *v,
                   const msgpack_object **result);
 int types_inspect_async(srpc_client *client, const msgpack_object *v,
@@ -295,7 +307,7 @@ int types_inspect_async(srpc_client *client, const msgpack_object *v,
 int types_inspect_finish(srpc_client *client, srpc_pending *call,
                          const msgpack_object **result);
 
-/* types.idl:70: optional point find(optional label l, optional int32 near); */
+/* types.idl:76: optional point find(optional label l, optional int32 near); */
 int types_find(srpc_client *client, const char *l, const int32_t *near,
                const struct types_point **result);
 int types_find_async(srpc_client *client, const char *l, const int32_t *near,
@@ -303,7 +315,7 @@ int types_find_async(srpc_client *client, const char *l, const int32_t *near,
 int types_find_finish(srpc_client *client, srpc_pending *call,
                       const struct types_point **result);
 
-/* types.idl:71: optional int64 lookup(optional bytes key, optional color c); */
+/* types.idl:77: optional int64 lookup(optional bytes key, optional color c); */
 int types_lookup(srpc_client *client, const srpc_bytes *key,
                  const enum types_color *c, const int64_t **result);
 int types_lookup_async(srpc_client *client, const srpc_bytes *key,
@@ -311,7 +323,7 @@ int types_lookup_async(srpc_client *client, const srpc_bytes *key,
 int types_lookup_finish(srpc_client *client, srpc_pending *call,
                         const int64_t **result);
 
-/* types.idl:72: double[3] cross(double[3] a, double[3] b); */
+/* types.idl:78: double[3] cross(double[3] a, double[3] b); */
 int types_cross(srpc_client *client, const struct types_arr3_double *a,
                 const struct types_arr3_double *b,
                 struct types_arr3_double *result);
@@ -320,7 +332,7 @@ int types_cross_async(srpc_client *client, const struct types_arr3_double *a,
 int types_cross_finish(srpc_client *client, srpc_pending *call,
                        struct types_arr3_double *result);
 
-/* types.idl:73: oneway void draw(point p); */
+/* types.idl:79: oneway void draw(point p); */
 int types_draw(srpc_client *client, const struct types_point *p);
 
 /*
@@ -330,65 +342,65 @@ int types_draw(srpc_client *client, const struct types_point *p);
  * or the status of srpc_call_fail().
  */
 struct types_ops {
-    /* types.idl:51: int8 neg8(int8 v); */
+    /* types.idl:57: int8 neg8(int8 v); */
     int (*neg8)(srpc_call *call, int8_t v, int8_t *result);
-    /* types.idl:52: int16 neg16(int16 v); */
+    /* types.idl:58: int16 neg16(int16 v); */
     int (*neg16)(srpc_call *call, int16_t v, int16_t *result);
-    /* types.idl:53: uint8 inc8(uint8 v); */
+    /* types.idl:59: uint8 inc8(uint8 v); */
     int (*inc8)(srpc_call *call, uint8_t v, uint8_t *result);
-    /* types.idl:54: uint16 inc16(uint16 v); */
+    /* types.idl:60: uint16 inc16(uint16 v); */
     int (*inc16)(srpc_call *call, uint16_t v, uint16_t *result);
-    /* types.idl:55: int64 neg64(int64 v); */
+    /* types.idl:61: int64 neg64(int64 v); */
     int (*neg64)(srpc_call *call, int64_t v, int64_t *result);
-    /* types.idl:56: uint64 id64(uint64 v); */
+    /* types.idl:62: uint64 id64(uint64 v); */
     int (*id64)(srpc_call *call, uint64_t v, uint64_t *result);
-    /* types.idl:57: float half(float v); */
+    /* types.idl:63: float half(float v); */
     int (*half)(srpc_call *call, float v, float *result);
-    /* types.idl:58: bytes rev(bytes b); */
+    /* types.idl:64: bytes rev(bytes b); */
     int (*rev)(srpc_call *call, srpc_bytes b, srpc_bytes *result);
-    /* types.idl:59: bytes<8> rev8(bytes<8> b); */
+    /* types.idl:65: bytes<8> rev8(bytes<8> b); */
     int (*rev8)(srpc_call *call, srpc_bytes b, srpc_bytes *result);
-    /* types.idl:60: string<4> up4(string<4> s); */
+    /* types.idl:66: string<4> up4(string<4> s); */
     int (*up4)(srpc_call *call, const char *s, const char **result);
-    /* types.idl:61: point flip(point p); */
+    /* types.idl:67: point flip(point p); */
     int (*flip)(srpc_call *call, const struct types_point *p,
                 struct types_point *result);
-    /* types.idl:62: shape grow(shape s, int32 by); */
+    /* types.idl:68: shape grow(shape s, int32 by); */
     int (*grow)(srpc_call *call, const struct types_shape *s, int32_t by,
                 struct types_shape *result);
-    /* types.idl:63: segment span(point from, point to); */
+    /* types.idl:69: segment span(point from, point to); */
     int (*span)(srpc_call *call, const struct types_point *from,
                 const struct types_point *to, struct types_segment *result);
-    /* types.idl:64: color mix(color a, status s); */
+    /* types.idl:70: color mix(color a, status s); */
     int (*mix)(srpc_call *call, enum types_color a, enum types_status s,
                enum types_color *result);
-    /* types.idl:65: status check(segment s); */
+    /* types.idl:71: status check(segment s); */
     int (*check)(srpc_call *call, const struct types_segment *s,
                  enum types_status *result);
-    /* types.idl:66: sequence<int32> squares(sequence<int32, 100> v); */
+    /* types.idl:72: sequence<int32> squares(sequence<int32, 100> v); */
     int (*squares)(srpc_call *call, const struct types_seq_int32 *v,
                    struct types_seq_int32 *result);
-    /* types.idl:67: map<string, sequence<color>> palette(map<uint16, bytes> m); */
+    /* types.idl:73: map<string, sequence<color>> palette(map<uint16, bytes> m); */
     int (*palette)(srpc_call *call, const struct types_map_uint16_bytes *m,
                    struct types_map_string_seq_color *result);
-    /* types.idl:68: polygon shift(polygon p, sequence<sequence<double>> by); */
+    /* types.idl:74: polygon shift(polygon p, sequence<sequence<double>> by); */
     int (*shift)(srpc_call *call, const struct types_polygon *p,
                  const struct types_seq_seq_double *by,
                  struct types_polygon *result);
-    /* types.idl:69: any inspect(any v); */
+    /* types.idl:75: any inspect(any v); */
     int (*inspect)(srpc_call *call, const msgpack_object *v,
                    const msgpack_object **result);
-    /* types.idl:70: optional point find(optional label l, optional int32 near); */
+    /* types.idl:76: optional point find(optional label l, optional int32 near); */
     int (*find)(srpc_call *call, const char *l, const int32_t *near,
                 const struct types_point **result);
-    /* types.idl:71: optional int64 lookup(optional bytes key, optional color c); */
+    /* types.idl:77: optional int64 lookup(optional bytes key, optional color c); */
     int (*lookup)(srpc_call *call, const srpc_bytes *key,
                   const enum types_color *c, const int64_t **result);
-    /* types.idl:72: double[3] cross(double[3] a, double[3] b); */
+    /* types.idl:78: double[3] cross(double[3] a, double[3] b); */
     int (*cross)(srpc_call *call, const struct types_arr3_double *a,
                  const struct types_arr3_double *b,
                  struct types_arr3_double *result);
-    /* types.idl:73: oneway void draw(point p); */
+    /* types.idl:79: oneway void draw(point p); */
     int (*draw)(srpc_call *call, const struct types_point *p);
 };
 

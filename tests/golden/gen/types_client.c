@@ -210,7 +210,7 @@ static int encode_types_arr3_double(msgpack_packer *pk,
     return SRPC_OK;
 }
 
-/* types.idl:9: struct point, as a map keyed by field name */
+/* types.idl:13: struct point, as a map keyed by field name */
 static int encode_types_point(msgpack_packer *pk, const struct types_point *v,
                               srpc_derr *err)
 {
@@ -241,7 +241,7 @@ static int encode_types_point(msgpack_packer *pk, const struct types_point *v,
     return SRPC_OK;
 }
 
-/* types.idl:16: struct shape, as a map keyed by field name */
+/* types.idl:21: struct shape, as a map keyed by field name */
 static int encode_types_shape(msgpack_packer *pk, const struct types_shape *v,
                               srpc_derr *err)
 {
@@ -292,7 +292,7 @@ static int encode_types_shape(msgpack_packer *pk, const struct types_shape *v,
     return SRPC_OK;
 }
 
-/* types.idl:29: struct segment, as a map keyed by field name */
+/* types.idl:35: struct segment, as a map keyed by field name */
 static int encode_types_segment(msgpack_packer *pk,
                                 const struct types_segment *v, srpc_derr *err)
 {
@@ -321,7 +321,7 @@ static int encode_types_segment(msgpack_packer *pk,
     return SRPC_OK;
 }
 
-/* types.idl:43: struct polygon, as a map keyed by field name */
+/* types.idl:49: struct polygon, as a map keyed by field name */
 static int encode_types_polygon(msgpack_packer *pk,
                                 const struct types_polygon *v, srpc_derr *err)
 {
@@ -364,7 +364,7 @@ static int encode_types_polygon(msgpack_packer *pk,
     return SRPC_OK;
 }
 
-/* types.idl:26: enum color, from an integer */
+/* types.idl:31: enum color, from an integer */
 static int get_types_color(const msgpack_object *o, enum types_color *out)
 {
     int32_t v;
@@ -383,7 +383,7 @@ static int get_types_color(const msgpack_object *o, enum types_color *out)
     return SRPC_OK;
 }
 
-/* types.idl:27: open enum status, from an integer */
+/* types.idl:33: open enum status, from an integer */
 static int get_types_status(const msgpack_object *o, enum types_status *out)
 {
     int32_t v;
@@ -655,7 +655,7 @@ static int decode_types_arr3_double(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:9: struct point, from a map keyed by field name */
+/* types.idl:13: struct point, from a map keyed by field name */
 static int decode_types_point(const msgpack_object *o, srpc_arena *arena,
                               struct types_point *out, srpc_derr *err)
 {
@@ -712,7 +712,7 @@ static int decode_types_point(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:16: struct shape, from a map keyed by field name */
+/* types.idl:21: struct shape, from a map keyed by field name */
 static int decode_types_shape(const msgpack_object *o, srpc_arena *arena,
                               struct types_shape *out, srpc_derr *err)
 {
@@ -809,7 +809,7 @@ static int decode_types_shape(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:29: struct segment, from a map keyed by field name */
+/* types.idl:35: struct segment, from a map keyed by field name */
 static int decode_types_segment(const msgpack_object *o, srpc_arena *arena,
                                 struct types_segment *out, srpc_derr *err)
 {
@@ -862,7 +862,7 @@ static int decode_types_segment(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:43: struct polygon, from a map keyed by field name */
+/* types.idl:49: struct polygon, from a map keyed by field name */
 static int decode_types_polygon(const msgpack_object *o, srpc_arena *arena,
                                 struct types_polygon *out, srpc_derr *err)
 {
@@ -935,7 +935,7 @@ static int decode_types_polygon(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:51: int8 neg8(int8 v); */
+/* types.idl:57: int8 neg8(int8 v); */
 int types_neg8(srpc_client *client, int8_t v, int8_t *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.neg8", 1);
@@ -952,7 +952,7 @@ int types_neg8(srpc_client *client, int8_t v, int8_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:51: int8 neg8(int8 v); */
+/* types.idl:57: int8 neg8(int8 v); */
 int types_neg8_async(srpc_client *client, int8_t v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.neg8", 1);
@@ -961,7 +961,7 @@ int types_neg8_async(srpc_client *client, int8_t v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:51: int8 neg8(int8 v); */
+/* types.idl:57: int8 neg8(int8 v); */
 int types_neg8_finish(srpc_client *client, srpc_pending *call, int8_t *result)
 {
     const msgpack_object *reply;
@@ -976,7 +976,7 @@ int types_neg8_finish(srpc_client *client, srpc_pending *call, int8_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:52: int16 neg16(int16 v); */
+/* types.idl:58: int16 neg16(int16 v); */
 int types_neg16(srpc_client *client, int16_t v, int16_t *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.neg16", 1);
@@ -993,7 +993,7 @@ int types_neg16(srpc_client *client, int16_t v, int16_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:52: int16 neg16(int16 v); */
+/* types.idl:58: int16 neg16(int16 v); */
 int types_neg16_async(srpc_client *client, int16_t v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.neg16", 1);
@@ -1002,7 +1002,7 @@ int types_neg16_async(srpc_client *client, int16_t v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:52: int16 neg16(int16 v); */
+/* types.idl:58: int16 neg16(int16 v); */
 int types_neg16_finish(srpc_client *client, srpc_pending *call,
                        int16_t *result)
 {
@@ -1018,7 +1018,7 @@ int types_neg16_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:53: uint8 inc8(uint8 v); */
+/* types.idl:59: uint8 inc8(uint8 v); */
 int types_inc8(srpc_client *client, uint8_t v, uint8_t *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.inc8", 1);
@@ -1035,7 +1035,7 @@ int types_inc8(srpc_client *client, uint8_t v, uint8_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:53: uint8 inc8(uint8 v); */
+/* types.idl:59: uint8 inc8(uint8 v); */
 int types_inc8_async(srpc_client *client, uint8_t v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.inc8", 1);
@@ -1044,7 +1044,7 @@ int types_inc8_async(srpc_client *client, uint8_t v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:53: uint8 inc8(uint8 v); */
+/* types.idl:59: uint8 inc8(uint8 v); */
 int types_inc8_finish(srpc_client *client, srpc_pending *call, uint8_t *result)
 {
     const msgpack_object *reply;
@@ -1059,7 +1059,7 @@ int types_inc8_finish(srpc_client *client, srpc_pending *call, uint8_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:54: uint16 inc16(uint16 v); */
+/* types.idl:60: uint16 inc16(uint16 v); */
 int types_inc16(srpc_client *client, uint16_t v, uint16_t *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.inc16", 1);
@@ -1076,7 +1076,7 @@ int types_inc16(srpc_client *client, uint16_t v, uint16_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:54: uint16 inc16(uint16 v); */
+/* types.idl:60: uint16 inc16(uint16 v); */
 int types_inc16_async(srpc_client *client, uint16_t v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.inc16", 1);
@@ -1085,7 +1085,7 @@ int types_inc16_async(srpc_client *client, uint16_t v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:54: uint16 inc16(uint16 v); */
+/* types.idl:60: uint16 inc16(uint16 v); */
 int types_inc16_finish(srpc_client *client, srpc_pending *call,
                        uint16_t *result)
 {
@@ -1101,7 +1101,7 @@ int types_inc16_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:55: int64 neg64(int64 v); */
+/* types.idl:61: int64 neg64(int64 v); */
 int types_neg64(srpc_client *client, int64_t v, int64_t *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.neg64", 1);
@@ -1118,7 +1118,7 @@ int types_neg64(srpc_client *client, int64_t v, int64_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:55: int64 neg64(int64 v); */
+/* types.idl:61: int64 neg64(int64 v); */
 int types_neg64_async(srpc_client *client, int64_t v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.neg64", 1);
@@ -1127,7 +1127,7 @@ int types_neg64_async(srpc_client *client, int64_t v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:55: int64 neg64(int64 v); */
+/* types.idl:61: int64 neg64(int64 v); */
 int types_neg64_finish(srpc_client *client, srpc_pending *call,
                        int64_t *result)
 {
@@ -1143,7 +1143,7 @@ int types_neg64_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:56: uint64 id64(uint64 v); */
+/* types.idl:62: uint64 id64(uint64 v); */
 int types_id64(srpc_client *client, uint64_t v, uint64_t *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.id64", 1);
@@ -1160,7 +1160,7 @@ int types_id64(srpc_client *client, uint64_t v, uint64_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:56: uint64 id64(uint64 v); */
+/* types.idl:62: uint64 id64(uint64 v); */
 int types_id64_async(srpc_client *client, uint64_t v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.id64", 1);
@@ -1169,7 +1169,7 @@ int types_id64_async(srpc_client *client, uint64_t v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:56: uint64 id64(uint64 v); */
+/* types.idl:62: uint64 id64(uint64 v); */
 int types_id64_finish(srpc_client *client, srpc_pending *call,
                       uint64_t *result)
 {
@@ -1185,7 +1185,7 @@ int types_id64_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:57: float half(float v); */
+/* types.idl:63: float half(float v); */
 int types_half(srpc_client *client, float v, float *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.half", 1);
@@ -1202,7 +1202,7 @@ int types_half(srpc_client *client, float v, float *result)
     return SRPC_OK;
 }
 
-/* types.idl:57: float half(float v); */
+/* types.idl:63: float half(float v); */
 int types_half_async(srpc_client *client, float v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.half", 1);
@@ -1211,7 +1211,7 @@ int types_half_async(srpc_client *client, float v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:57: float half(float v); */
+/* types.idl:63: float half(float v); */
 int types_half_finish(srpc_client *client, srpc_pending *call, float *result)
 {
     const msgpack_object *reply;
@@ -1226,7 +1226,7 @@ int types_half_finish(srpc_client *client, srpc_pending *call, float *result)
     return SRPC_OK;
 }
 
-/* types.idl:58: bytes rev(bytes b); */
+/* types.idl:64: bytes rev(bytes b); */
 int types_rev(srpc_client *client, srpc_bytes b, srpc_bytes *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.rev", 1);
@@ -1248,7 +1248,7 @@ int types_rev(srpc_client *client, srpc_bytes b, srpc_bytes *result)
     return SRPC_OK;
 }
 
-/* types.idl:58: bytes rev(bytes b); */
+/* types.idl:64: bytes rev(bytes b); */
 int types_rev_async(srpc_client *client, srpc_bytes b, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.rev", 1);
@@ -1261,7 +1261,7 @@ int types_rev_async(srpc_client *client, srpc_bytes b, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:58: bytes rev(bytes b); */
+/* types.idl:64: bytes rev(bytes b); */
 int types_rev_finish(srpc_client *client, srpc_pending *call,
                      srpc_bytes *result)
 {
@@ -1280,7 +1280,7 @@ int types_rev_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:59: bytes<8> rev8(bytes<8> b); */
+/* types.idl:65: bytes<8> rev8(bytes<8> b); */
 int types_rev8(srpc_client *client, srpc_bytes b, srpc_bytes *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.rev8", 1);
@@ -1302,7 +1302,7 @@ int types_rev8(srpc_client *client, srpc_bytes b, srpc_bytes *result)
     return SRPC_OK;
 }
 
-/* types.idl:59: bytes<8> rev8(bytes<8> b); */
+/* types.idl:65: bytes<8> rev8(bytes<8> b); */
 int types_rev8_async(srpc_client *client, srpc_bytes b, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.rev8", 1);
@@ -1315,7 +1315,7 @@ int types_rev8_async(srpc_client *client, srpc_bytes b, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:59: bytes<8> rev8(bytes<8> b); */
+/* types.idl:65: bytes<8> rev8(bytes<8> b); */
 int types_rev8_finish(srpc_client *client, srpc_pending *call,
                       srpc_bytes *result)
 {
@@ -1334,7 +1334,7 @@ int types_rev8_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:60: string<4> up4(string<4> s); */
+/* types.idl:66: string<4> up4(string<4> s); */
 int types_up4(srpc_client *client, const char *s, const char **result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.up4", 1);
@@ -1356,7 +1356,7 @@ int types_up4(srpc_client *client, const char *s, const char **result)
     return SRPC_OK;
 }
 
-/* types.idl:60: string<4> up4(string<4> s); */
+/* types.idl:66: string<4> up4(string<4> s); */
 int types_up4_async(srpc_client *client, const char *s, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.up4", 1);
@@ -1369,7 +1369,7 @@ int types_up4_async(srpc_client *client, const char *s, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:60: string<4> up4(string<4> s); */
+/* types.idl:66: string<4> up4(string<4> s); */
 int types_up4_finish(srpc_client *client, srpc_pending *call,
                      const char **result)
 {
@@ -1388,7 +1388,7 @@ int types_up4_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:61: point flip(point p); */
+/* types.idl:67: point flip(point p); */
 int types_flip(srpc_client *client, const struct types_point *p,
                struct types_point *result)
 {
@@ -1411,7 +1411,7 @@ int types_flip(srpc_client *client, const struct types_point *p,
     return SRPC_OK;
 }
 
-/* types.idl:61: point flip(point p); */
+/* types.idl:67: point flip(point p); */
 int types_flip_async(srpc_client *client, const struct types_point *p,
                      srpc_pending **call)
 {
@@ -1425,7 +1425,7 @@ int types_flip_async(srpc_client *client, const struct types_point *p,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:61: point flip(point p); */
+/* types.idl:67: point flip(point p); */
 int types_flip_finish(srpc_client *client, srpc_pending *call,
                       struct types_point *result)
 {
@@ -1444,7 +1444,7 @@ int types_flip_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:62: shape grow(shape s, int32 by); */
+/* types.idl:68: shape grow(shape s, int32 by); */
 int types_grow(srpc_client *client, const struct types_shape *s, int32_t by,
                struct types_shape *result)
 {
@@ -1468,7 +1468,7 @@ int types_grow(srpc_client *client, const struct types_shape *s, int32_t by,
     return SRPC_OK;
 }
 
-/* types.idl:62: shape grow(shape s, int32 by); */
+/* types.idl:68: shape grow(shape s, int32 by); */
 int types_grow_async(srpc_client *client, const struct types_shape *s,
                      int32_t by, srpc_pending **call)
 {
@@ -1483,7 +1483,7 @@ int types_grow_async(srpc_client *client, const struct types_shape *s,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:62: shape grow(shape s, int32 by); */
+/* types.idl:68: shape grow(shape s, int32 by); */
 int types_grow_finish(srpc_client *client, srpc_pending *call,
                       struct types_shape *result)
 {
@@ -1502,7 +1502,7 @@ int types_grow_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:63: segment span(point from, point to); */
+/* types.idl:69: segment span(point from, point to); */
 int types_span(srpc_client *client, const struct types_point *from,
                const struct types_point *to, struct types_segment *result)
 {
@@ -1529,7 +1529,7 @@ int types_span(srpc_client *client, const struct types_point *from,
     return SRPC_OK;
 }
 
-/* types.idl:63: segment span(point from, point to); */
+/* types.idl:69: segment span(point from, point to); */
 int types_span_async(srpc_client *client, const struct types_point *from,
                      const struct types_point *to, srpc_pending **call)
 {
@@ -1546,7 +1546,7 @@ int types_span_async(srpc_client *client, const struct types_point *from,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:63: segment span(point from, point to); */
+/* types.idl:69: segment span(point from, point to); */
 int types_span_finish(srpc_client *client, srpc_pending *call,
                       struct types_segment *result)
 {
@@ -1566,7 +1566,7 @@ int types_span_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:64: color mix(color a, status s); */
+/* types.idl:70: color mix(color a, status s); */
 int types_mix(srpc_client *client, enum types_color a, enum types_status s,
               enum types_color *result)
 {
@@ -1588,7 +1588,7 @@ int types_mix(srpc_client *client, enum types_color a, enum types_status s,
     return SRPC_OK;
 }
 
-/* types.idl:64: color mix(color a, status s); */
+/* types.idl:70: color mix(color a, status s); */
 int types_mix_async(srpc_client *client, enum types_color a,
                     enum types_status s, srpc_pending **call)
 {
@@ -1599,7 +1599,7 @@ int types_mix_async(srpc_client *client, enum types_color a,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:64: color mix(color a, status s); */
+/* types.idl:70: color mix(color a, status s); */
 int types_mix_finish(srpc_client *client, srpc_pending *call,
                      enum types_color *result)
 {
@@ -1618,7 +1618,7 @@ int types_mix_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:65: status check(segment s); */
+/* types.idl:71: status check(segment s); */
 int types_check(srpc_client *client, const struct types_segment *s,
                 enum types_status *result)
 {
@@ -1641,7 +1641,7 @@ int types_check(srpc_client *client, const struct types_segment *s,
     return SRPC_OK;
 }
 
-/* types.idl:65: status check(segment s); */
+/* types.idl:71: status check(segment s); */
 int types_check_async(srpc_client *client, const struct types_segment *s,
                       srpc_pending **call)
 {
@@ -1655,7 +1655,7 @@ int types_check_async(srpc_client *client, const struct types_segment *s,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:65: status check(segment s); */
+/* types.idl:71: status check(segment s); */
 int types_check_finish(srpc_client *client, srpc_pending *call,
                        enum types_status *result)
 {
@@ -1674,7 +1674,7 @@ int types_check_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:66: sequence<int32> squares(sequence<int32, 100> v); */
+/* types.idl:72: sequence<int32> squares(sequence<int32, 100> v); */
 int types_squares(srpc_client *client, const struct types_seq_int32 *v,
                   struct types_seq_int32 *result)
 {
@@ -1698,7 +1698,7 @@ int types_squares(srpc_client *client, const struct types_seq_int32 *v,
     return SRPC_OK;
 }
 
-/* types.idl:66: sequence<int32> squares(sequence<int32, 100> v); */
+/* types.idl:72: sequence<int32> squares(sequence<int32, 100> v); */
 int types_squares_async(srpc_client *client, const struct types_seq_int32 *v,
                         srpc_pending **call)
 {
@@ -1712,7 +1712,7 @@ int types_squares_async(srpc_client *client, const struct types_seq_int32 *v,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:66: sequence<int32> squares(sequence<int32, 100> v); */
+/* types.idl:72: sequence<int32> squares(sequence<int32, 100> v); */
 int types_squares_finish(srpc_client *client, srpc_pending *call,
                          struct types_seq_int32 *result)
 {
@@ -1732,7 +1732,7 @@ int types_squares_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:67: map<string, sequence<color>> palette(map<uint16, bytes> m); */
+/* types.idl:73: map<string, sequence<color>> palette(map<uint16, bytes> m); */
 int types_palette(srpc_client *client, const struct types_map_uint16_bytes *m,
                   struct types_map_string_seq_color *result)
 {
@@ -1756,7 +1756,7 @@ int types_palette(srpc_client *client, const struct types_map_uint16_bytes *m,
     return SRPC_OK;
 }
 
-/* types.idl:67: map<string, sequence<color>> palette(map<uint16, bytes> m); */
+/* types.idl:73: map<string, sequence<color>> palette(map<uint16, bytes> m); */
 int types_palette_async(srpc_client *client,
                         const struct types_map_uint16_bytes *m,
                         srpc_pending **call)
@@ -1771,7 +1771,7 @@ int types_palette_async(srpc_client *client,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:67: map<string, sequence<color>> palette(map<uint16, bytes> m); */
+/* types.idl:73: map<string, sequence<color>> palette(map<uint16, bytes> m); */
 int types_palette_finish(srpc_client *client, srpc_pending *call,
                          struct types_map_string_seq_color *result)
 {
@@ -1791,7 +1791,7 @@ int types_palette_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:68: polygon shift(polygon p, sequence<sequence<double>> by); */
+/* types.idl:74: polygon shift(polygon p, sequence<sequence<double>> by); */
 int types_shift(srpc_client *client, const struct types_polygon *p,
                 const struct types_seq_seq_double *by,
                 struct types_polygon *result)
@@ -1819,7 +1819,7 @@ int types_shift(srpc_client *client, const struct types_polygon *p,
     return SRPC_OK;
 }
 
-/* types.idl:68: polygon shift(polygon p, sequence<sequence<double>> by); */
+/* types.idl:74: polygon shift(polygon p, sequence<sequence<double>> by); */
 int types_shift_async(srpc_client *client, const struct types_polygon *p,
                       const struct types_seq_seq_double *by,
                       srpc_pending **call)
@@ -1837,7 +1837,7 @@ int types_shift_async(srpc_client *client, const struct types_polygon *p,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:68: polygon shift(polygon p, sequence<sequence<double>> by); */
+/* types.idl:74: polygon shift(polygon p, sequence<sequence<double>> by); */
 int types_shift_finish(srpc_client *client, srpc_pending *call,
                        struct types_polygon *result)
 {
@@ -1857,7 +1857,7 @@ int types_shift_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:69: any inspect(any v); */
+/* types.idl:75: any inspect(any v); */
 int types_inspect(srpc_client *client, const msgpack_object *v,
                   const msgpack_object **result)
 {
@@ -1875,7 +1875,7 @@ int types_inspect(srpc_client *client, const msgpack_object *v,
     return SRPC_OK;
 }
 
-/* types.idl:69: any inspect(any v); */
+/* types.idl:75: any inspect(any v); */
 int types_inspect_async(srpc_client *client, const msgpack_object *v,
                         srpc_pending **call)
 {
@@ -1885,7 +1885,7 @@ int types_inspect_async(srpc_client *client, const msgpack_object *v,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:69: any inspect(any v); */
+/* types.idl:75: any inspect(any v); */
 int types_inspect_finish(srpc_client *client, srpc_pending *call,
                          const msgpack_object **result)
 {
@@ -1901,7 +1901,7 @@ int types_inspect_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:70: optional point find(optional label l, optional int32 near); */
+/* types.idl:76: optional point find(optional label l, optional int32 near); */
 int types_find(srpc_client *client, const char *l, const int32_t *near,
                const struct types_point **result)
 {
@@ -1940,7 +1940,7 @@ int types_find(srpc_client *client, const char *l, const int32_t *near,
     return SRPC_OK;
 }
 
-/* types.idl:70: optional point find(optional label l, optional int32 near); */
+/* types.idl:76: optional point find(optional label l, optional int32 near); */
 int types_find_async(srpc_client *client, const char *l, const int32_t *near,
                      srpc_pending **call)
 {
@@ -1963,7 +1963,7 @@ int types_find_async(srpc_client *client, const char *l, const int32_t *near,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:70: optional point find(optional label l, optional int32 near); */
+/* types.idl:76: optional point find(optional label l, optional int32 near); */
 int types_find_finish(srpc_client *client, srpc_pending *call,
                       const struct types_point **result)
 {
@@ -1989,7 +1989,7 @@ int types_find_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:71: optional int64 lookup(optional bytes key, optional color c); */
+/* types.idl:77: optional int64 lookup(optional bytes key, optional color c); */
 int types_lookup(srpc_client *client, const srpc_bytes *key,
                  const enum types_color *c, const int64_t **result)
 {
@@ -2028,7 +2028,7 @@ int types_lookup(srpc_client *client, const srpc_bytes *key,
     return SRPC_OK;
 }
 
-/* types.idl:71: optional int64 lookup(optional bytes key, optional color c); */
+/* types.idl:77: optional int64 lookup(optional bytes key, optional color c); */
 int types_lookup_async(srpc_client *client, const srpc_bytes *key,
                        const enum types_color *c, srpc_pending **call)
 {
@@ -2051,7 +2051,7 @@ int types_lookup_async(srpc_client *client, const srpc_bytes *key,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:71: optional int64 lookup(optional bytes key, optional color c); */
+/* types.idl:77: optional int64 lookup(optional bytes key, optional color c); */
 int types_lookup_finish(srpc_client *client, srpc_pending *call,
                         const int64_t **result)
 {
@@ -2076,7 +2076,7 @@ int types_lookup_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:72: double[3] cross(double[3] a, double[3] b); */
+/* types.idl:78: double[3] cross(double[3] a, double[3] b); */
 int types_cross(srpc_client *client, const struct types_arr3_double *a,
                 const struct types_arr3_double *b,
                 struct types_arr3_double *result)
@@ -2104,7 +2104,7 @@ int types_cross(srpc_client *client, const struct types_arr3_double *a,
     return SRPC_OK;
 }
 
-/* types.idl:72: double[3] cross(double[3] a, double[3] b); */
+/* types.idl:78: double[3] cross(double[3] a, double[3] b); */
 int types_cross_async(srpc_client *client, const struct types_arr3_double *a,
                       const struct types_arr3_double *b, srpc_pending **call)
 {
@@ -2121,7 +2121,7 @@ int types_cross_async(srpc_client *client, const struct types_arr3_double *a,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:72: double[3] cross(double[3] a, double[3] b); */
+/* types.idl:78: double[3] cross(double[3] a, double[3] b); */
 int types_cross_finish(srpc_client *client, srpc_pending *call,
                        struct types_arr3_double *result)
 {
@@ -2141,7 +2141,7 @@ int types_cross_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:73: oneway void draw(point p); */
+/* types.idl:79: oneway void draw(point p); */
 int types_draw(srpc_client *client, const struct types_point *p)
 {
     msgpack_packer *pk = srpc_client_begin_notify(client, "types.draw", 1);

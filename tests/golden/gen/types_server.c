@@ -10,7 +10,7 @@
 
 #include <sockrpc/codec.h>
 
-/* types.idl:26: enum color, from an integer */
+/* types.idl:31: enum color, from an integer */
 static int get_types_color(const msgpack_object *o, enum types_color *out)
 {
     int32_t v;
@@ -29,7 +29,7 @@ static int get_types_color(const msgpack_object *o, enum types_color *out)
     return SRPC_OK;
 }
 
-/* types.idl:27: open enum status, from an integer */
+/* types.idl:33: open enum status, from an integer */
 static int get_types_status(const msgpack_object *o, enum types_status *out)
 {
     int32_t v;
@@ -341,7 +341,7 @@ static int decode_types_arr3_double(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:9: struct point, from a map keyed by field name */
+/* types.idl:13: struct point, from a map keyed by field name */
 static int decode_types_point(const msgpack_object *o, srpc_arena *arena,
                               struct types_point *out, srpc_derr *err)
 {
@@ -398,7 +398,7 @@ static int decode_types_point(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:16: struct shape, from a map keyed by field name */
+/* types.idl:21: struct shape, from a map keyed by field name */
 static int decode_types_shape(const msgpack_object *o, srpc_arena *arena,
                               struct types_shape *out, srpc_derr *err)
 {
@@ -495,7 +495,7 @@ static int decode_types_shape(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:29: struct segment, from a map keyed by field name */
+/* types.idl:35: struct segment, from a map keyed by field name */
 static int decode_types_segment(const msgpack_object *o, srpc_arena *arena,
                                 struct types_segment *out, srpc_derr *err)
 {
@@ -548,7 +548,7 @@ static int decode_types_segment(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:43: struct polygon, from a map keyed by field name */
+/* types.idl:49: struct polygon, from a map keyed by field name */
 static int decode_types_polygon(const msgpack_object *o, srpc_arena *arena,
                                 struct types_polygon *out, srpc_derr *err)
 {
@@ -799,7 +799,7 @@ static int encode_types_arr3_double(msgpack_packer *pk,
     return SRPC_OK;
 }
 
-/* types.idl:9: struct point, as a map keyed by field name */
+/* types.idl:13: struct point, as a map keyed by field name */
 static int encode_types_point(msgpack_packer *pk, const struct types_point *v,
                               srpc_derr *err)
 {
@@ -830,7 +830,7 @@ static int encode_types_point(msgpack_packer *pk, const struct types_point *v,
     return SRPC_OK;
 }
 
-/* types.idl:16: struct shape, as a map keyed by field name */
+/* types.idl:21: struct shape, as a map keyed by field name */
 static int encode_types_shape(msgpack_packer *pk, const struct types_shape *v,
                               srpc_derr *err)
 {
@@ -881,7 +881,7 @@ static int encode_types_shape(msgpack_packer *pk, const struct types_shape *v,
     return SRPC_OK;
 }
 
-/* types.idl:29: struct segment, as a map keyed by field name */
+/* types.idl:35: struct segment, as a map keyed by field name */
 static int encode_types_segment(msgpack_packer *pk,
                                 const struct types_segment *v, srpc_derr *err)
 {
@@ -910,7 +910,7 @@ static int encode_types_segment(msgpack_packer *pk,
     return SRPC_OK;
 }
 
-/* types.idl:43: struct polygon, as a map keyed by field name */
+/* types.idl:49: struct polygon, as a map keyed by field name */
 static int encode_types_polygon(msgpack_packer *pk,
                                 const struct types_polygon *v, srpc_derr *err)
 {
@@ -953,7 +953,7 @@ static int encode_types_polygon(msgpack_packer *pk,
     return SRPC_OK;
 }
 
-/* types.idl:51: int8 neg8(int8 v); */
+/* types.idl:57: int8 neg8(int8 v); */
 static int dispatch_neg8(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -974,7 +974,7 @@ static int dispatch_neg8(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:52: int16 neg16(int16 v); */
+/* types.idl:58: int16 neg16(int16 v); */
 static int dispatch_neg16(srpc_call *call, const void *impl,
                           const msgpack_object *args, msgpack_packer *reply)
 {
@@ -995,7 +995,7 @@ static int dispatch_neg16(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:53: uint8 inc8(uint8 v); */
+/* types.idl:59: uint8 inc8(uint8 v); */
 static int dispatch_inc8(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1016,7 +1016,7 @@ static int dispatch_inc8(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:54: uint16 inc16(uint16 v); */
+/* types.idl:60: uint16 inc16(uint16 v); */
 static int dispatch_inc16(srpc_call *call, const void *impl,
                           const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1037,7 +1037,7 @@ static int dispatch_inc16(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:55: int64 neg64(int64 v); */
+/* types.idl:61: int64 neg64(int64 v); */
 static int dispatch_neg64(srpc_call *call, const void *impl,
                           const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1058,7 +1058,7 @@ static int dispatch_neg64(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:56: uint64 id64(uint64 v); */
+/* types.idl:62: uint64 id64(uint64 v); */
 static int dispatch_id64(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1079,7 +1079,7 @@ static int dispatch_id64(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:57: float half(float v); */
+/* types.idl:63: float half(float v); */
 static int dispatch_half(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1100,7 +1100,7 @@ static int dispatch_half(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:58: bytes rev(bytes b); */
+/* types.idl:64: bytes rev(bytes b); */
 static int dispatch_rev(srpc_call *call, const void *impl,
                         const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1126,7 +1126,7 @@ static int dispatch_rev(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:59: bytes<8> rev8(bytes<8> b); */
+/* types.idl:65: bytes<8> rev8(bytes<8> b); */
 static int dispatch_rev8(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1152,7 +1152,7 @@ static int dispatch_rev8(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:60: string<4> up4(string<4> s); */
+/* types.idl:66: string<4> up4(string<4> s); */
 static int dispatch_up4(srpc_call *call, const void *impl,
                         const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1178,7 +1178,7 @@ static int dispatch_up4(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:61: point flip(point p); */
+/* types.idl:67: point flip(point p); */
 static int dispatch_flip(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1202,7 +1202,7 @@ static int dispatch_flip(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:62: shape grow(shape s, int32 by); */
+/* types.idl:68: shape grow(shape s, int32 by); */
 static int dispatch_grow(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1230,7 +1230,7 @@ static int dispatch_grow(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:63: segment span(point from, point to); */
+/* types.idl:69: segment span(point from, point to); */
 static int dispatch_span(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1258,7 +1258,7 @@ static int dispatch_span(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:64: color mix(color a, status s); */
+/* types.idl:70: color mix(color a, status s); */
 static int dispatch_mix(srpc_call *call, const void *impl,
                         const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1288,7 +1288,7 @@ static int dispatch_mix(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:65: status check(segment s); */
+/* types.idl:71: status check(segment s); */
 static int dispatch_check(srpc_call *call, const void *impl,
                           const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1310,7 +1310,7 @@ static int dispatch_check(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:66: sequence<int32> squares(sequence<int32, 100> v); */
+/* types.idl:72: sequence<int32> squares(sequence<int32, 100> v); */
 static int dispatch_squares(srpc_call *call, const void *impl,
                             const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1334,7 +1334,7 @@ static int dispatch_squares(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:67: map<string, sequence<color>> palette(map<uint16, bytes> m); */
+/* types.idl:73: map<string, sequence<color>> palette(map<uint16, bytes> m); */
 static int dispatch_palette(srpc_call *call, const void *impl,
                             const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1359,7 +1359,7 @@ static int dispatch_palette(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:68: polygon shift(polygon p, sequence<sequence<double>> by); */
+/* types.idl:74: polygon shift(polygon p, sequence<sequence<double>> by); */
 static int dispatch_shift(srpc_call *call, const void *impl,
                           const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1388,7 +1388,7 @@ static int dispatch_shift(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:69: any inspect(any v); */
+/* types.idl:75: any inspect(any v); */
 static int dispatch_inspect(srpc_call *call, const void *impl,
                             const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1409,7 +1409,7 @@ static int dispatch_inspect(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:70: optional point find(optional label l, optional int32 near); */
+/* types.idl:76: optional point find(optional label l, optional int32 near); */
 static int dispatch_find(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1450,7 +1450,7 @@ static int dispatch_find(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:71: optional int64 lookup(optional bytes key, optional color c); */
+/* types.idl:77: optional int64 lookup(optional bytes key, optional color c); */
 static int dispatch_lookup(srpc_call *call, const void *impl,
                            const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1494,7 +1494,7 @@ static int dispatch_lookup(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:72: double[3] cross(double[3] a, double[3] b); */
+/* types.idl:78: double[3] cross(double[3] a, double[3] b); */
 static int dispatch_cross(srpc_call *call, const void *impl,
                           const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1522,7 +1522,7 @@ static int dispatch_cross(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:73: oneway void draw(point p); */
+/* types.idl:79: oneway void draw(point p); */
 static int dispatch_draw(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
