@@ -16,41 +16,24 @@
 
 #include "clientfake.h"
 #include "sockutil.h"
+#include "calcfixture.h"
 #include "testcalc.h"
 #include "testutil.h"
 
-static char dir[256];
-static char unix_addr[300];
 static char fake_path[300];
 static char fake_addr[320];
-static struct calc_state state;
-static struct tu_server ts;
 
+/* The calc fixture, plus the path where a scripted fake server listens. */
 static void setup(void)
 {
-    tu_mkdtemp(dir, sizeof dir);
-    snprintf(unix_addr, sizeof unix_addr, "unix:%s/calc.sock", dir);
-    snprintf(fake_path, sizeof fake_path, "%s/fake.sock", dir);
+    fx_setup();
+    snprintf(fake_path, sizeof fake_path, "%s/fake.sock", fx.dir);
     snprintf(fake_addr, sizeof fake_addr, "unix:%s", fake_path);
-    calc_state_init(&state);
-    memset(&ts, 0, sizeof ts);
-}
-
-static void teardown(void)
-{
-    tu_server_stop(&ts);
-    srpc_server_destroy(ts.srv);
-    ts.srv = NULL;
-    calc_state_fini(&state);
-    tu_rmdir(dir);
 }
 
 static void start_server(void)
 {
-    ck_assert_int_eq(srpc_server_create(&ts.srv, NULL), SRPC_OK);
-    ck_assert_int_eq(calc_serve(ts.srv, &calc_default_ops, &state), SRPC_OK);
-    ck_assert_int_eq(srpc_server_listen(ts.srv, unix_addr), SRPC_OK);
-    tu_server_start(&ts);
+    fx_start(NULL);
 }
 
 static srpc_client *connect_opts(const char *address,
@@ -138,7 +121,7 @@ START_TEST(blocking_call_while_async_in_flight)
     int32_t r;
 
     start_server();
-    c = connect_opts(unix_addr, NULL);
+    c = connect_opts(fx.unix_addr, NULL);
     ck_assert_int_eq(calc_sleep_async(c, 100, &slow), SRPC_OK);
     ck_assert_int_eq(calc_add(c, 2, 3, &r), SRPC_OK);
     ck_assert_int_eq(r, 5);
@@ -156,7 +139,7 @@ START_TEST(thousand_in_flight)
     int32_t r;
 
     start_server();
-    c = connect_opts(unix_addr, NULL);
+    c = connect_opts(fx.unix_addr, NULL);
     for (int i = 0; i < N; i++)
         ck_assert_int_eq(calc_add_async(c, i, 1000000, &calls[i]), SRPC_OK);
     /* Backwards: nearly every reply arrives before its wait. */
@@ -184,7 +167,7 @@ START_TEST(pipelined_large_calls)
     memset(s, 'q', SIZE);
     s[SIZE] = '\0';
     start_server();
-    c = connect_opts(unix_addr, &o);
+    c = connect_opts(fx.unix_addr, &o);
     for (int i = 0; i < N; i++) {
         msgpack_packer *pk = srpc_client_begin(c, "calc.echo", 1);
 
@@ -280,7 +263,7 @@ START_TEST(callbacks_run_in_poll)
     int32_t r;
 
     start_server();
-    c = connect_opts(unix_addr, NULL);
+    c = connect_opts(fx.unix_addr, NULL);
     for (int i = 0; i < 100; i++)
         ck_assert_int_eq(add_cb(c, i, 1, &t), SRPC_OK);
     ck_assert_int_eq(t.done, 0); /* never inside send */
@@ -321,7 +304,7 @@ START_TEST(callbacks_fail_on_drop_and_close)
     /* Calls still in flight at close: their callbacks run then. */
     memset(&t, 0, sizeof t);
     start_server();
-    c = connect_opts(unix_addr, NULL);
+    c = connect_opts(fx.unix_addr, NULL);
     for (int i = 0; i < 5; i++) {
         msgpack_packer *pk = srpc_client_begin(c, "calc.sleep", 1);
 
@@ -377,7 +360,7 @@ START_TEST(cancel_drops_the_reply)
     int32_t r;
 
     start_server();
-    c = connect_opts(unix_addr, NULL);
+    c = connect_opts(fx.unix_addr, NULL);
     ck_assert_int_eq(calc_add_async(c, 1, 2, &p), SRPC_OK);
     ck_assert_int_eq(calc_add_async(c, 3, 4, &q), SRPC_OK);
     srpc_client_cancel(c, p);
@@ -399,7 +382,7 @@ START_TEST(misuse)
     int32_t r;
 
     start_server();
-    c = connect_opts(unix_addr, NULL);
+    c = connect_opts(fx.unix_addr, NULL);
     ck_assert_int_eq(srpc_client_send(c, &p), SRPC_EINVAL); /* nothing begun */
     ck_assert_ptr_null(p);
     ck_assert_int_eq(srpc_client_send(c, NULL), SRPC_EINVAL);
@@ -415,7 +398,7 @@ START_TEST(misuse)
     /* A handle of one client is not one of another. */
     ck_assert_int_eq(calc_add_async(c, 1, 1, &q), SRPC_OK);
     {
-        srpc_client *d = connect_opts(unix_addr, NULL);
+        srpc_client *d = connect_opts(fx.unix_addr, NULL);
 
         ck_assert_int_eq(srpc_client_wait(d, q, &res), SRPC_EINVAL);
         srpc_client_close(d);
@@ -444,7 +427,7 @@ START_TEST(warm_calls_do_not_grow_the_heap)
     int32_t r;
 
     start_server();
-    c = connect_opts(unix_addr, NULL);
+    c = connect_opts(fx.unix_addr, NULL);
     for (int i = 0; i < 1000; i++) {  /* warm up: slots, buffers, server */
         ck_assert_int_eq(calc_add(c, i, 1, &r), SRPC_OK);
         ck_assert_int_eq(calc_add_async(c, i, 2, &p), SRPC_OK);
@@ -475,7 +458,7 @@ int main(void)
 
     signal(SIGPIPE, SIG_DFL); /* the library must never raise it */
     tc = tcase_create("async");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, fx_teardown);
     tcase_set_timeout(tc, 20);
     tcase_add_test(tc, replies_out_of_order);
     tcase_add_test(tc, msgid_in_any_encoding);

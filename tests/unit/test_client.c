@@ -20,41 +20,24 @@
 #include <check.h>
 
 #include "sockutil.h"
+#include "calcfixture.h"
 #include "testcalc.h"
 #include "testutil.h"
 
-static char dir[256];
-static char unix_addr[300];
 static char fake_path[300];
 static char fake_addr[320];
-static struct calc_state state;
-static struct tu_server ts;
 
+/* The calc fixture, plus the path where a scripted fake server listens. */
 static void setup(void)
 {
-    tu_mkdtemp(dir, sizeof dir);
-    snprintf(unix_addr, sizeof unix_addr, "unix:%s/calc.sock", dir);
-    snprintf(fake_path, sizeof fake_path, "%s/fake.sock", dir);
+    fx_setup();
+    snprintf(fake_path, sizeof fake_path, "%s/fake.sock", fx.dir);
     snprintf(fake_addr, sizeof fake_addr, "unix:%s", fake_path);
-    calc_state_init(&state);
-    memset(&ts, 0, sizeof ts);
-}
-
-static void teardown(void)
-{
-    tu_server_stop(&ts);
-    srpc_server_destroy(ts.srv);
-    ts.srv = NULL;
-    calc_state_fini(&state);
-    tu_rmdir(dir);
 }
 
 static void start_server(void)
 {
-    ck_assert_int_eq(srpc_server_create(&ts.srv, NULL), SRPC_OK);
-    ck_assert_int_eq(calc_serve(ts.srv, &calc_default_ops, &state), SRPC_OK);
-    ck_assert_int_eq(srpc_server_listen(ts.srv, unix_addr), SRPC_OK);
-    tu_server_start(&ts);
+    fx_start(NULL);
 }
 
 static srpc_client *connect_opts(const char *address,
@@ -160,7 +143,7 @@ START_TEST(connection_refused)
     char err[256], addr[64];
     int fd;
 
-    ck_assert_int_eq(srpc_client_connect(&c, unix_addr, NULL, err, sizeof err),
+    ck_assert_int_eq(srpc_client_connect(&c, fx.unix_addr, NULL, err, sizeof err),
                      SRPC_ECONNECT);
     ck_assert_ptr_null(c);
     ck_assert_msg(strstr(err, "cannot connect to unix:") && strstr(err, "calc.sock"),
@@ -202,7 +185,7 @@ START_TEST(close_leaks_nothing)
     start_server();
     base = tu_count_fds();
     for (int i = 0; i < 100; i++) {
-        srpc_client *c = connect_opts(unix_addr, NULL);
+        srpc_client *c = connect_opts(fx.unix_addr, NULL);
         int32_t r;
 
         ck_assert_int_eq(calc_add(c, i, 1, &r), SRPC_OK);
@@ -223,7 +206,7 @@ START_TEST(timeout_then_usable)
     int32_t r;
 
     start_server();
-    c = connect_opts(unix_addr, NULL);
+    c = connect_opts(fx.unix_addr, NULL);
     ck_assert_int_eq(srpc_client_set_timeout(c, 100), SRPC_OK);
     t0 = srpc__now_ms();
     ck_assert_int_eq(calc_sleep(c, 500), SRPC_ETIMEDOUT);
@@ -319,11 +302,11 @@ START_TEST(real_server_destroyed)
     int rc;
 
     start_server();
-    c = connect_opts(unix_addr, NULL);
+    c = connect_opts(fx.unix_addr, NULL);
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_OK);
-    tu_server_stop(&ts);
-    srpc_server_destroy(ts.srv);
-    ts.srv = NULL;
+    tu_server_stop(&fx.ts);
+    srpc_server_destroy(fx.ts.srv);
+    fx.ts.srv = NULL;
     rc = calc_add(c, 1, 2, &r);
     ck_assert_msg(rc == SRPC_ECLOSED, "got %s", srpc_strerror(rc));
     srpc_client_close(c);
@@ -442,7 +425,7 @@ START_TEST(bad_result_type)
     const char *s = "unchanged";
 
     start_server();
-    c = connect_opts(unix_addr, NULL);
+    c = connect_opts(fx.unix_addr, NULL);
     ck_assert_int_eq(calc_add_as_str(c, 1, 2, &s), SRPC_ETYPE);
     ck_assert_str_eq(srpc_client_errmsg(c), "calc.add: result must be string, got integer");
     ck_assert_str_eq(s, "unchanged");
@@ -458,7 +441,7 @@ START_TEST(oversize_reply_rejected)
     int32_t r;
 
     start_server();
-    c = connect_opts(unix_addr, &o);
+    c = connect_opts(fx.unix_addr, &o);
     ck_assert_int_eq(calc_big(c, 2000, &s), SRPC_ETOOBIG);
     /* The stream cannot be resynchronised: the connection is done. */
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_ETOOBIG);
@@ -475,7 +458,7 @@ START_TEST(results_live_until_freed)
     uint32_t n = 512 * 1024; /* several reads and writes */
 
     start_server();
-    c = connect_opts(unix_addr, NULL);
+    c = connect_opts(fx.unix_addr, NULL);
     ck_assert_int_eq(calc_echo(c, "first", &a), SRPC_OK);
     ck_assert_int_eq(calc_echo(c, "second", &b), SRPC_OK);
     ck_assert_int_eq(calc_big(c, n, &big), SRPC_OK);
@@ -500,7 +483,7 @@ START_TEST(large_request)
     memset(s, 'y', n);
     s[n] = '\0';
     start_server();
-    c = connect_opts(unix_addr, NULL);
+    c = connect_opts(fx.unix_addr, NULL);
     ck_assert_int_eq(calc_echo(c, s, &back), SRPC_OK);
     ck_assert_uint_eq(strlen(back), n);
     srpc_client_close(c);
@@ -520,7 +503,7 @@ START_TEST(request_over_server_limit)
     memset(s, 'y', n);
     s[n] = '\0';
     start_server();
-    c = connect_opts(unix_addr, NULL);
+    c = connect_opts(fx.unix_addr, NULL);
     rc = calc_echo(c, s, &back);
     ck_assert_msg(rc == SRPC_ECLOSED, "got %s: %s", srpc_strerror(rc),
                   srpc_client_errmsg(c));
@@ -535,7 +518,7 @@ START_TEST(misuse)
     srpc_client *c;
 
     start_server();
-    c = connect_opts(unix_addr, NULL);
+    c = connect_opts(fx.unix_addr, NULL);
     ck_assert_int_eq(srpc_client_call(c, &res), SRPC_EINVAL); /* nothing begun */
     ck_assert_int_eq(srpc_client_notify(c), SRPC_EINVAL);
     ck_assert_ptr_nonnull(srpc_client_begin_notify(c, "calc.note", 0));
@@ -548,7 +531,7 @@ START_TEST(misuse)
     srpc_pack_str(srpc_client_begin(NULL, "x", 1), "ignored");
     ck_assert_ptr_nonnull(srpc_client_begin_notify(NULL, "x", 0));
     ck_assert_int_eq(srpc_client_notify(NULL), SRPC_EINVAL);
-    ck_assert_int_eq(srpc_client_connect(NULL, unix_addr, NULL, NULL, 0), SRPC_EINVAL);
+    ck_assert_int_eq(srpc_client_connect(NULL, fx.unix_addr, NULL, NULL, 0), SRPC_EINVAL);
     ck_assert_str_eq(srpc_client_errmsg(NULL), "no client");
     srpc_client_close(NULL);
     srpc_client_free_results(NULL);
@@ -565,7 +548,7 @@ int main(void)
 
     signal(SIGPIPE, SIG_DFL); /* the library must never raise it */
     tc = tcase_create("client");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, fx_teardown);
     tcase_set_timeout(tc, 20);
     tcase_add_test(tc, connection_refused);
     tcase_add_test(tc, resolve_failure);

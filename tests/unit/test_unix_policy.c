@@ -16,31 +16,17 @@
 
 #include <check.h>
 
+#include "calcfixture.h"
 #include "testcalc.h"
 #include "testutil.h"
 
-static char dir[256];
-static char unix_addr[320];
 static char sock_path[300];
-static struct calc_state state;
-static struct tu_server ts;
 
+/* The calc fixture, plus its socket file's path. */
 static void setup(void)
 {
-    tu_mkdtemp(dir, sizeof dir);
-    snprintf(sock_path, sizeof sock_path, "%s/calc.sock", dir);
-    snprintf(unix_addr, sizeof unix_addr, "unix:%s", sock_path);
-    calc_state_init(&state);
-    memset(&ts, 0, sizeof ts);
-}
-
-static void teardown(void)
-{
-    tu_server_stop(&ts);
-    srpc_server_destroy(ts.srv);
-    ts.srv = NULL;
-    calc_state_fini(&state);
-    tu_rmdir(dir);
+    fx_setup();
+    snprintf(sock_path, sizeof sock_path, "%s/calc.sock", fx.dir);
 }
 
 /* "add" answers the caller's uid, "div" its pid: -1 when unknown. */
@@ -75,21 +61,11 @@ static void start(const struct srpc_server_options *o)
     ops = calc_default_ops;
     ops.add = peer_uid;
     ops.div = peer_pid;
-    ck_assert_int_eq(srpc_server_create(&ts.srv, o), SRPC_OK);
-    ck_assert_int_eq(calc_serve(ts.srv, &ops, &state), SRPC_OK);
-    ck_assert_int_eq(srpc_server_listen(ts.srv, unix_addr), SRPC_OK);
-    ck_assert_int_eq(srpc_server_listen(ts.srv, "tcp:127.0.0.1:0"), SRPC_OK);
-    tu_server_start(&ts);
-}
-
-static srpc_client *connect_to(const char *address)
-{
-    srpc_client *c = NULL;
-    char err[256] = "";
-    int rc = srpc_client_connect(&c, address, NULL, err, sizeof err);
-
-    ck_assert_msg(rc == SRPC_OK, "connect %s: %s", address, err);
-    return c;
+    ck_assert_int_eq(srpc_server_create(&fx.ts.srv, o), SRPC_OK);
+    ck_assert_int_eq(calc_serve(fx.ts.srv, &ops, &fx.state), SRPC_OK);
+    ck_assert_int_eq(srpc_server_listen(fx.ts.srv, fx.unix_addr), SRPC_OK);
+    ck_assert_int_eq(srpc_server_listen(fx.ts.srv, "tcp:127.0.0.1:0"), SRPC_OK);
+    tu_server_start(&fx.ts);
 }
 
 static mode_t file_mode(void)
@@ -125,7 +101,7 @@ START_TEST(peer_credentials_over_unix)
     int32_t r = 0;
 
     start(NULL);
-    c = connect_to(unix_addr);
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_add(c, 0, 0, &r), SRPC_OK);
     ck_assert_int_eq(r, (int32_t)getuid());
     ck_assert_int_eq(calc_div(c, 0, 1, &r), SRPC_OK);
@@ -140,7 +116,7 @@ START_TEST(no_credentials_over_tcp)
     int32_t r = 0;
 
     start(NULL);
-    c = connect_to(srpc_server_address(ts.srv, 1));
+    c = fx_connect(srpc_server_address(fx.ts.srv, 1));
     ck_assert_int_eq(calc_add(c, 0, 0, &r), SRPC_OK);
     ck_assert_int_eq(r, -1);
     srpc_client_close(c);
@@ -157,11 +133,11 @@ START_TEST(allowed_uid_served)
     int32_t r = 0;
 
     start(&o);
-    c = connect_to(unix_addr);
+    c = fx_connect(fx.unix_addr);
     ck_assert_int_eq(calc_add(c, 0, 0, &r), SRPC_OK);
     ck_assert_int_eq(r, (int32_t)me);
     srpc_client_close(c);
-    ck_assert_int_eq(srpc_server_stats(ts.srv, &st), SRPC_OK);
+    ck_assert_int_eq(srpc_server_stats(fx.ts.srv, &st), SRPC_OK);
     ck_assert_uint_eq(st.connections_refused, 0);
 }
 END_TEST
@@ -176,19 +152,19 @@ START_TEST(other_uid_refused)
 
     ck_assert_uint_ne(getuid(), 12345);
     start(&o);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     ck_assert_int_ge(fd, 0);
     ck_assert(tu_read_closing(fd, &code));
     ck_assert_int_eq(code, SRPC_WIRE_NOT_ALLOWED);
     ck_assert(tu_wait_closed(fd));
     close(fd);
     /* TCP has no credentials: with an allow-list it is refused too. */
-    fd = tu_connect_raw(srpc_server_address(ts.srv, 1), 5000);
+    fd = tu_connect_raw(srpc_server_address(fx.ts.srv, 1), 5000);
     ck_assert(tu_wait_closed(fd));
     close(fd);
-    ck_assert_uint_eq(tu_wait_stat(ts.srv, TU_STAT(connections_refused), 2,
+    ck_assert_uint_eq(tu_wait_stat(fx.ts.srv, TU_STAT(connections_refused), 2,
                                    3000), 2);
-    ck_assert_uint_eq(tu_wait_stat(ts.srv, TU_STAT(connections_accepted), 1,
+    ck_assert_uint_eq(tu_wait_stat(fx.ts.srv, TU_STAT(connections_accepted), 1,
                                    0), 0);
 }
 END_TEST
@@ -201,10 +177,10 @@ START_TEST(empty_allow_list_admits_nobody)
     int fd;
 
     start(&o);
-    fd = tu_connect_raw(unix_addr, 5000);
+    fd = tu_connect_raw(fx.unix_addr, 5000);
     ck_assert(tu_wait_closed(fd));
     close(fd);
-    ck_assert_uint_eq(tu_wait_stat(ts.srv, TU_STAT(connections_refused), 1,
+    ck_assert_uint_eq(tu_wait_stat(fx.ts.srv, TU_STAT(connections_refused), 1,
                                    3000), 1);
 }
 END_TEST
@@ -218,7 +194,7 @@ int main(void)
 
     signal(SIGPIPE, SIG_DFL);
     tc = tcase_create("policy");
-    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_checked_fixture(tc, setup, fx_teardown);
     tcase_set_timeout(tc, 20);
     tcase_add_test(tc, default_mode_is_0600);
     tcase_add_test(tc, unix_mode_option);
