@@ -90,6 +90,10 @@ void gen_get_call(struct emit *line, const struct idl_type_ref *ref,
                   const char *obj, const char *arena, const char *dst,
                   const char *err);
 
+/* Emits the statement "rc = CALL", CALL being a call built with
+ * gen_get_call() and its ";", wrapped to the line width. */
+void gen_emit_rc_assign(struct emit *e, const struct emit *call);
+
 /* Emits the enum and struct types of IFACE for the header, each struct
  * after the structs it holds by value. */
 void gen_struct_types(const struct gen *g, struct emit *e,

@@ -189,14 +189,7 @@ static void emit_decode(struct emit *e, const struct idl_proc *proc,
                      result_in_arena(proc) ? "decoded"
                      : s ? "&decoded" : "result", "&derr");
         emit_printf(&call, ";");
-        {
-            char *text = str_printf("rc = %s", emit_text(&call));
-            if (text == NULL)
-                e->oom = true;
-            else
-                emit_wrapped(e, text);
-            free(text);
-        }
+        gen_emit_rc_assign(e, &call);
         e->oom |= call.oom || type == NULL;
         emit_free(&call);
         if (gen_is_aggregate(&proc->result)) {

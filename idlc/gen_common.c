@@ -215,6 +215,17 @@ void gen_pack_checked_value(struct emit *e, const struct idl_type_ref *ref,
     emit_line(e, "    return %s;", fail);
 }
 
+void gen_emit_rc_assign(struct emit *e, const struct emit *call)
+{
+    char *text = str_printf("rc = %s", emit_text(call));
+
+    if (text == NULL)
+        e->oom = true;
+    else
+        emit_wrapped(e, text);
+    free(text);
+}
+
 void gen_get_call(struct emit *line, const struct idl_type_ref *ref,
                   const char *obj, const char *arena, const char *dst,
                   const char *err)

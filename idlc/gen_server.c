@@ -38,14 +38,7 @@ static void emit_get_arg(struct emit *e, const struct idl_param *param,
             gen_get_call(&call, &param->type, obj, "srpc_call_arena(call)",
                          dst, "&derr");
         emit_printf(&call, ";");
-        {
-            char *text = str_printf("rc = %s", emit_text(&call));
-            if (text == NULL)
-                e->oom = true;
-            else
-                emit_wrapped(e, text);
-            free(text);
-        }
+        gen_emit_rc_assign(e, &call);
         e->oom |= call.oom || dst == NULL || obj == NULL || type == NULL;
         emit_free(&call);
         if (gen_is_aggregate(&param->type)) {
