@@ -6,8 +6,11 @@
 
 #include "lint.h"
 
+#include <stdlib.h>
 #include <strings.h>
 #include <string.h>
+
+#include "names.h"
 
 /* C++'s keywords and alternative tokens that are not C11 keywords (those
  * are errors already, sema_names.c). */
@@ -32,23 +35,77 @@ static bool is_cxx_keyword(const char *name)
     return false;
 }
 
+/* Warns when NAME, the IDL name of a WHAT at LOC, is a C++ keyword and
+ * appears as it is in the generated C (a struct member, a parameter). */
+static void cxx_name(struct diag *d, const char *what, const char *name,
+                     const struct idl_loc *loc)
+{
+    if (is_cxx_keyword(name))
+        diag_warning(d, DIAG_W_CXX_COMPAT, loc,
+                     "%s name '%s' is a C++ keyword: the header will not "
+                     "compile as C++", what, name);
+}
+
+/* Warns when CNAME (malloc'd, taken; NULL when memory ran out), the C
+ * name that interface IFACE's WHAT named NAME becomes, is a C++ keyword:
+ * "xor" and "eq" make "xor_eq", "wchar" and "t" make "wchar_t". */
+static void cxx_cname(struct diag *d, char *cname, const char *what,
+                      const char *iface, const char *name,
+                      const struct idl_loc *loc)
+{
+    if (cname == NULL)
+        diag_oom(d);
+    else if (is_cxx_keyword(cname))
+        diag_warning(d, DIAG_W_CXX_COMPAT, loc,
+                     "the C name '%s' of %s '%s.%s' is a C++ keyword: the "
+                     "header will not compile as C++", cname, what, iface,
+                     name);
+    free(cname);
+}
+
+/*
+ * Every name that reaches the generated C.  Most are prefixed with the
+ * interface's name (calc_add, struct calc_point, enum calc_color,
+ * calc_path), which makes a keyword only by accident ("xor" + "eq");
+ * procedure names (the members of struct calc_ops), parameter names and
+ * field names appear as they are.  Constants and enum values are
+ * upper-case (CALC_COLOR_RED), and C++ has no upper-case keyword.
+ */
 static void cxx_compat(const struct idl_file *file, struct diag *d)
 {
     for (size_t i = 0; i < file->nifaces; i++) {
         const struct idl_iface *iface = file->ifaces[i];
+        const char *in = iface->name;
+
+        for (size_t j = 0; j < iface->nenums; j++) {
+            const struct idl_enum *en = iface->enums[j];
+
+            cxx_cname(d, str_printf(CNAME_ENUM, in, en->name), "enum", in,
+                      en->name, &en->loc);
+        }
+        for (size_t j = 0; j < iface->nstructs; j++) {
+            const struct idl_struct *st = iface->structs[j];
+
+            cxx_cname(d, str_printf(CNAME_STRUCT, in, st->name), "struct",
+                      in, st->name, &st->loc);
+            for (size_t k = 0; k < st->nfields; k++)
+                cxx_name(d, "field", st->fields[k].name, &st->fields[k].loc);
+        }
+        for (size_t j = 0; j < iface->ntypedefs; j++) {
+            const struct idl_typedef *td = iface->typedefs[j];
+
+            cxx_cname(d, str_printf(CNAME_STRUCT, in, td->name), "typedef",
+                      in, td->name, &td->loc);
+        }
         for (size_t j = 0; j < iface->nprocs; j++) {
             const struct idl_proc *proc = iface->procs[j];
-            if (is_cxx_keyword(proc->name))
-                diag_warning(d, DIAG_W_CXX_COMPAT, &proc->loc,
-                             "procedure name '%s' is a C++ keyword: the "
-                             "header will not compile as C++", proc->name);
+
+            cxx_name(d, "procedure", proc->name, &proc->loc);
+            cxx_cname(d, str_printf(CNAME_STUB, in, proc->name),
+                      "procedure", in, proc->name, &proc->loc);
             for (size_t k = 0; k < proc->nparams; k++)
-                if (is_cxx_keyword(proc->params[k].name))
-                    diag_warning(d, DIAG_W_CXX_COMPAT,
-                                 &proc->params[k].loc,
-                                 "parameter name '%s' is a C++ keyword: "
-                                 "the header will not compile as C++",
-                                 proc->params[k].name);
+                cxx_name(d, "parameter", proc->params[k].name,
+                         &proc->params[k].loc);
         }
     }
 }

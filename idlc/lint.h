@@ -4,9 +4,11 @@
  * diag.h (on or off by -W options); an error-free file is required, as
  * the checks assume every name is valid.
  *
- *   c++-compat  a procedure or parameter named with a C++ keyword: the
- *               header is meant for C++ too (extern "C") and would not
- *               compile there ("int (*delete)(srpc_call *call)")
+ *   c++-compat  a name in the generated C that is a C++ keyword: a
+ *               procedure, parameter or struct field named so, or a
+ *               prefixed name that happens to make one ("xor" + "eq"):
+ *               the header is meant for C++ too (extern "C") and would
+ *               not compile there ("int (*delete)(srpc_call *call)")
  *   case-clash  two interfaces, or two procedures of one interface, whose
  *               names differ only in case: legal, but easy to confuse, and
  *               a peer in a language that ignores case cannot tell them

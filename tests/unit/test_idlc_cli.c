@@ -586,6 +586,7 @@ static const struct golden_case {
     { "cxx_off", "cxx", { "-Wno-c++-compat", NULL }, 0 },
     { "cxx_werror", "cxx", { "-Werror", NULL }, 1 },
     { "cxx_quiet", "cxx", { "-w", "-Werror", NULL }, 0 },
+    { "cxx_names", "cxx_names", { NULL }, 0 },
     { "case_default", "case", { NULL }, 0 },
     { "case_on", "case", { "-Wcase-clash", NULL }, 0 },
     { "case_all_no_cxx", "case", { "-Wall", "-Wno-c++-compat", NULL }, 0 },
@@ -680,7 +681,8 @@ END_TEST
 /* Every input in tests/golden/cli has a case, so none is forgotten. */
 START_TEST(every_golden_input_is_used)
 {
-    static const char *const inputs[] = { "case", "cxx", "many" };
+    static const char *const inputs[] = { "case", "cxx", "cxx_names",
+                                          "many" };
 
     for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
         bool used = false;
