@@ -297,7 +297,9 @@ void ast_field_clear(struct idl_field *field)
 {
     free(field->name);
     free(field->doc);
+    free(field->label);
     field->name = NULL;
+    field->label = NULL;
     ast_type_clear(&field->type);
 }
 
@@ -308,6 +310,7 @@ void ast_struct_free(struct idl_struct *st)
     for (size_t i = 0; i < st->nfields; i++)
         ast_field_clear(&st->fields[i]);
     free(st->fields);
+    ast_type_clear(&st->disc);
     free(st->name);
     free(st->doc);
     free(st);

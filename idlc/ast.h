@@ -70,13 +70,21 @@ struct idl_typedef {
     bool resolving;           /* sema: being expanded, to catch cycles */
 };
 
-/* A field of a struct: [optional] TYPE NAME; */
+/* A field of a struct: [optional] TYPE NAME;  or an arm of a union:
+ * case LABEL: TYPE NAME;  where a "case LABEL: void;" arm carries no
+ * value and has no NAME (NULL, and LOC is the label's). */
 struct idl_field {
     char *name;
     struct idl_loc loc;       /* of the name */
     bool optional;
     struct idl_type_ref type;
     char *doc;                /* its doc comment's text, or NULL */
+    char *label;              /* a union arm's label as written: an enum
+                                 value's name, digits or a const's name */
+    bool label_negative;      /* "-" before digits */
+    struct idl_loc label_loc;
+    long long label_value;    /* set by sema */
+    bool label_ok;            /* sema: LABEL_VALUE is valid */
 };
 
 /* NAME [= [-]NUMBER] in an enum. */
@@ -113,9 +121,16 @@ struct idl_const {
     char *doc;                /* its doc comment's text, or NULL */
 };
 
+/* A struct, or a discriminated union: union NAME switch (DISC) { arms }.
+ * A union shares the struct's namespace, its C type and its codec names
+ * (a union is a struct with a tag and an anonymous union in C); its arms
+ * are FIELDS, each with a label. */
 struct idl_struct {
     char *name;
     struct idl_loc loc;       /* of the name */
+    bool is_union;
+    struct idl_type_ref disc; /* a union's discriminant: an enum or an
+                                 integer type */
     struct idl_field *fields;
     size_t nfields;
     bool broken;              /* the parser skipped part of its body */

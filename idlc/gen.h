@@ -106,6 +106,24 @@ bool gen_struct_codecs(const struct gen *g, struct emit *e,
                        const struct idl_iface *iface, bool params,
                        bool encode);
 
+/*
+ * The prototype of a static encoder (ENCODE) or decoder of the C type
+ * "struct PREFIX_CNAME" whose functions are named after CODEC (a struct's
+ * or union's name, or a sequence's or map's codec name), followed by END:
+ * ";" for a forward declaration, "" before a body.
+ */
+void gen_codec_head(struct emit *e, bool encode, const char *prefix,
+                    const char *codec, const char *cname, const char *end);
+
+/* A union's C type, its static encoder and its decoder (gen_union.c);
+ * the struct code calls them for a struct declaration that is a union. */
+void gen_union_type(const struct gen *g, struct emit *e,
+                    const struct idl_struct *un);
+void gen_union_encoder(const struct gen *g, struct emit *e,
+                       const struct idl_struct *un);
+void gen_union_decoder(const struct gen *g, struct emit *e,
+                       const struct idl_struct *un);
+
 /* True when a parameter, result or field of FILE has the type "any"
  * (the header then needs <msgpack.h> for msgpack_object). */
 bool gen_file_uses_any(const struct idl_file *file);

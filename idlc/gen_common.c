@@ -89,7 +89,8 @@ void gen_type_text(struct emit *line, const struct idl_type_ref *ref)
 char *gen_type_name(const struct idl_type_ref *ref)
 {
     if (ref->decl != NULL)
-        return str_printf("struct %s", ref->name);
+        return str_printf("%s %s", ref->decl->is_union ? "union" : "struct",
+                          ref->name);
     if (ref->edecl != NULL)
         return str_printf("enum %s", ref->name);
     return idl_type_spelling(ref);

@@ -137,6 +137,10 @@ static void emit_type(const struct gen *g, struct emit *e,
         if (!f->optional)
             emit_held(g, e, iface, &f->type, done, done_arr);
     }
+    if (st->is_union) {
+        gen_union_type(g, e, st);
+        return;
+    }
     emit_printf(e, "\n");
     gen_doc(e, st->doc);
     emit_printf(e, "/* %s:%d: struct %s */\n", g->idl_name,
@@ -396,6 +400,8 @@ static void mark(const struct idl_iface *iface, const struct idl_type_ref *ref,
     if (need[i])
         return;
     need[i] = true;
+    if (ref->decl->is_union)
+        mark(iface, &ref->decl->disc, need, need_enum, need_c);
     for (size_t k = 0; k < ref->decl->nfields; k++)
         mark(iface, &ref->decl->fields[k].type, need, need_enum, need_c);
 }
@@ -446,14 +452,8 @@ static void emit_enum_getter(const struct gen *g, struct emit *e,
 
 /* ---- encoders ---------------------------------------------------- */
 
-/*
- * The prototype of a static encoder (ENCODE) or decoder of the C type
- * "struct PREFIX_CNAME" whose functions are named after CODEC (a struct's
- * name, or a sequence's or map's codec name), followed by END: ";" for a
- * forward declaration, "" before a body.
- */
-static void codec_head(struct emit *e, bool encode, const char *prefix,
-                       const char *codec, const char *cname, const char *end)
+void gen_codec_head(struct emit *e, bool encode, const char *prefix,
+                    const char *codec, const char *cname, const char *end)
 {
     struct emit line;
 
@@ -474,7 +474,7 @@ static void codec_head(struct emit *e, bool encode, const char *prefix,
 static void encode_head(struct emit *e, const struct idl_struct *st,
                         const char *end)
 {
-    codec_head(e, true, st->prefix, st->name, st->name, end);
+    gen_codec_head(e, true, st->prefix, st->name, st->name, end);
 }
 
 /* The condition under which optional field F is present. */
@@ -571,7 +571,7 @@ static void emit_encoder(const struct gen *g, struct emit *e,
 static void decode_head(struct emit *e, const struct idl_struct *st,
                         const char *end)
 {
-    codec_head(e, false, st->prefix, st->name, st->name, end);
+    gen_codec_head(e, false, st->prefix, st->name, st->name, end);
 }
 
 /* One case of the decoder's switch: field K into out->NAME. */
@@ -712,14 +712,14 @@ static void container_encode_head(struct emit *e,
                                   const struct idl_type_ref *ref,
                                   const char *end)
 {
-    codec_head(e, true, ref->prefix, ref->codec, ref->cname, end);
+    gen_codec_head(e, true, ref->prefix, ref->codec, ref->cname, end);
 }
 
 static void container_decode_head(struct emit *e,
                                   const struct idl_type_ref *ref,
                                   const char *end)
 {
-    codec_head(e, false, ref->prefix, ref->codec, ref->cname, end);
+    gen_codec_head(e, false, ref->prefix, ref->codec, ref->cname, end);
 }
 
 /* Packs element EXPR of type REF, or fails with its index in the path. */
@@ -1043,10 +1043,16 @@ bool gen_struct_codecs(const struct gen *g, struct emit *e,
         for (size_t i = 0; i < iface->nstructs; i++) {
             if (!need[i])
                 continue;
-            if (encode)
-                emit_encoder(g, e, iface->structs[i]);
+            const struct idl_struct *st = iface->structs[i];
+
+            if (encode && st->is_union)
+                gen_union_encoder(g, e, st);
+            else if (encode)
+                emit_encoder(g, e, st);
+            else if (st->is_union)
+                gen_union_decoder(g, e, st);
             else
-                emit_decoder(g, e, iface->structs[i]);
+                emit_decoder(g, e, st);
         }
     }
     free(need);

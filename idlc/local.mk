@@ -18,6 +18,7 @@ idlc_libidlc_a_SOURCES = \
 	idlc/gen.h \
 	idlc/gen_common.c \
 	idlc/gen_struct.c \
+	idlc/gen_union.c \
 	idlc/gen_header.c \
 	idlc/gen_client.c \
 	idlc/gen_server.c \

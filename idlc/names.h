@@ -30,6 +30,7 @@
 #define CNAME_DECODE    "decode_%s_%s" /* static struct decoder */
 #define CNAME_ENUM      "%s_%s"        /* enum tag: enum calc_color */
 #define CNAME_GET_ENUM  "get_%s_%s"    /* static enum decoder */
+#define UNION_TAG       "tag"          /* a union's discriminant member */
 /* The last constant of an open enum, CALC_LEVEL_INT32_ = INT32_MAX, which
  * makes the C type wide enough for any value a newer peer sends. */
 #define OPEN_ENUM_WIDTH "int32_"

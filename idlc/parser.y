@@ -3,12 +3,14 @@
  *
  *     file      := interface*
  *     interface := ["@version" "(" NUMBER ")"] "interface" NAME "{"
- *                  (proc | struct | enum | const | typedef)* "}"
+ *                  (proc | struct | union | enum | const | typedef)* "}"
  *                  [";"]
  *     proc      := ["@name" "(" STRING ")"] ["oneway" | "optional"] TYPE NAME
  *                  "(" [param ("," param)*] ")" ";"
  *     param     := ["optional"] TYPE NAME
  *     struct    := "struct" NAME "{" field* "}" [";"]
+ *     union     := "union" NAME "switch" "(" TYPE ")" "{" arm* "}" [";"]
+ *     arm       := "case" (NAME | ["-"] NUMBER) ":" (TYPE NAME | "void") ";"
  *     enum      := ["open"] "enum" NAME "{" value ("," value)* [","] "}" [";"]
  *     value     := NAME ["=" ["-"] NUMBER]
  *     const     := "const" TYPE NAME "=" (["-"] NUMBER | STRING) ";"
@@ -120,6 +122,9 @@ static void take_doc(struct parser *p, struct idl_iface *iface,
 %token ENUM "enum"
 %token CONST "const"
 %token TYPEDEF "typedef"
+%token UNION "union"
+%token SWITCH "switch"
+%token CASE "case"
 %token <str> STRLIT "string literal"
 %token <str> IDENT "identifier"
 %token <str> NUMBER "number"
@@ -129,8 +134,8 @@ static void take_doc(struct parser *p, struct idl_iface *iface,
 %type <param> param
 %type <proc> proc proc_decl params param_list
 %type <iface> interface iface_decl body
-%type <field> field
-%type <st> struct fields
+%type <field> field arm label
+%type <st> struct fields union arms
 %type <en> enum enum_values
 %type <eval> enum_value
 %type <cnst> const
@@ -219,6 +224,15 @@ body:
         {
             $$ = $1;
             if (!ast_iface_add_struct($$, $2)) {
+                ast_iface_free($1);
+                ast_struct_free($2);
+                OOM();
+            }
+        }
+  | body union
+        {
+            $$ = $1;
+            if ($2 != NULL && !ast_iface_add_struct($$, $2)) {
                 ast_iface_free($1);
                 ast_struct_free($2);
                 OOM();
@@ -541,6 +555,84 @@ field:
         }
   ;
 
+union:
+    UNION IDENT SWITCH '(' type ')' '{' arms '}' opt_semi
+        {
+            $$ = $8;
+            $$->name = $2;
+            $$->loc = @2;
+            $$->is_union = true;
+            $$->disc = $5;
+            $$->doc = lexer_take_doc(p->scanner, &@$);
+        }
+  | UNION IDENT SWITCH '(' type ')' '{' arms error '}' opt_semi
+        {
+            $$ = $8;
+            $$->name = $2;
+            $$->loc = @2;
+            $$->is_union = true;
+            $$->disc = $5;
+            $$->broken = true;
+            $$->doc = lexer_take_doc(p->scanner, &@$);
+        }
+  | UNION IDENT error '}' opt_semi
+        { free($2); $$ = NULL; }
+  ;
+
+arms:
+    %empty
+        { $$ = ast_struct_new(); if ($$ == NULL) OOM(); }
+  | arms arm
+        {
+            $$ = $1;
+            if (!ast_struct_add($$, &$2)) {
+                ast_struct_free($1);
+                ast_field_clear(&$2);
+                OOM();
+            }
+        }
+  | arms error ';'
+        { $$ = $1; $$->broken = true; }
+  ;
+
+arm:
+    CASE label ':' type IDENT ';'
+        {
+            $$ = $2;
+            $$.type = $4;
+            $$.name = $5;
+            $$.loc = @5;
+            $$.doc = lexer_take_doc(p->scanner, &@$);
+        }
+  | CASE label ':' IDENT ';'
+        {
+            /* An arm without a value: "case NONE: void;". */
+            $$ = $2;
+            $$.type.name = $4;
+            $$.type.loc = @4;
+            $$.loc = @2;
+            $$.doc = lexer_take_doc(p->scanner, &@$);
+            if (strcmp($4, "void") != 0)
+                diag_error(p->diag, &@4, "union arm of type '%s' needs a "
+                           "name", $4);
+        }
+  ;
+
+label:
+    IDENT
+        { memset(&$$, 0, sizeof $$); $$.label = $1; $$.label_loc = @1; }
+  | NUMBER
+        { memset(&$$, 0, sizeof $$); $$.label = $1; $$.label_loc = @1; }
+  | '-' NUMBER
+        {
+            memset(&$$, 0, sizeof $$);
+            $$.label = $2;
+            $$.label_negative = true;
+            $$.label_loc = @1;
+            $$.label_loc.last_line = @2.last_line;
+            $$.label_loc.last_column = @2.last_column;
+        }
+  ;
 
 typedef:
     TYPEDEF type IDENT ';'

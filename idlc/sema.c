@@ -554,9 +554,14 @@ static void check_recursion(struct diag *d, const struct idl_iface *iface,
             continue;
         memset(visited, 0, iface->nstructs * sizeof *visited);
         if (held == st || contains(iface, held, st, visited)) {
-            diag_error(d, &f->loc, "struct '%s' contains itself through "
-                       "field '%s'; make the field optional", st->name,
-                       f->name);
+            if (st->is_union)
+                diag_error(d, &f->loc, "union '%s' contains itself through "
+                           "arm '%s'; hold it through an optional field",
+                           st->name, f->name);
+            else
+                diag_error(d, &f->loc, "struct '%s' contains itself through "
+                           "field '%s'; make the field optional", st->name,
+                           f->name);
             break;
         }
     }
@@ -566,6 +571,9 @@ static void check_recursion(struct diag *d, const struct idl_iface *iface,
 static void check_type_name(struct diag *d, const struct idl_iface *iface,
                             const char *name, const struct idl_loc *loc);
 
+static void check_union(struct diag *d, struct idl_iface *iface,
+                        struct idl_struct *un);
+
 static void check_struct(struct diag *d, struct idl_iface *iface, size_t i)
 {
     struct idl_struct *st = iface->structs[i];
@@ -574,6 +582,10 @@ static void check_struct(struct diag *d, struct idl_iface *iface, size_t i)
     st->prefix = iface->name;
     sema_check_name(d, st->name, &st->loc, NAME_STRUCT);
     check_type_name(d, iface, st->name, &st->loc);
+    if (st->is_union) {
+        check_union(d, iface, st);
+        return;
+    }
     /* C has no empty structs. */
     if (st->nfields == 0 && !st->broken)
         diag_error(d, &st->loc, "struct '%s' declares no fields", st->name);
@@ -763,6 +775,143 @@ static void check_const(struct diag *d, struct idl_iface *iface, size_t i)
             diag_error(d, &c->value_loc, "value %s%s of constant '%s' does "
                        "not fit in '%s'", c->negative ? "-" : "", c->text,
                        c->name, c->type.name);
+    }
+}
+
+/* ---- unions ------------------------------------------------------ */
+
+/* The value of label NAME of an arm of a union switched by enum EN;
+ * false (reported) when EN has no such value. */
+static bool enum_label(struct diag *d, const struct idl_enum *en,
+                       struct idl_field *arm)
+{
+    for (size_t k = 0; !arm->label_negative && k < en->nvalues; k++) {
+        if (strcmp(en->values[k].name, arm->label) == 0) {
+            arm->label_value = en->values[k].value;
+            return true;
+        }
+    }
+    diag_error(d, &arm->label_loc, "'%s%s' is not a value of enum '%s'",
+               arm->label_negative ? "-" : "", arm->label, en->name);
+    return false;
+}
+
+/* The value of ARM's label, a number or an integer constant, for the
+ * integer discriminant of type KIND; false (reported) when it is neither
+ * or does not fit. */
+static bool int_label(struct diag *d, const struct idl_iface *iface,
+                      enum idl_kind kind, const char *kind_name,
+                      struct idl_field *arm)
+{
+    const char *digits = arm->label;
+    bool negative = arm->label_negative;
+    unsigned long long neg_max, pos_max, v;
+
+    if (arm->label[0] < '0' || arm->label[0] > '9') {
+        const struct idl_const *c = find_const(iface, arm->label);
+
+        if (c == NULL || c->is_string) {
+            diag_error(d, &arm->label_loc, "'%s' is not an integer "
+                       "constant: a case of an integer discriminant is a "
+                       "number or one", arm->label);
+            return false;
+        }
+        digits = c->text;
+        negative = c->negative;
+    }
+    int_range(kind, &neg_max, &pos_max);
+    errno = 0;
+    v = strtoull(digits, NULL, 10);
+    if (errno == ERANGE || (negative ? v > neg_max : v > pos_max)) {
+        diag_error(d, &arm->label_loc, "case %s%s does not fit in the "
+                   "discriminant's type '%s'", negative ? "-" : "", digits,
+                   kind_name);
+        return false;
+    }
+    /* -2^63 has no positive counterpart: negate in unsigned arithmetic. */
+    arm->label_value = negative ? (long long)(0 - v) : (long long)v;
+    return true;
+}
+
+/* ARM's name and type: a C member of the union, or a "void" arm. */
+static void check_arm_member(struct diag *d, struct idl_iface *iface,
+                             const struct idl_struct *un, size_t i)
+{
+    struct idl_field *arm = &un->fields[i];
+
+    if (arm->name == NULL) {
+        resolve(d, iface, &arm->type); /* void: the grammar took no other */
+        return;
+    }
+    sema_check_name(d, arm->name, &arm->loc, NAME_FIELD);
+    if (strcmp(arm->name, UNION_TAG) == 0) {
+        diag_error(d, &arm->loc, "arm '%s' clashes with the C member that "
+                   "holds the discriminant of union '%s'", arm->name,
+                   un->name);
+        return;
+    }
+    for (size_t j = 0; j < i; j++) {
+        const struct idl_field *other = &un->fields[j];
+        if (other->name != NULL && strcmp(other->name, arm->name) == 0) {
+            diag_error(d, &arm->loc, "redefinition of arm '%s' in union "
+                       "'%s'", arm->name, un->name);
+            diag_note(d, &other->loc, "previous definition here");
+            return;
+        }
+    }
+    if (resolve(d, iface, &arm->type) && arm->type.type->kind == IDL_VOID)
+        diag_error(d, &arm->type.loc, "arm '%s' cannot have type 'void'; "
+                   "an arm without a value is written 'case LABEL: void;'",
+                   arm->name);
+}
+
+/* Arm I's label: a value of the discriminant's type, not used before. */
+static void check_arm_label(struct diag *d, struct idl_iface *iface,
+                            struct idl_struct *un, size_t i)
+{
+    struct idl_field *arm = &un->fields[i];
+    bool ok;
+
+    if (un->disc.edecl != NULL)
+        ok = enum_label(d, un->disc.edecl, arm);
+    else
+        ok = int_label(d, iface, un->disc.type->kind, un->disc.name, arm);
+    arm->label_ok = ok;
+    for (size_t j = 0; ok && j < i; j++) {
+        const struct idl_field *other = &un->fields[j];
+        if (other->label_ok && other->label_value == arm->label_value) {
+            diag_error(d, &arm->label_loc, "duplicate case value '%s%s' in "
+                       "union '%s'", arm->label_negative ? "-" : "",
+                       arm->label, un->name);
+            diag_note(d, &other->label_loc, "previous case here");
+            return;
+        }
+    }
+}
+
+/*
+ * union NAME switch (DISC) { case LABEL: TYPE NAME; ... }: DISC is an
+ * enum (labels are its values' names) or an integer type (labels are
+ * numbers or integer constants); every label once; at least one arm.
+ */
+static void check_union(struct diag *d, struct idl_iface *iface,
+                        struct idl_struct *un)
+{
+    bool disc_ok = resolve(d, iface, &un->disc);
+
+    if (disc_ok && un->disc.edecl == NULL
+        && !is_integer(un->disc.type->kind)) {
+        diag_error(d, &un->disc.loc, "the discriminant of union '%s' must "
+                   "be an enum or an integer type, not '%s'", un->name,
+                   un->disc.name);
+        disc_ok = false;
+    }
+    if (un->nfields == 0 && !un->broken)
+        diag_error(d, &un->loc, "union '%s' declares no arms", un->name);
+    for (size_t k = 0; k < un->nfields; k++) {
+        if (disc_ok)
+            check_arm_label(d, iface, un, k);
+        check_arm_member(d, iface, un, k);
     }
 }
 
