@@ -1,14 +1,17 @@
 /*
- * gen.h - the three generators (one per output file) and their shared
- * helpers (gen_common.c).  Each generator writes a whole file into a
- * struct emit from a checked AST (every type resolved); none can fail
- * except by running out of memory, which emit_failed() then tells.
+ * gen.h - the three generators (one per output file), the generators of
+ * the .idl's types that they share (gen_types.c and one file per
+ * construct) and their common helpers (gen_common.c).  Each of the three
+ * writes a whole file into a struct emit from a checked AST (every type
+ * resolved); none can fail except by running out of memory, which
+ * emit_failed() then tells.
  */
 #ifndef IDLC_GEN_H
 #define IDLC_GEN_H
 
 #include "ast.h"
 #include "emit.h"
+#include "names.h"
 #include "types.h"
 
 /* What every generator needs to know. */
@@ -94,17 +97,26 @@ void gen_get_call(struct emit *line, const struct idl_type_ref *ref,
  * gen_get_call() and its ";", wrapped to the line width. */
 void gen_emit_rc_assign(struct emit *e, const struct emit *call);
 
-/* Emits the enum and struct types of IFACE for the header, each struct
- * after the structs it holds by value. */
-void gen_struct_types(const struct gen *g, struct emit *e,
-                      const struct idl_iface *iface);
+/* ---- between the type generators ----------------------------------
+ * gen_types.c drives the generators of each construct: gen_enum.c,
+ * gen_container.c (sequences, maps, fixed arrays) and gen_struct.c.
+ * Their codecs are static functions of the generated .c file, named
+ * after the type: encode_calc_point(), decode_calc_seq_int32(). */
 
-/* Emits the static encoders (ENCODE) or decoders of IFACE's structs (and
- * for decoding, enums) that the procedures' parameters (PARAMS) or results
- * need, with prototypes first; returns true when it emitted any. */
-bool gen_struct_codecs(const struct gen *g, struct emit *e,
-                       const struct idl_iface *iface, bool params,
-                       bool encode);
+/* emit_line() through emit_wrapped() (long calls break after commas),
+ * printf-style; the line must fit in 511 bytes. */
+void gen_wrapped_line(struct emit *e, const char *fmt, ...)
+    NAMES_PRINTF(2, 3);
+
+/* True when packing a value of REF inside a struct, sequence or map can
+ * fail: strings (a NULL), bytes, bounds, nested aggregates.  An "any" is
+ * packed as it is (NULL as nil). */
+bool gen_nested_checked(const struct idl_type_ref *ref);
+
+/* The index of ST among IFACE's structs (sema resolved every struct type
+ * within its interface). */
+size_t gen_struct_index(const struct idl_iface *iface,
+                        const struct idl_struct *st);
 
 /*
  * The prototype of a static encoder (ENCODE) or decoder of the C type
@@ -115,7 +127,59 @@ bool gen_struct_codecs(const struct gen *g, struct emit *e,
 void gen_codec_head(struct emit *e, bool encode, const char *prefix,
                     const char *codec, const char *cname, const char *end);
 
-/* A union's C type, its static encoder and its decoder (gen_union.c);
+/* gen_enum.c: "enum calc_color { ... };" for the header, and the static
+ * get_calc_color() that decodes one (an int32 that, unless the enum is
+ * open, is one of its values). */
+void gen_enum_type(const struct gen *g, struct emit *e,
+                   const struct idl_enum *en);
+void gen_enum_getter(const struct gen *g, struct emit *e,
+                     const struct idl_enum *en);
+
+/* gen_container.c: the C structs of IFACE's sequences and maps, once per
+ * C type ("struct calc_seq_int32 { size_t n; const int32_t *items; }"). */
+void gen_container_types(const struct gen *g, struct emit *e,
+                         const struct idl_iface *iface);
+
+/* The C struct of fixed array REF ("int32_t items[3]"), unless DONE_ARR
+ * (one flag per IFACE container) says it was written already; the type
+ * of its items must be complete before it. */
+void gen_array_type(struct emit *e, const struct idl_iface *iface,
+                    const struct idl_type_ref *ref, bool *done_arr);
+
+/* The prototype of container REF's encoder (ENCODE) or decoder, then
+ * END (see gen_codec_head()); and the function itself. */
+void gen_container_head(struct emit *e, const struct idl_type_ref *ref,
+                        bool encode, const char *end);
+void gen_container_codec(struct emit *e, const struct idl_type_ref *ref,
+                         bool encode);
+
+/* gen_struct.c: the C structs of IFACE's structs and fixed arrays, each
+ * after the types it holds by value. */
+void gen_struct_decls(const struct gen *g, struct emit *e,
+                      const struct idl_iface *iface);
+
+/* The prototype of struct ST's encoder (ENCODE) or decoder, then END;
+ * and the function itself. */
+void gen_struct_head(struct emit *e, const struct idl_struct *st,
+                     bool encode, const char *end);
+void gen_struct_codec(const struct gen *g, struct emit *e,
+                      const struct idl_struct *st, bool encode);
+
+/* ---- gen_types.c: the types of an interface as a whole ------------- */
+
+/* Emits the constants, enum and struct types of IFACE for the header,
+ * each struct after the structs it holds by value. */
+void gen_struct_types(const struct gen *g, struct emit *e,
+                      const struct idl_iface *iface);
+
+/* Emits the static encoders (ENCODE) or decoders of IFACE's structs (and
+ * for decoding, enums) that the procedures' parameters (PARAMS) or results
+ * need, with prototypes first; returns true when it emitted any. */
+bool gen_struct_codecs(const struct gen *g, struct emit *e,
+                       const struct idl_iface *iface, bool params,
+                       bool encode);
+
+/* gen_union.c: a union's C type, its static encoder and its decoder (gen_union.c);
  * the struct code calls them for a struct declaration that is a union. */
 void gen_union_type(const struct gen *g, struct emit *e,
                     const struct idl_struct *un);

@@ -2,6 +2,8 @@
 
 #include "gen.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -330,4 +332,49 @@ void gen_pack(struct emit *e, const struct idl_type_info *type,
         emit_line(e, "%s(%s, %s);", type->packer, pk, value);
         break;
     }
+}
+
+void gen_wrapped_line(struct emit *e, const char *fmt, ...)
+{
+    va_list ap;
+    char buf[512];
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    emit_wrapped(e, buf);
+}
+
+bool gen_nested_checked(const struct idl_type_ref *ref)
+{
+    return gen_needs_arena(ref) && ref->type->kind != IDL_ANY;
+}
+
+size_t gen_struct_index(const struct idl_iface *iface,
+                        const struct idl_struct *st)
+{
+    for (size_t i = 0; i < iface->nstructs; i++) {
+        if (iface->structs[i] == st)
+            return i;
+    }
+    return 0; /* sema resolved every struct type within IFACE */
+}
+
+void gen_codec_head(struct emit *e, bool encode, const char *prefix,
+                    const char *codec, const char *cname, const char *end)
+{
+    struct emit line;
+
+    emit_init(&line);
+    if (encode)
+        emit_printf(&line, "static int " CNAME_ENCODE "(msgpack_packer *pk, "
+                    "const struct " CNAME_STRUCT " *v, srpc_derr *err)%s",
+                    prefix, codec, prefix, cname, end);
+    else
+        emit_printf(&line, "static int " CNAME_DECODE "(const msgpack_object "
+                    "*o, srpc_arena *arena, struct " CNAME_STRUCT " *out, "
+                    "srpc_derr *err)%s", prefix, codec, prefix, cname, end);
+    emit_wrapped(e, emit_text(&line));
+    e->oom |= line.oom;
+    emit_free(&line);
 }

@@ -65,12 +65,10 @@ static bool has_value(const struct idl_field *arm)
     return arm->name != NULL;
 }
 
-/* True when packing ARM's value can fail: as for a struct's field, a
- * string is checked for NULL even without a bound. */
+/* True when packing ARM's value can fail (see gen_nested_checked()). */
 static bool arm_checked(const struct idl_field *arm)
 {
-    return has_value(arm) && gen_needs_arena(&arm->type)
-           && arm->type.type->kind != IDL_ANY;
+    return has_value(arm) && gen_nested_checked(&arm->type);
 }
 
 /* ---- the header -------------------------------------------------- */

@@ -17,6 +17,9 @@ idlc_libidlc_a_SOURCES = \
 	idlc/emit.c idlc/emit.h \
 	idlc/gen.h \
 	idlc/gen_common.c \
+	idlc/gen_types.c \
+	idlc/gen_enum.c \
+	idlc/gen_container.c \
 	idlc/gen_struct.c \
 	idlc/gen_union.c \
 	idlc/gen_header.c \
