@@ -16,7 +16,31 @@ static void *grow(void *items, size_t count, size_t size)
 
 struct idl_file *ast_file_new(void)
 {
-    return calloc(1, sizeof(struct idl_file));
+    struct idl_file *file = calloc(1, sizeof *file);
+
+    if (file == NULL)
+        return NULL;
+    file->scope = ast_iface_new();
+    if (file->scope == NULL) {
+        free(file);
+        return NULL;
+    }
+    return file;
+}
+
+bool ast_file_add_import(struct idl_file *file, char *path,
+                         const struct idl_loc *loc)
+{
+    struct idl_import *imports = grow(file->imports, file->nimports,
+                                      sizeof *imports);
+
+    if (imports == NULL)
+        return false;
+    imports[file->nimports].path = path;
+    imports[file->nimports].loc = *loc;
+    file->nimports++;
+    file->imports = imports;
+    return true;
 }
 
 bool ast_file_add(struct idl_file *file, struct idl_iface *iface)
@@ -38,6 +62,11 @@ void ast_file_free(struct idl_file *file)
     for (size_t i = 0; i < file->nifaces; i++)
         ast_iface_free(file->ifaces[i]);
     free(file->ifaces);
+    ast_iface_free(file->scope);
+    for (size_t i = 0; i < file->nimports; i++)
+        free(file->imports[i].path);
+    free(file->imports);
+    free(file->module);
     free(file);
 }
 
@@ -221,6 +250,8 @@ void ast_iface_free(struct idl_iface *iface)
         ast_typedef_free(iface->typedefs[i]);
     free(iface->typedefs);
     free(iface->name);
+    free(iface->cname);
+    free(iface->visible);
     free(iface);
 }
 

@@ -65,6 +65,7 @@ struct idl_typedef {
     struct idl_loc loc;       /* of the name */
     struct idl_type_ref type;
     const char *prefix;       /* its interface's name, set by sema */
+    struct idl_iface *owner;  /* where it is declared, set by sema */
     bool checked;             /* sema: TYPE resolved (or found bad) */
     bool bad;
     bool resolving;           /* sema: being expanded, to catch cycles */
@@ -160,9 +161,25 @@ struct idl_proc {
     size_t nparams;
 };
 
+/*
+ * An interface, or a file's top level: the declarations outside every
+ * interface, kept as an interface without a name or procedures (so that
+ * every check and generator of types works on both).
+ */
 struct idl_iface {
-    char *name;
+    char *name;               /* NULL for a file's top level */
     struct idl_loc loc;       /* of the name */
+    /* Set by sema: the prefix of the generated C names, "calc" or, in
+     * "module acme;", "acme_calc"; for a top level the module's name or
+     * the file's stem ("common" for common.idl). */
+    char *cname;
+    /* Where names not declared here are looked up, innermost first: an
+     * interface's OUTER is its file's top level, and a top level's
+     * VISIBLE are the top levels of the files it imports (transitively,
+     * set by the loader; the array is owned, its entries are not). */
+    const struct idl_iface *outer;
+    const struct idl_iface **visible;
+    size_t nvisible;
     struct idl_proc **procs;  /* pointers: procedures are built before
                                  their interface exists */
     size_t nprocs;
@@ -185,15 +202,32 @@ struct idl_iface {
     char *doc;                /* its doc comment's text, or NULL */
 };
 
+/* import "common.idl"; */
+struct idl_import {
+    char *path;               /* the literal's text, without the quotes */
+    struct idl_loc loc;       /* of the literal */
+};
+
 struct idl_file {
     struct idl_iface **ifaces;
     size_t nifaces;
+    struct idl_iface *scope;  /* the declarations outside interfaces */
+    char *module;             /* module NAME; or NULL */
+    struct idl_loc module_loc;
+    struct idl_import *imports;
+    size_t nimports;
+    /* Set by the loader: the file's name without directory and ".idl",
+     * the default C prefix of its top level. */
+    const char *stem;
 };
 
 /* Constructors return NULL when memory runs out.  The *_add functions take
  * ownership of their argument only on success (return true). */
 struct idl_file *ast_file_new(void);
 bool ast_file_add(struct idl_file *file, struct idl_iface *iface);
+/* Takes PATH (malloc'd) on success. */
+bool ast_file_add_import(struct idl_file *file, char *path,
+                         const struct idl_loc *loc);
 void ast_file_free(struct idl_file *file);
 
 struct idl_iface *ast_iface_new(void);

@@ -113,10 +113,10 @@ void gen_wrapped_line(struct emit *e, const char *fmt, ...)
  * packed as it is (NULL as nil). */
 bool gen_nested_checked(const struct idl_type_ref *ref);
 
-/* The index of ST among IFACE's structs (sema resolved every struct type
- * within its interface). */
-size_t gen_struct_index(const struct idl_iface *iface,
-                        const struct idl_struct *st);
+/* Sets *INDEX to the index of ST among IFACE's structs; false when ST
+ * is declared elsewhere (at the top level, or in an imported file). */
+bool gen_struct_index(const struct idl_iface *iface,
+                      const struct idl_struct *st, size_t *index);
 
 /*
  * The prototype of a static encoder (ENCODE) or decoder of the C type
@@ -172,11 +172,11 @@ void gen_struct_codec(const struct gen *g, struct emit *e,
 void gen_struct_types(const struct gen *g, struct emit *e,
                       const struct idl_iface *iface);
 
-/* Emits the static encoders (ENCODE) or decoders of IFACE's structs (and
- * for decoding, enums) that the procedures' parameters (PARAMS) or results
- * need, with prototypes first; returns true when it emitted any. */
-bool gen_struct_codecs(const struct gen *g, struct emit *e,
-                       const struct idl_iface *iface, bool params,
+/* Emits the static encoders (ENCODE) or decoders of the structs (and for
+ * decoding, enums) that the parameters (PARAMS) or results of the file's
+ * procedures need, wherever they are declared (an interface, the top
+ * level, an imported file), with prototypes first. */
+void gen_struct_codecs(const struct gen *g, struct emit *e, bool params,
                        bool encode);
 
 /* gen_union.c: a union's C type, its static encoder and its decoder (gen_union.c);

@@ -250,7 +250,7 @@ static void emit_stub(const struct gen *g, struct emit *e,
     struct emit line;
 
     emit_init(&line);
-    emit_printf(&line, "int " CNAME_STUB, iface->name, proc->name);
+    emit_printf(&line, "int " CNAME_STUB, iface->cname, proc->name);
     gen_signature(&line, "srpc_client *client", proc);
     emit_head(g, e, proc, &line);
     emit_begin(e, iface, proc, !proc->oneway);
@@ -269,7 +269,7 @@ static void emit_async(const struct gen *g, struct emit *e,
     struct emit line;
 
     emit_init(&line);
-    emit_printf(&line, "int " CNAME_ASYNC, iface->name, proc->name);
+    emit_printf(&line, "int " CNAME_ASYNC, iface->cname, proc->name);
     gen_async_signature(&line, proc);
     emit_head(g, e, proc, &line);
     emit_begin(e, iface, proc, false);
@@ -285,7 +285,7 @@ static void emit_finish(const struct gen *g, struct emit *e,
     struct emit line;
 
     emit_init(&line);
-    emit_printf(&line, "int " CNAME_FINISH, iface->name, proc->name);
+    emit_printf(&line, "int " CNAME_FINISH, iface->cname, proc->name);
     gen_finish_signature(&line, proc);
     emit_head(g, e, proc, &line);
     emit_line(e, "const msgpack_object *reply;");
@@ -316,11 +316,11 @@ void gen_client(const struct gen *g, struct emit *e)
         "#include <sockrpc/codec.h>\n",
         g->base, g->idl_name, g->base,
         gen_file_has_structs(g->file) ? "#include <string.h>\n\n" : "");
+    gen_struct_codecs(g, e, true, true);
+    gen_struct_codecs(g, e, false, false);
     for (size_t i = 0; i < g->file->nifaces; i++) {
         const struct idl_iface *iface = g->file->ifaces[i];
 
-        gen_struct_codecs(g, e, iface, true, true);
-        gen_struct_codecs(g, e, iface, false, false);
         for (size_t j = 0; j < iface->nprocs; j++) {
             const struct idl_proc *proc = iface->procs[j];
 

@@ -350,14 +350,16 @@ bool gen_nested_checked(const struct idl_type_ref *ref)
     return gen_needs_arena(ref) && ref->type->kind != IDL_ANY;
 }
 
-size_t gen_struct_index(const struct idl_iface *iface,
-                        const struct idl_struct *st)
+bool gen_struct_index(const struct idl_iface *iface,
+                      const struct idl_struct *st, size_t *index)
 {
     for (size_t i = 0; i < iface->nstructs; i++) {
-        if (iface->structs[i] == st)
-            return i;
+        if (iface->structs[i] == st) {
+            *index = i;
+            return true;
+        }
     }
-    return 0; /* sema resolved every struct type within IFACE */
+    return false;
 }
 
 void gen_codec_head(struct emit *e, bool encode, const char *prefix,

@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "gen.h"
 #include "names.h"
@@ -21,6 +22,27 @@ static void emit_guard(const struct gen *g, struct emit *e)
         emit_printf(e, "%c", isalnum(c) ? toupper(c) : '_');
     }
     emit_printf(e, "_H");
+}
+
+/* #include "common.h" for import "lib/common.idl": the imported file's
+ * header defines the types this one uses, and is generated beside it. */
+static void emit_imports(const struct gen *g, struct emit *e)
+{
+    const struct idl_file *file = g->file;
+
+    for (size_t i = 0; i < file->nimports; i++) {
+        const char *path = file->imports[i].path;
+        const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        size_t len = strlen(name);
+
+        if (len > 4 && strcmp(name + len - 4, ".idl") == 0)
+            len -= 4;
+        emit_printf(e, "#include \"%.*s.h\" /* %s:%d: import \"%s\"; */\n",
+                    (int)len, name, g->idl_name,
+                    file->imports[i].loc.first_line, path);
+    }
+    if (file->nimports > 0)
+        emit_printf(e, "\n");
 }
 
 static void emit_prologue(const struct gen *g, struct emit *e)
@@ -56,11 +78,25 @@ static void emit_prologue(const struct gen *g, struct emit *e)
         "\n"
         "%s"
         "#include <sockrpc.h>\n"
-        "\n"
+        "\n",
+        gen_file_uses_any(g->file) ? "#include <msgpack.h>\n" : "");
+    emit_imports(g, e);
+    emit_printf(e,
         "#ifdef __cplusplus\n"
         "extern \"C\" {\n"
-        "#endif\n",
-        gen_file_uses_any(g->file) ? "#include <msgpack.h>\n" : "");
+        "#endif\n");
+}
+
+/* The declarations outside interfaces, before every interface. */
+static void emit_top(const struct gen *g, struct emit *e)
+{
+    const struct idl_iface *top = g->file->scope;
+
+    if (top->nstructs + top->nenums + top->nconsts + top->ntypedefs == 0)
+        return;
+    emit_printf(e, "\n/* ---- %s: declarations outside interfaces ---- */\n",
+                g->idl_name);
+    gen_struct_types(g, e, top);
 }
 
 static void emit_epilogue(const struct gen *g, struct emit *e)
@@ -88,15 +124,15 @@ static void emit_proto(struct emit *e, enum stub_kind kind,
     emit_init(&line);
     switch (kind) {
     case STUB_CALL:
-        emit_printf(&line, "int " CNAME_STUB, iface->name, proc->name);
+        emit_printf(&line, "int " CNAME_STUB, iface->cname, proc->name);
         gen_signature(&line, "srpc_client *client", proc);
         break;
     case STUB_ASYNC:
-        emit_printf(&line, "int " CNAME_ASYNC, iface->name, proc->name);
+        emit_printf(&line, "int " CNAME_ASYNC, iface->cname, proc->name);
         gen_async_signature(&line, proc);
         break;
     case STUB_FINISH:
-        emit_printf(&line, "int " CNAME_FINISH, iface->name, proc->name);
+        emit_printf(&line, "int " CNAME_FINISH, iface->cname, proc->name);
         gen_finish_signature(&line, proc);
         break;
     }
@@ -153,7 +189,7 @@ static void emit_ops(const struct gen *g, struct emit *e,
         " * or the status of srpc_call_fail().\n"
         " */\n"
         "struct " CNAME_OPS " {\n",
-        g->idl_name, iface->loc.first_line, iface->name, iface->name);
+        g->idl_name, iface->loc.first_line, iface->name, iface->cname);
     e->indent++;
     for (size_t i = 0; i < iface->nprocs; i++)
         emit_handler(g, e, iface->procs[i]);
@@ -166,7 +202,7 @@ static void emit_ops(const struct gen *g, struct emit *e,
     emit_init(&line);
     emit_printf(&line, "int " CNAME_SERVE "(srpc_server *server, "
                 "const struct " CNAME_OPS " *ops, void *user_data);",
-                iface->name, iface->name);
+                iface->cname, iface->cname);
     emit_wrapped(e, emit_text(&line));
     e->oom |= line.oom;
     emit_free(&line);
@@ -182,7 +218,7 @@ static void emit_iface(const struct gen *g, struct emit *e,
         gen_doc(e, iface->doc);
     }
     if (iface->version_text != NULL) {
-        char *name = const_cname(iface->name, "VERSION");
+        char *name = const_cname(iface->cname, "VERSION");
 
         emit_printf(e, "\n/* %s:%d: @version(%llu) interface %s */\n",
                     g->idl_name, iface->version_loc.first_line,
@@ -202,6 +238,7 @@ static void emit_iface(const struct gen *g, struct emit *e,
 void gen_header(const struct gen *g, struct emit *e)
 {
     emit_prologue(g, e);
+    emit_top(g, e);
     for (size_t i = 0; i < g->file->nifaces; i++)
         emit_iface(g, e, g->file->ifaces[i]);
     emit_epilogue(g, e);

@@ -95,7 +95,7 @@ static void emit_locals(struct emit *e, const struct idl_iface *iface,
 
     bool checked = gen_has_result(proc) && gen_pack_checked(&proc->result);
 
-    emit_line(e, "const struct " CNAME_OPS " *ops = impl;", iface->name);
+    emit_line(e, "const struct " CNAME_OPS " *ops = impl;", iface->cname);
     for (size_t i = 0; i < proc->nparams; i++) {
         const struct idl_param *param = &proc->params[i];
         char *star = str_printf("*%s", param->name);
@@ -217,12 +217,13 @@ static void emit_tables(const struct gen *g, struct emit *e,
                         const struct idl_iface *iface, const char *prefix)
 {
     const char *in = iface->name;
+    const char *cn = iface->cname;
     struct emit line;
 
     emit_printf(e, "\n/* %s:%d: interface %s */\n", g->idl_name,
                 iface->loc.first_line, in);
     emit_printf(e, "static const struct srpc_method " CNAME_METHODS
-                "[] = {\n", in);
+                "[] = {\n", cn);
     e->indent++;
     for (size_t i = 0; i < iface->nprocs; i++) {
         const struct idl_proc *proc = iface->procs[i];
@@ -236,20 +237,20 @@ static void emit_tables(const struct gen *g, struct emit *e,
     e->indent--;
     emit_printf(e, "};\n\n");
     emit_printf(e, "static const struct srpc_interface " CNAME_INTERFACE
-                " = {\n", in);
+                " = {\n", cn);
     emit_printf(e, "    \"%s\", " CNAME_METHODS ", sizeof " CNAME_METHODS
-                " / sizeof " CNAME_METHODS "[0]\n};\n\n", in, in, in, in);
+                " / sizeof " CNAME_METHODS "[0]\n};\n\n", in, cn, cn, cn);
 
     emit_printf(e, "/* %s:%d: registers the %s interface's handlers OPS on "
                 "SERVER. */\n", g->idl_name, iface->loc.first_line, in);
     emit_init(&line);
     emit_printf(&line, "int " CNAME_SERVE "(srpc_server *server, "
-                "const struct " CNAME_OPS " *ops, void *user_data)", in, in);
+                "const struct " CNAME_OPS " *ops, void *user_data)", cn, cn);
     emit_wrapped(e, emit_text(&line));
     e->oom |= line.oom;
     emit_free(&line);
     emit_printf(e, "{\n    return srpc_server_register(server, &"
-                CNAME_INTERFACE ", ops, user_data);\n}\n", in);
+                CNAME_INTERFACE ", ops, user_data);\n}\n", cn);
 }
 
 static void emit_iface(const struct gen *g, struct emit *e,
@@ -282,9 +283,8 @@ void gen_server(const struct gen *g, struct emit *e)
         "#include <sockrpc/codec.h>\n",
         g->base, g->idl_name, g->base,
         gen_file_has_structs(g->file) ? "#include <string.h>\n\n" : "");
-    for (size_t i = 0; i < g->file->nifaces; i++) {
-        gen_struct_codecs(g, e, g->file->ifaces[i], true, false);
-        gen_struct_codecs(g, e, g->file->ifaces[i], false, true);
+    gen_struct_codecs(g, e, true, false);
+    gen_struct_codecs(g, e, false, true);
+    for (size_t i = 0; i < g->file->nifaces; i++)
         emit_iface(g, e, g->file->ifaces[i]);
-    }
 }

@@ -90,7 +90,7 @@ static void emit_handler(const struct gen *g, struct emit *e,
     emit_blank(e);
     gen_origin(g, e, proc);
     emit_init(&line);
-    emit_printf(&line, "static int %s_%s_handler", iface->name, proc->name);
+    emit_printf(&line, "static int %s_%s_handler", iface->cname, proc->name);
     gen_signature(&line, "srpc_call *call", proc);
     emit_wrapped(e, emit_text(&line));
     emit_line(e, "{");
@@ -114,11 +114,11 @@ static void emit_iface(const struct gen *g, struct emit *e,
         emit_handler(g, e, iface, iface->procs[i]);
     emit_blank(e);
     emit_line(e, "static const struct " CNAME_OPS " %s_handlers = {",
-              iface->name, iface->name);
+              iface->cname, iface->cname);
     e->indent++;
     for (size_t i = 0; i < iface->nprocs; i++)
         emit_line(e, ".%s = %s_%s_handler,", iface->procs[i]->name,
-                  iface->name, iface->procs[i]->name);
+                  iface->cname, iface->procs[i]->name);
     e->indent--;
     emit_line(e, "};");
 }
@@ -161,7 +161,7 @@ static void emit_main(const struct gen *g, struct emit *e)
         "    if (install_signal_handlers() != 0)\n"
         "        return 1;\n");
     for (size_t i = 0; i < g->file->nifaces; i++) {
-        const char *name = g->file->ifaces[i]->name;
+        const char *name = g->file->ifaces[i]->cname;
         emit_printf(e,
             "    rc = " CNAME_SERVE "(the_server, &%s_handlers, NULL);\n"
             "    if (rc != SRPC_OK) {\n"

@@ -48,9 +48,13 @@ static void emit_held(const struct gen *g, struct emit *e,
                       const struct idl_type_ref *ref, bool *done,
                       bool *done_arr)
 {
+    size_t i;
+
     if (ref->decl != NULL) {
-        emit_type(g, e, iface, gen_struct_index(iface, ref->decl), done,
-                  done_arr);
+        /* One declared elsewhere was complete before this header's
+         * interfaces: at the top level, or in an imported header. */
+        if (gen_struct_index(iface, ref->decl, &i))
+            emit_type(g, e, iface, i, done, done_arr);
         return;
     }
     if (!ref->is_array)

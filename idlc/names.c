@@ -27,6 +27,17 @@ char *str_printf(const char *fmt, ...)
     return s;
 }
 
+bool names_is_identifier(const char *s)
+{
+    if (!isalpha((unsigned char)s[0]) && s[0] != '_')
+        return false;
+    for (; *s != '\0'; s++) {
+        if (!isalnum((unsigned char)*s) && *s != '_')
+            return false;
+    }
+    return true;
+}
+
 char *dispatch_prefix(const struct idl_file *file,
                       const struct idl_iface *iface)
 {
@@ -34,7 +45,7 @@ char *dispatch_prefix(const struct idl_file *file,
      * dispatch functions of two interfaces' "get" must not collide. */
     if (file->nifaces <= 1)
         return str_printf("%s", "");
-    return str_printf("%s_", iface->name);
+    return str_printf("%s_", iface->cname);
 }
 
 char *enum_value_cname(const char *iface, const char *en, const char *value)

@@ -54,4 +54,8 @@ char *dispatch_prefix(const struct idl_file *file,
 /* A malloc'd formatted string, NULL when memory runs out. */
 char *str_printf(const char *fmt, ...) NAMES_PRINTF(1, 2);
 
+/* True when S is a C identifier: a letter or '_', then letters, digits
+ * and '_'. */
+bool names_is_identifier(const char *s);
+
 #endif /* IDLC_NAMES_H */

@@ -1,7 +1,8 @@
 /*
  * parser.y - the grammar of .idl files.
  *
- *     file      := interface*
+ *     file      := ("module" NAME ";")? ("import" STRING ";")*
+ *                  (interface | struct | union | enum | const | typedef)*
  *     interface := ["@version" "(" NUMBER ")"] "interface" NAME "{"
  *                  (proc | struct | union | enum | const | typedef)* "}"
  *                  [";"]
@@ -75,6 +76,58 @@ static bool check_annot(struct parser *p, const char *annot,
                         const YYLTYPE *loc, const YYLTYPE *arg_loc,
                         bool is_string, const char *want, bool want_string,
                         const char *where);
+
+/* True when WORD (at LOC) is WANT; reports it otherwise. */
+static bool expect_word(struct parser *p, const char *word,
+                        const YYLTYPE *loc, const char *want)
+{
+    if (strcmp(word, want) == 0)
+        return true;
+    diag_error(p->diag, loc, "expected '%s' or a declaration, not '%s'",
+               want, word);
+    return false;
+}
+
+/* "module" and "import" come before every declaration: they say how the
+ * declarations are read.  True when nothing was declared yet. */
+static bool header_in_place(struct parser *p, const char *what,
+                            const YYLTYPE *loc)
+{
+    const struct idl_iface *top = p->file->scope;
+
+    if (p->file->nifaces == 0 && top->nstructs == 0 && top->nenums == 0
+        && top->nconsts == 0 && top->ntypedefs == 0
+        && (strcmp(what, "import") == 0 || p->file->nimports == 0))
+        return true;
+    diag_error(p->diag, loc, "'%s' must come before every declaration%s",
+               what, strcmp(what, "module") == 0 ? " and import" : "");
+    return false;
+}
+
+/* import "PATH": LITERAL (malloc'd, with its quotes) becomes an import;
+ * false when memory runs out (LITERAL is freed). */
+static bool add_import(struct parser *p, char *literal, const YYLTYPE *loc)
+{
+    size_t len = strlen(literal);
+    char *path;
+
+    if (len <= 2) {
+        diag_error(p->diag, loc, "import of an empty file name");
+        free(literal);
+        return true;
+    }
+    path = strndup(literal + 1, len - 2);
+    free(literal);
+    if (path == NULL)
+        return false;
+    if (strchr(path, '\\') != NULL)
+        diag_error(p->diag, loc, "an imported file's name has no escapes");
+    if (!ast_file_add_import(p->file, path, loc)) {
+        free(path);
+        return false;
+    }
+    return true;
+}
 
 /* Gives IFACE (maybe NULL) the doc comment before LOC. */
 static void take_doc(struct parser *p, struct idl_iface *iface,
@@ -161,6 +214,71 @@ file:
         {
             if ($2 != NULL && !ast_file_add(p->file, $2)) {
                 ast_iface_free($2);
+                OOM();
+            }
+        }
+  | file IDENT IDENT ';'
+        {
+            /* "module" and "import" are keywords only here: a parameter
+             * may be called module. */
+            if (expect_word(p, $2, &@2, "module")
+                && header_in_place(p, "module", &@2)) {
+                if (p->file->module != NULL) {
+                    diag_error(p->diag, &@3, "a file declares one module");
+                    diag_note(p->diag, &p->file->module_loc,
+                              "module '%s' declared here", p->file->module);
+                } else {
+                    p->file->module = $3;
+                    p->file->module_loc = @3;
+                    $3 = NULL;
+                }
+            }
+            free($2);
+            free($3);
+        }
+  | file IDENT STRLIT ';'
+        {
+            bool ok = expect_word(p, $2, &@2, "import")
+                      && header_in_place(p, "import", &@2);
+
+            free($2);
+            if (ok && !add_import(p, $3, &@3))
+                OOM();
+            if (!ok)
+                free($3);
+        }
+  | file struct
+        {
+            if (!ast_iface_add_struct(p->file->scope, $2)) {
+                ast_struct_free($2);
+                OOM();
+            }
+        }
+  | file union
+        {
+            if ($2 != NULL && !ast_iface_add_struct(p->file->scope, $2)) {
+                ast_struct_free($2);
+                OOM();
+            }
+        }
+  | file enum
+        {
+            if ($2 != NULL && !ast_iface_add_enum(p->file->scope, $2)) {
+                ast_enum_free($2);
+                OOM();
+            }
+        }
+  | file const
+        {
+            if ($2 == NULL || !ast_iface_add_const(p->file->scope, $2)) {
+                ast_const_free($2);
+                OOM();
+            }
+        }
+  | file typedef
+        {
+            if ($2 == NULL || !ast_iface_add_typedef(p->file->scope, $2)) {
+                ast_typedef_free($2);
                 OOM();
             }
         }

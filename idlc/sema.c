@@ -20,13 +20,38 @@
 /* The largest bound: msgpack cannot say a longer length. */
 #define MAX_BOUND 4294967295ULL
 
+/*
+ * Scopes.  A name used in an interface is looked up in the interface,
+ * then in its file's top level, then in the top levels of the imported
+ * files; the first declaration found wins, so an interface may reuse a
+ * name of the top level.  scope_at(IFACE, I) is the I-th scope to search,
+ * NULL after the last.
+ */
+static const struct idl_iface *scope_at(const struct idl_iface *iface,
+                                        size_t i)
+{
+    const struct idl_iface *top = iface->outer != NULL ? iface->outer
+                                                       : iface;
+
+    if (i == 0)
+        return iface;
+    if (iface->outer != NULL && i == 1)
+        return top;
+    i -= iface->outer != NULL ? 2 : 1;
+    return i < top->nvisible ? top->visible[i] : NULL;
+}
+
 static const struct idl_struct *find_struct(const struct idl_iface *iface,
                                             const char *name)
 {
-    for (size_t i = 0; i < iface->nstructs; i++) {
-        if (iface->structs[i]->name != NULL
-            && strcmp(iface->structs[i]->name, name) == 0)
-            return iface->structs[i];
+    const struct idl_iface *s;
+
+    for (size_t k = 0; (s = scope_at(iface, k)) != NULL; k++) {
+        for (size_t i = 0; i < s->nstructs; i++) {
+            if (s->structs[i]->name != NULL
+                && strcmp(s->structs[i]->name, name) == 0)
+                return s->structs[i];
+        }
     }
     return NULL;
 }
@@ -34,9 +59,13 @@ static const struct idl_struct *find_struct(const struct idl_iface *iface,
 static const struct idl_enum *find_enum(const struct idl_iface *iface,
                                         const char *name)
 {
-    for (size_t i = 0; i < iface->nenums; i++) {
-        if (strcmp(iface->enums[i]->name, name) == 0)
-            return iface->enums[i];
+    const struct idl_iface *s;
+
+    for (size_t k = 0; (s = scope_at(iface, k)) != NULL; k++) {
+        for (size_t i = 0; i < s->nenums; i++) {
+            if (strcmp(s->enums[i]->name, name) == 0)
+                return s->enums[i];
+        }
     }
     return NULL;
 }
@@ -130,9 +159,13 @@ static bool is_integer(enum idl_kind k);
 static const struct idl_const *find_const(const struct idl_iface *iface,
                                           const char *name)
 {
-    for (size_t i = 0; i < iface->nconsts; i++) {
-        if (strcmp(iface->consts[i]->name, name) == 0)
-            return iface->consts[i];
+    const struct idl_iface *s;
+
+    for (size_t k = 0; (s = scope_at(iface, k)) != NULL; k++) {
+        for (size_t i = 0; i < s->nconsts; i++) {
+            if (strcmp(s->consts[i]->name, name) == 0)
+                return s->consts[i];
+        }
     }
     return NULL;
 }
@@ -174,9 +207,13 @@ static bool const_bound(struct diag *d, const struct idl_iface *iface,
 static struct idl_typedef *find_typedef(const struct idl_iface *iface,
                                         const char *name)
 {
-    for (size_t i = 0; i < iface->ntypedefs; i++) {
-        if (strcmp(iface->typedefs[i]->name, name) == 0)
-            return iface->typedefs[i];
+    const struct idl_iface *s;
+
+    for (size_t k = 0; (s = scope_at(iface, k)) != NULL; k++) {
+        for (size_t i = 0; i < s->ntypedefs; i++) {
+            if (strcmp(s->typedefs[i]->name, name) == 0)
+                return s->typedefs[i];
+        }
     }
     return NULL;
 }
@@ -222,7 +259,9 @@ static bool expand_typedef(struct diag *d, struct idl_iface *iface,
     ref->alias = str_printf("%s", td->name);
     ref->loc = loc;
     td->resolving = true;
-    ok = resolve(d, iface, ref);
+    /* Resolved where the typedef is declared: its sequences and maps
+     * then have the C types the typedef names. */
+    ok = resolve(d, td->owner != NULL ? td->owner : iface, ref);
     td->resolving = false;
     return ok;
 }
@@ -245,7 +284,7 @@ static bool name_aggregate(struct diag *d, struct idl_iface *iface,
     const struct idl_type_ref **list;
     unsigned n = 1;
 
-    ref->prefix = iface->name;
+    ref->prefix = ref->decl != NULL ? ref->decl->prefix : iface->cname;
     ref->cname = idl_type_mangle(ref);
     if (ref->cname == NULL)
         goto oom;
@@ -528,7 +567,8 @@ static bool contains(const struct idl_iface *iface, const struct idl_struct *fro
         const struct idl_field *f = &from->fields[i];
         const struct idl_struct *held = by_value(&f->type);
 
-        if (f->optional || held == NULL)
+        /* A struct of another scope cannot lead back into this one. */
+        if (f->optional || held == NULL || held->prefix != iface->cname)
             continue;
         if (held == target || contains(iface, held, target, visited))
             return true;
@@ -579,7 +619,6 @@ static void check_struct(struct diag *d, struct idl_iface *iface, size_t i)
     struct idl_struct *st = iface->structs[i];
 
     (void)i;
-    st->prefix = iface->name;
     sema_check_name(d, st->name, &st->loc, NAME_STRUCT);
     check_type_name(d, iface, st->name, &st->loc);
     if (st->is_union) {
@@ -693,8 +732,11 @@ static void check_type_name(struct diag *d, const struct idl_iface *iface,
         }
     }
     if (prev != NULL) {
-        diag_error(d, loc, "redefinition of type '%s' in interface '%s'",
-                   name, iface->name);
+        if (iface->name != NULL)
+            diag_error(d, loc, "redefinition of type '%s' in interface "
+                       "'%s'", name, iface->name);
+        else
+            diag_error(d, loc, "redefinition of type '%s'", name);
         diag_note(d, prev, "previous definition here");
     }
 }
@@ -735,7 +777,6 @@ static void check_const(struct diag *d, struct idl_iface *iface, size_t i)
 {
     struct idl_const *c = iface->consts[i];
 
-    c->prefix = iface->name;
     sema_check_name(d, c->name, &c->loc, NAME_STRUCT);
     for (size_t j = 0; j < i; j++) {
         if (strcmp(iface->consts[j]->name, c->name) == 0) {
@@ -919,11 +960,84 @@ static void check_enum(struct diag *d, struct idl_iface *iface, size_t i)
 {
     struct idl_enum *en = iface->enums[i];
 
-    en->prefix = iface->name;
     sema_check_name(d, en->name, &en->loc, NAME_STRUCT);
     check_type_name(d, iface, en->name, &en->loc);
     for (size_t k = 0; k < en->nvalues; k++)
         check_enum_value(d, en, k);
+}
+
+/* Gives the declarations of IFACE (an interface or a top level) their
+ * C prefix before any is used: a type may be used before its
+ * declaration. */
+static void set_prefixes(struct idl_iface *iface)
+{
+    for (size_t k = 0; k < iface->nstructs; k++)
+        iface->structs[k]->prefix = iface->cname;
+    for (size_t k = 0; k < iface->nenums; k++)
+        iface->enums[k]->prefix = iface->cname;
+    for (size_t k = 0; k < iface->nconsts; k++)
+        iface->consts[k]->prefix = iface->cname;
+    for (size_t k = 0; k < iface->ntypedefs; k++) {
+        iface->typedefs[k]->prefix = iface->cname;
+        iface->typedefs[k]->owner = iface;
+    }
+}
+
+/* The types and constants declared in IFACE. */
+static void check_decls(struct diag *d, struct idl_iface *iface)
+{
+    set_prefixes(iface);
+    for (size_t k = 0; k < iface->ntypedefs; k++) {
+        struct idl_typedef *td = iface->typedefs[k];
+
+        sema_check_name(d, td->name, &td->loc, NAME_STRUCT);
+        check_type_name(d, iface, td->name, &td->loc);
+    }
+    for (size_t k = 0; k < iface->nconsts; k++)
+        check_const(d, iface, k);
+    for (size_t k = 0; k < iface->ntypedefs; k++)
+        check_typedef_type(d, iface, iface->typedefs[k]);
+    for (size_t k = 0; k < iface->nenums; k++)
+        check_enum(d, iface, k);
+    for (size_t k = 0; k < iface->nstructs; k++)
+        check_struct(d, iface, k);
+}
+
+/* The C prefix of IFACE's names: "calc", or "acme_calc" in module acme;
+ * false when memory runs out. */
+static bool set_cname(struct idl_iface *iface, const char *module)
+{
+    free(iface->cname);
+    iface->cname = module != NULL ? str_printf("%s_%s", module, iface->name)
+                                  : str_printf("%s", iface->name);
+    return iface->cname != NULL;
+}
+
+/* The declarations outside interfaces: their C prefix is the module's
+ * name, or else the file's stem, which must then be a C identifier. */
+static void check_top(struct diag *d, struct idl_file *file)
+{
+    struct idl_iface *top = file->scope;
+    bool used = top->nstructs + top->nenums + top->nconsts
+                + top->ntypedefs > 0;
+    const char *prefix = file->module != NULL ? file->module
+                         : file->stem != NULL ? file->stem : "idl";
+
+    if (file->module != NULL)
+        sema_check_name(d, file->module, &file->module_loc, NAME_IFACE);
+    free(top->cname);
+    top->cname = str_printf("%s", prefix);
+    if (top->cname == NULL) {
+        diag_oom(d);
+        return;
+    }
+    if (used && file->module == NULL && !names_is_identifier(prefix))
+        diag_file_error(d, "declarations outside an interface are named "
+                        "after the file, and '%s' is not a C identifier: "
+                        "declare a module", prefix);
+    check_decls(d, top);
+    for (size_t k = 0; k < top->nstructs && !diag_stopped(d); k++)
+        check_recursion(d, top, top->structs[k]);
 }
 
 static void check_iface(struct diag *d, const struct idl_file *file,
@@ -954,21 +1068,7 @@ static void check_iface(struct diag *d, const struct idl_file *file,
     if (iface->nprocs == 0 && !iface->broken)
         diag_error(d, &iface->loc, "interface '%s' declares no procedures",
                    iface->name);
-    for (size_t k = 0; k < iface->ntypedefs; k++) {
-        struct idl_typedef *td = iface->typedefs[k];
-
-        td->prefix = iface->name;
-        sema_check_name(d, td->name, &td->loc, NAME_STRUCT);
-        check_type_name(d, iface, td->name, &td->loc);
-    }
-    for (size_t k = 0; k < iface->nconsts; k++)
-        check_const(d, iface, k);
-    for (size_t k = 0; k < iface->ntypedefs; k++)
-        check_typedef_type(d, iface, iface->typedefs[k]);
-    for (size_t k = 0; k < iface->nenums; k++)
-        check_enum(d, iface, k);
-    for (size_t k = 0; k < iface->nstructs; k++)
-        check_struct(d, iface, k);
+    check_decls(d, iface);
     for (size_t k = 0; k < iface->nprocs; k++)
         check_proc(d, iface, k);
     /* Fields whose type is unknown have no decl and are skipped. */
@@ -1036,8 +1136,18 @@ bool sema_check(struct idl_file *file, struct diag *d)
 {
     int before = d->nerrors;
 
-    if (file->nifaces == 0 && d->nerrors == 0)
+    if (file->nifaces == 0 && d->nerrors == 0 && file->scope->nstructs
+        + file->scope->nenums + file->scope->nconsts
+        + file->scope->ntypedefs == 0)
         diag_file_error(d, "no interface declared");
+    for (size_t i = 0; i < file->nifaces; i++) {
+        file->ifaces[i]->outer = file->scope;
+        if (!set_cname(file->ifaces[i], file->module)) {
+            diag_oom(d);
+            return false;
+        }
+    }
+    check_top(d, file);
     for (size_t i = 0; i < file->nifaces && !diag_stopped(d); i++)
         check_iface(d, file, i);
     check_wire_names(file, d);

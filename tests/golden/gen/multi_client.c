@@ -10,6 +10,38 @@
 
 #include <sockrpc/codec.h>
 
+static int decode_stats_seq_string(const msgpack_object *o, srpc_arena *arena,
+                                   struct stats_seq_string *out,
+                                   srpc_derr *err);
+
+/* sequence<string>, from a msgpack array */
+static int decode_stats_seq_string(const msgpack_object *o, srpc_arena *arena,
+                                   struct stats_seq_string *out,
+                                   srpc_derr *err)
+{
+    const char **items;
+    uint32_t n;
+
+    if (o->type != MSGPACK_OBJECT_ARRAY)
+        return srpc_derr_set(err, SRPC_ETYPE, "sequence<string>", o);
+    n = o->via.array.size;
+    items = srpc_arena_alloc(arena, n * sizeof *items);
+    if (items == NULL)
+        return srpc_derr_nomem(err);
+    for (uint32_t i = 0; i < n; i++) {
+        int rc;
+
+        rc = srpc_get_str(&o->via.array.ptr[i], arena, &items[i]);
+        if (rc != SRPC_OK) {
+            srpc_derr_set(err, rc, "string", &o->via.array.ptr[i]);
+            return srpc_derr_index(err, i);
+        }
+    }
+    out->n = n;
+    out->items = items;
+    return SRPC_OK;
+}
+
 /* multi.idl:7: string get(string key); */
 int kv_get(srpc_client *client, const char *key, const char **result)
 {
@@ -121,38 +153,6 @@ int kv_remove_finish(srpc_client *client, srpc_pending *call, bool *result)
     rc = srpc_get_bool(reply, result);
     if (rc != SRPC_OK)
         return srpc_client_bad_result(client, rc, "bool");
-    return SRPC_OK;
-}
-
-static int decode_stats_seq_string(const msgpack_object *o, srpc_arena *arena,
-                                   struct stats_seq_string *out,
-                                   srpc_derr *err);
-
-/* sequence<string>, from a msgpack array */
-static int decode_stats_seq_string(const msgpack_object *o, srpc_arena *arena,
-                                   struct stats_seq_string *out,
-                                   srpc_derr *err)
-{
-    const char **items;
-    uint32_t n;
-
-    if (o->type != MSGPACK_OBJECT_ARRAY)
-        return srpc_derr_set(err, SRPC_ETYPE, "sequence<string>", o);
-    n = o->via.array.size;
-    items = srpc_arena_alloc(arena, n * sizeof *items);
-    if (items == NULL)
-        return srpc_derr_nomem(err);
-    for (uint32_t i = 0; i < n; i++) {
-        int rc;
-
-        rc = srpc_get_str(&o->via.array.ptr[i], arena, &items[i]);
-        if (rc != SRPC_OK) {
-            srpc_derr_set(err, rc, "string", &o->via.array.ptr[i]);
-            return srpc_derr_index(err, i);
-        }
-    }
-    out->n = n;
-    out->items = items;
     return SRPC_OK;
 }
 

@@ -8,6 +8,30 @@
 
 #include <sockrpc/codec.h>
 
+static int encode_stats_seq_string(msgpack_packer *pk,
+                                   const struct stats_seq_string *v,
+                                   srpc_derr *err);
+
+/* sequence<string>, as a msgpack array */
+static int encode_stats_seq_string(msgpack_packer *pk,
+                                   const struct stats_seq_string *v,
+                                   srpc_derr *err)
+{
+    int rc;
+
+    if (v == NULL || (v->n > 0 && v->items == NULL))
+        return srpc_derr_set(err, SRPC_EINVAL, "sequence<string>", NULL);
+    if ((uint64_t)v->n > UINT32_MAX)
+        return srpc_derr_count(err, "sequence<string>", v->n);
+    msgpack_pack_array(pk, (uint32_t)v->n);
+    for (size_t i = 0; i < v->n; i++) {
+        rc = srpc_put_str(pk, v->items[i], 0, err);
+        if (rc != SRPC_OK)
+            return srpc_derr_index(err, i);
+    }
+    return SRPC_OK;
+}
+
 /* multi.idl:7: string get(string key); */
 static int kv_dispatch_get(srpc_call *call, const void *impl,
                            const msgpack_object *args, msgpack_packer *reply)
@@ -93,30 +117,6 @@ static const struct srpc_interface kv_interface = {
 int kv_serve(srpc_server *server, const struct kv_ops *ops, void *user_data)
 {
     return srpc_server_register(server, &kv_interface, ops, user_data);
-}
-
-static int encode_stats_seq_string(msgpack_packer *pk,
-                                   const struct stats_seq_string *v,
-                                   srpc_derr *err);
-
-/* sequence<string>, as a msgpack array */
-static int encode_stats_seq_string(msgpack_packer *pk,
-                                   const struct stats_seq_string *v,
-                                   srpc_derr *err)
-{
-    int rc;
-
-    if (v == NULL || (v->n > 0 && v->items == NULL))
-        return srpc_derr_set(err, SRPC_EINVAL, "sequence<string>", NULL);
-    if ((uint64_t)v->n > UINT32_MAX)
-        return srpc_derr_count(err, "sequence<string>", v->n);
-    msgpack_pack_array(pk, (uint32_t)v->n);
-    for (size_t i = 0; i < v->n; i++) {
-        rc = srpc_put_str(pk, v->items[i], 0, err);
-        if (rc != SRPC_OK)
-            return srpc_derr_index(err, i);
-    }
-    return SRPC_OK;
 }
 
 /* multi.idl:15: uint64 count(); */
