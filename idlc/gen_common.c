@@ -66,7 +66,10 @@ void gen_origin(const struct gen *g, struct emit *e,
         gen_type_text(&line, &proc->params[i].type);
         emit_printf(&line, " %s", proc->params[i].name);
     }
-    emit_printf(&line, "); */");
+    emit_printf(&line, ")");
+    if (proc->raises != NULL)
+        emit_printf(&line, " raises (%s)", proc->raises);
+    emit_printf(&line, "; */");
     if (emit_failed(&line))
         e->oom = true;
     else
@@ -329,4 +332,15 @@ void gen_pack(struct emit *e, const struct idl_type_info *type,
         emit_line(e, "%s(%s, %s);", type->packer, pk, value);
         break;
     }
+}
+
+bool gen_file_raises(const struct idl_file *file)
+{
+    for (size_t i = 0; i < file->nifaces; i++) {
+        for (size_t j = 0; j < file->ifaces[i]->nprocs; j++) {
+            if (file->ifaces[i]->procs[j]->errors != NULL)
+                return true;
+        }
+    }
+    return false;
 }

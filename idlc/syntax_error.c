@@ -36,7 +36,8 @@ static void append_name(char *buf, size_t size, const char *name, size_t len)
 {
     size_t used = strlen(buf);
     bool keyword = (len == 9 && memcmp(name, "interface", 9) == 0)
-                   || (len == 6 && memcmp(name, "oneway", 6) == 0);
+                   || (len == 6 && memcmp(name, "oneway", 6) == 0)
+                   || (len == 6 && memcmp(name, "raises", 6) == 0);
     const char *q = keyword ? "'" : "";
 
     snprintf(buf + used, size - used, "%s%.*s%s", q, (int)len, name, q);
@@ -105,7 +106,10 @@ void report_syntax_error(struct diag *d, const char *msg,
     if (list != NULL)
         format_list(expected, sizeof expected, list + strlen(EXPECTING));
 
-    if (list != NULL && strcmp(expected, "';'") == 0) {
+    /* After a procedure's ')' a raises clause may come too, but a
+     * forgotten ';' is the likely slip. */
+    if (list != NULL && (strcmp(expected, "';'") == 0
+                         || strcmp(expected, "'raises' or ';'") == 0)) {
         here = after(prev);
         diag_error(d, &here, "expected ';' after procedure declaration");
     } else if (name_len == 11 && strncmp(name, "end of file", 11) == 0) {
