@@ -354,6 +354,7 @@ void ast_proc_free(struct idl_proc *proc)
     for (size_t i = 0; i < proc->nparams; i++)
         ast_param_clear(&proc->params[i]);
     free(proc->params);
+    free(proc->raises);
     ast_type_clear(&proc->result);
     free(proc->name);
     free(proc->wire_name);

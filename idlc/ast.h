@@ -156,6 +156,10 @@ struct idl_proc {
                                  NULL for the default IFACE.NAME */
     struct idl_loc wire_loc;  /* of the literal */
     char *doc;                /* its doc comment's text, or NULL */     /* "optional T name(...)" */
+    char *raises;             /* raises (NAME): NAME as written, or NULL */
+    struct idl_loc raises_loc;      /* of the keyword */
+    struct idl_loc raises_name_loc; /* of NAME */
+    const struct idl_enum *errors;  /* set by sema: the enum NAME names */
     struct idl_type_ref result;
     struct idl_param *params;
     size_t nparams;

@@ -192,6 +192,10 @@ void gen_union_decoder(const struct gen *g, struct emit *e,
  * (the header then needs <msgpack.h> for msgpack_object). */
 bool gen_file_uses_any(const struct idl_file *file);
 
+/* True when a procedure of FILE raises errors (the server file then
+ * needs <stdarg.h> for its NAME_fail() helpers). */
+bool gen_file_raises(const struct idl_file *file);
+
 /* True when FILE declares any struct (its decoders need <string.h>). */
 bool gen_file_has_structs(const struct idl_file *file);
 

@@ -299,6 +299,60 @@ static void emit_finish(const struct gen *g, struct emit *e,
     emit_tail(e, &line);
 }
 
+/* NAME_error: the code of the thread's last failed call, when it is one
+ * of the enum's values (any int32 for an open enum). */
+static void emit_error(const struct gen *g, struct emit *e,
+                       const struct idl_iface *iface,
+                       const struct idl_proc *proc)
+{
+    const struct idl_enum *en = proc->errors;
+    struct emit line;
+
+    emit_init(&line);
+    emit_printf(&line, "bool " CNAME_ERROR "(const srpc_client *client, "
+                "enum " CNAME_ENUM " *code)", iface->cname, proc->name,
+                en->prefix, en->name);
+    emit_blank(e);
+    gen_origin(g, e, proc);
+    emit_wrapped(e, emit_text(&line));
+    emit_line(e, "{");
+    e->indent++;
+    emit_line(e, "int64_t value;");
+    emit_blank(e);
+    emit_line(e, "if (!srpc_client_app_code(client, &value))");
+    emit_line(e, "    return false;");
+    if (en->open) {
+        emit_line(e, "if (value < INT32_MIN || value > INT32_MAX)");
+        emit_line(e, "    return false; /* not a value of enum %s */",
+                  en->name);
+    } else {
+        emit_line(e, "switch (value) {");
+        for (size_t i = 0; i < en->nvalues; i++) {
+            char *name = enum_value_cname(en->prefix, en->name,
+                                          en->values[i].name);
+
+            if (name == NULL)
+                e->oom = true;
+            else
+                emit_line(e, "case %s:", name);
+            free(name);
+        }
+        emit_line(e, "    break;");
+        emit_line(e, "default:");
+        emit_line(e, "    return false; /* not a value of enum %s */",
+                  en->name);
+        emit_line(e, "}");
+    }
+    emit_line(e, "if (code != NULL)");
+    emit_line(e, "    *code = (enum " CNAME_ENUM ")value;", en->prefix,
+              en->name);
+    emit_line(e, "return true;");
+    e->indent--;
+    emit_line(e, "}");
+    e->oom |= line.oom;
+    emit_free(&line);
+}
+
 void gen_client(const struct gen *g, struct emit *e)
 {
     gen_marker(g, e);
@@ -329,6 +383,8 @@ void gen_client(const struct gen *g, struct emit *e)
                 emit_async(g, e, iface, proc);
                 emit_finish(g, e, iface, proc);
             }
+            if (proc->errors != NULL)
+                emit_error(g, e, iface, proc);
         }
     }
 }

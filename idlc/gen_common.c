@@ -68,7 +68,10 @@ void gen_origin(const struct gen *g, struct emit *e,
         gen_type_text(&line, &proc->params[i].type);
         emit_printf(&line, " %s", proc->params[i].name);
     }
-    emit_printf(&line, "); */");
+    emit_printf(&line, ")");
+    if (proc->raises != NULL)
+        emit_printf(&line, " raises (%s)", proc->raises);
+    emit_printf(&line, "; */");
     if (emit_failed(&line))
         e->oom = true;
     else
@@ -357,6 +360,17 @@ bool gen_struct_index(const struct idl_iface *iface,
         if (iface->structs[i] == st) {
             *index = i;
             return true;
+        }
+    }
+    return false;
+}
+
+bool gen_file_raises(const struct idl_file *file)
+{
+    for (size_t i = 0; i < file->nifaces; i++) {
+        for (size_t j = 0; j < file->ifaces[i]->nprocs; j++) {
+            if (file->ifaces[i]->procs[j]->errors != NULL)
+                return true;
         }
     }
     return false;

@@ -2,7 +2,8 @@
 
 /*
  * gen_header.c - writes BASE.h: the client stubs' prototypes, each
- * interface's struct NAME_ops of handlers and its NAME_serve().
+ * interface's struct NAME_ops of handlers and its NAME_serve(), and for
+ * procedures that raise errors the typed helpers of both sides.
  */
 
 #include <ctype.h>
@@ -66,8 +67,17 @@ static void emit_prologue(const struct gen *g, struct emit *e)
         " * srpc_client_cancel().\n"
         " *\n"
         " * A server fills in an interface's struct NAME_ops with its handlers\n"
-        " * and registers it with NAME_serve().\n"
-        " */\n", g->base, g->idl_name);
+        " * and registers it with NAME_serve().\n", g->base, g->idl_name);
+    if (gen_file_raises(g->file))
+        emit_printf(e,
+        " *\n"
+        " * A procedure NAME that raises an enum of error codes has two more\n"
+        " * functions: its handler fails with \"return NAME_fail(call, CODE,\n"
+        " * format, ...);\", and after NAME() failed with SRPC_EREMOTE,\n"
+        " * NAME_error(client, &code) is true with the code when the server\n"
+        " * sent one of the enum's values (any int32 for an open enum);\n"
+        " * srpc_client_errmsg() has the message.\n");
+    emit_printf(e, " */\n");
     emit_printf(e, "#ifndef ");
     emit_guard(g, e);
     emit_printf(e, "\n#define ");
@@ -142,8 +152,24 @@ static void emit_proto(struct emit *e, enum stub_kind kind,
     emit_free(&line);
 }
 
+/* bool calc_div_error(const srpc_client *client, enum calc_error *code); */
+static void emit_error_proto(struct emit *e, const struct idl_iface *iface,
+                             const struct idl_proc *proc)
+{
+    struct emit line;
+
+    emit_init(&line);
+    emit_printf(&line, "bool " CNAME_ERROR "(const srpc_client *client, "
+                "enum " CNAME_ENUM " *code);", iface->cname, proc->name,
+                proc->errors->prefix, proc->errors->name);
+    emit_wrapped(e, emit_text(&line));
+    e->oom |= line.oom;
+    emit_free(&line);
+}
+
 /* int calc_add(srpc_client *client, int32_t a, int32_t *result);
- * and, unless oneway, calc_add_async() and calc_add_finish(). */
+ * and, unless oneway, calc_add_async() and calc_add_finish(); with
+ * raises, calc_add_error(). */
 static void emit_stub(const struct gen *g, struct emit *e,
                       const struct idl_iface *iface,
                       const struct idl_proc *proc)
@@ -156,6 +182,32 @@ static void emit_stub(const struct gen *g, struct emit *e,
         return;
     emit_proto(e, STUB_ASYNC, iface, proc);
     emit_proto(e, STUB_FINISH, iface, proc);
+    if (proc->errors != NULL)
+        emit_error_proto(e, iface, proc);
+}
+
+/* int calc_div_fail(srpc_call *call, enum calc_error code,
+ *                   const char *fmt, ...) with a printf attribute. */
+static void emit_fail_proto(const struct gen *g, struct emit *e,
+                            const struct idl_iface *iface,
+                            const struct idl_proc *proc)
+{
+    struct emit line;
+
+    emit_blank(e);
+    gen_origin(g, e, proc);
+    emit_init(&line);
+    emit_printf(&line, "int " CNAME_FAIL "(srpc_call *call, enum " CNAME_ENUM
+                " code, const char *fmt, ...)", iface->cname, proc->name,
+                proc->errors->prefix, proc->errors->name);
+    emit_wrapped(e, emit_text(&line));
+    e->oom |= line.oom;
+    emit_free(&line);
+    emit_printf(e,
+        "#if defined(__GNUC__)\n"
+        "    __attribute__((format(printf, 3, 4)))\n"
+        "#endif\n"
+        "    ;\n");
 }
 
 /* int (*add)(srpc_call *call, int32_t a, int32_t *result); */
@@ -206,6 +258,10 @@ static void emit_ops(const struct gen *g, struct emit *e,
     emit_wrapped(e, emit_text(&line));
     e->oom |= line.oom;
     emit_free(&line);
+    for (size_t i = 0; i < iface->nprocs; i++) {
+        if (iface->procs[i]->errors != NULL)
+            emit_fail_proto(g, e, iface, iface->procs[i]);
+    }
 }
 
 static void emit_iface(const struct gen *g, struct emit *e,

@@ -213,6 +213,36 @@ static void emit_dispatch(const struct gen *g, struct emit *e,
     emit_line(e, "}");
 }
 
+/* NAME_fail: srpc_call_fail() with the enum of the procedure's codes. */
+static void emit_fail(const struct gen *g, struct emit *e,
+                      const struct idl_iface *iface,
+                      const struct idl_proc *proc)
+{
+    struct emit line;
+
+    emit_init(&line);
+    emit_printf(&line, "int " CNAME_FAIL "(srpc_call *call, enum " CNAME_ENUM
+                " code, const char *fmt, ...)", iface->cname, proc->name,
+                proc->errors->prefix, proc->errors->name);
+    emit_blank(e);
+    gen_origin(g, e, proc);
+    emit_wrapped(e, emit_text(&line));
+    emit_line(e, "{");
+    e->indent++;
+    emit_line(e, "va_list ap;");
+    emit_line(e, "int rc;");
+    emit_blank(e);
+    emit_line(e, "va_start(ap, fmt);");
+    /* The C enum may be unsigned: its values are int32s. */
+    emit_line(e, "rc = srpc_call_vfail(call, (int32_t)code, fmt, ap);");
+    emit_line(e, "va_end(ap);");
+    emit_line(e, "return rc;");
+    e->indent--;
+    emit_line(e, "}");
+    e->oom |= line.oom;
+    emit_free(&line);
+}
+
 static void emit_tables(const struct gen *g, struct emit *e,
                         const struct idl_iface *iface, const char *prefix)
 {
@@ -262,8 +292,11 @@ static void emit_iface(const struct gen *g, struct emit *e,
         e->oom = true;
         return;
     }
-    for (size_t i = 0; i < iface->nprocs; i++)
+    for (size_t i = 0; i < iface->nprocs; i++) {
         emit_dispatch(g, e, iface, iface->procs[i], prefix);
+        if (iface->procs[i]->errors != NULL)
+            emit_fail(g, e, iface, iface->procs[i]);
+    }
     emit_tables(g, e, iface, prefix);
     free(prefix);
 }
@@ -279,10 +312,13 @@ void gen_server(const struct gen *g, struct emit *e)
         " */\n"
         "#include \"%s.h\"\n"
         "\n"
-        "%s"
+        "%s%s%s"
         "#include <sockrpc/codec.h>\n",
         g->base, g->idl_name, g->base,
-        gen_file_has_structs(g->file) ? "#include <string.h>\n\n" : "");
+        gen_file_raises(g->file) ? "#include <stdarg.h>\n" : "",
+        gen_file_has_structs(g->file) ? "#include <string.h>\n" : "",
+        gen_file_raises(g->file) || gen_file_has_structs(g->file)
+            ? "\n" : "");
     gen_struct_codecs(g, e, true, false);
     gen_struct_codecs(g, e, false, true);
     for (size_t i = 0; i < g->file->nifaces; i++)

@@ -21,6 +21,10 @@
 #define CNAME_STUB      "%s_%s"        /* interface, procedure: calc_add */
 #define CNAME_ASYNC     "%s_%s_async"  /* sends, does not wait: calc_add_async */
 #define CNAME_FINISH    "%s_%s_finish" /* waits for the reply: calc_add_finish */
+#define CNAME_FAIL      "%s_%s_fail"   /* handler's typed srpc_call_fail():
+                                          calc_div_fail (raises only) */
+#define CNAME_ERROR     "%s_%s_error"  /* client's typed error code:
+                                          calc_div_error (raises only) */
 #define CNAME_OPS       "%s_ops"       /* struct tag: struct calc_ops */
 #define CNAME_SERVE     "%s_serve"     /* interface: calc_serve */
 #define CNAME_METHODS   "%s_methods"   /* static method table */

@@ -7,7 +7,7 @@
  *                  (proc | struct | union | enum | const | typedef)* "}"
  *                  [";"]
  *     proc      := ["@name" "(" STRING ")"] ["oneway" | "optional"] TYPE NAME
- *                  "(" [param ("," param)*] ")" ";"
+ *                  "(" [param ("," param)*] ")" ["raises" "(" NAME ")"] ";"
  *     param     := ["optional"] TYPE NAME
  *     struct    := "struct" NAME "{" field* "}" [";"]
  *     union     := "union" NAME "switch" "(" TYPE ")" "{" arm* "}" [";"]
@@ -72,6 +72,8 @@ static struct idl_proc *finish_proc(struct idl_proc *proc, bool oneway,
                                     struct idl_type_ref result, char *name,
                                     const YYLTYPE *name_loc,
                                     const YYLTYPE *decl_loc);
+static void take_raises(struct idl_proc *proc, struct idl_type_ref *raises,
+                        const YYLTYPE *loc);
 static bool check_annot(struct parser *p, const char *annot,
                         const YYLTYPE *loc, const YYLTYPE *arg_loc,
                         bool is_string, const char *want, bool want_string,
@@ -178,12 +180,13 @@ static void take_doc(struct parser *p, struct idl_iface *iface,
 %token UNION "union"
 %token SWITCH "switch"
 %token CASE "case"
+%token RAISES "raises"
 %token <str> STRLIT "string literal"
 %token <str> IDENT "identifier"
 %token <str> NUMBER "number"
 %token <str> ANNOT "annotation"
 
-%type <tref> type
+%type <tref> type raises
 %type <param> param
 %type <proc> proc proc_decl params param_list
 %type <iface> interface iface_decl body
@@ -415,15 +418,35 @@ proc:
   ;
 
 proc_decl:
-    type IDENT '(' params ')' ';'
-        { $$ = finish_proc($4, false, $1, $2, &@2, &@$); }
-  | OPTIONAL type IDENT '(' params ')' ';'
+    type IDENT '(' params ')' raises ';'
+        {
+            $$ = finish_proc($4, false, $1, $2, &@2, &@$);
+            take_raises($$, &$6, &@6);
+        }
+  | OPTIONAL type IDENT '(' params ')' raises ';'
         {
             $$ = finish_proc($5, false, $2, $3, &@3, &@$);
             $$->result_optional = true;
+            take_raises($$, &$7, &@7);
         }
-  | ONEWAY type IDENT '(' params ')' ';'
-        { $$ = finish_proc($5, true, $2, $3, &@3, &@$); }
+  | ONEWAY type IDENT '(' params ')' raises ';'
+        {
+            /* Accepted here so that sema can say why it is wrong. */
+            $$ = finish_proc($5, true, $2, $3, &@3, &@$);
+            take_raises($$, &$7, &@7);
+        }
+  ;
+
+/* The enum of a procedure's error codes: its name and location. */
+raises:
+    %empty
+        { memset(&$$, 0, sizeof $$); }
+  | RAISES '(' IDENT ')'
+        {
+            memset(&$$, 0, sizeof $$);
+            $$.name = $3;
+            $$.loc = @3;
+        }
   ;
 
 params:
@@ -837,6 +860,21 @@ static struct idl_proc *finish_proc(struct idl_proc *proc, bool oneway,
     proc->loc = *name_loc;
     proc->decl_loc = *decl_loc;
     return proc;
+}
+
+/* Moves the name of RAISES (the "raises (NAME)" at LOC, or nothing) into
+ * PROC. */
+static void take_raises(struct idl_proc *proc, struct idl_type_ref *raises,
+                        const YYLTYPE *loc)
+{
+    if (raises->name == NULL)
+        return;
+    proc->raises = raises->name;
+    proc->raises_name_loc = raises->loc;
+    proc->raises_loc = *loc;
+    proc->raises_loc.last_line = loc->first_line;
+    proc->raises_loc.last_column = loc->first_column + (int)strlen("raises");
+    raises->name = NULL;
 }
 
 /* Reports ANNOT (at LOC, its argument at ARG_LOC, a string literal or a

@@ -481,6 +481,109 @@ static void check_param(struct diag *d, struct idl_iface *iface,
                    "parameter '%s' cannot have type 'void'", param->name);
 }
 
+/* The enum or typedef of an enum of IFACE whose name is closest to NAME,
+ * when it is close enough to be a likely typo. */
+static const char *suggest_enum(const struct idl_iface *iface,
+                                const char *name)
+{
+    unsigned limit = strlen(name) > 2 ? 2 : (unsigned)strlen(name) - 1;
+    unsigned best_d = limit + 1;
+    const char *best = NULL;
+
+    for (size_t i = 0; i < iface->nenums + iface->ntypedefs; i++) {
+        const char *cand;
+        unsigned d;
+
+        if (i < iface->nenums) {
+            cand = iface->enums[i]->name;
+        } else {
+            const struct idl_typedef *td = iface->typedefs[i - iface->nenums];
+
+            if (td->bad || td->type.type == NULL
+                || td->type.type->kind != IDL_ENUM)
+                continue;
+            cand = td->name;
+        }
+        d = idl_edit_distance(name, cand, 2);
+        if (d < best_d) {
+            best_d = d;
+            best = cand;
+        }
+    }
+    return best;
+}
+
+/* The runtime's own error codes (SRPC_WIRE_RESERVED_MIN..MAX in
+ * sockrpc.h): a client could not tell them from the application's. */
+#define RESERVED_MIN (-32768)
+#define RESERVED_MAX (-32000)
+
+static void check_reserved_codes(struct diag *d, const struct idl_proc *proc)
+{
+    const struct idl_enum *en = proc->errors;
+
+    for (size_t i = 0; i < en->nvalues; i++) {
+        const struct idl_enum_value *v = &en->values[i];
+
+        if (v->value >= RESERVED_MIN && v->value <= RESERVED_MAX) {
+            diag_error(d, &proc->raises_name_loc, "enum '%s' cannot be "
+                       "raised: its value %lld is among the codes %d to %d "
+                       "that the runtime reserves for its own errors",
+                       proc->raises, v->value, RESERVED_MIN, RESERVED_MAX);
+            diag_note(d, &v->loc, "'%s' is declared here", v->name);
+            return;
+        }
+    }
+}
+
+/* raises (NAME): NAME is an enum of IFACE, or a typedef of one, and the
+ * procedure has a reply to carry the error. */
+static void check_raises(struct diag *d, struct idl_iface *iface,
+                         struct idl_proc *proc)
+{
+    const struct idl_typedef *td;
+    const char *near;
+
+    if (proc->raises == NULL)
+        return;
+    if (proc->oneway) {
+        diag_error(d, &proc->raises_loc, "oneway procedure '%s' cannot "
+                   "raise errors: no reply would carry them", proc->name);
+        return;
+    }
+    proc->errors = find_enum(iface, proc->raises);
+    if (proc->errors != NULL) {
+        check_reserved_codes(d, proc);
+        return;
+    }
+    if (find_typedef(iface, proc->raises) == NULL
+        && find_struct(iface, proc->raises) == NULL
+        && idl_type_lookup(proc->raises) == NULL
+        && strcmp(proc->raises, "sequence") != 0
+        && strcmp(proc->raises, "map") != 0) {
+        near = suggest_enum(iface, proc->raises);
+        if (near != NULL)
+            diag_error(d, &proc->raises_name_loc, "unknown enum '%s' in "
+                       "raises; did you mean '%s'?", proc->raises, near);
+        else
+            diag_error(d, &proc->raises_name_loc, "unknown enum '%s' in "
+                       "raises", proc->raises);
+        return;
+    }
+    /* A typedef was resolved before the procedures (its own errors are
+     * reported there, once): look at what it names. */
+    td = find_typedef(iface, proc->raises);
+    if (td != NULL && (!td->checked || td->bad))
+        return;
+    if (td != NULL && td->type.type->kind == IDL_ENUM) {
+        proc->errors = td->type.edecl;
+        check_reserved_codes(d, proc);
+    } else
+        diag_error(d, &proc->raises_name_loc, "'%s' is not an enum: raises "
+                   "takes the enum of the procedure's error codes",
+                   proc->raises);
+}
+
 static void check_proc(struct diag *d, struct idl_iface *iface,
                        size_t i)
 {
@@ -509,6 +612,7 @@ static void check_proc(struct diag *d, struct idl_iface *iface,
         diag_error(d, &proc->result.loc, "a void result cannot be optional");
     for (size_t k = 0; k < proc->nparams; k++)
         check_param(d, iface, proc, k);
+    check_raises(d, iface, proc);
 }
 
 static void check_field(struct diag *d, struct idl_iface *iface,

@@ -205,6 +205,14 @@ static void add_iface(struct cname_list *l, struct diag *d,
                 str_printf("the finish client stub of '%s.%s'", in,
                            proc->name), &proc->loc);
         }
+        if (proc->raises != NULL) {
+            add(l, d, str_printf(CNAME_FAIL, cn, proc->name),
+                str_printf("the failure helper of '%s.%s'", in, proc->name),
+                &proc->raises_loc);
+            add(l, d, str_printf(CNAME_ERROR, cn, proc->name),
+                str_printf("the error code accessor of '%s.%s'", in,
+                           proc->name), &proc->raises_loc);
+        }
         add(l, d, str_printf(CNAME_DISPATCH, prefix, proc->name),
             str_printf("the dispatch function of '%s.%s'", in, proc->name),
             &proc->loc);

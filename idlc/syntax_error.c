@@ -121,7 +121,10 @@ void report_syntax_error(struct diag *d, const char *msg,
     if (list != NULL)
         format_list(expected, sizeof expected, list + strlen(EXPECTING));
 
-    if (list != NULL && strcmp(expected, "';'") == 0) {
+    /* After a procedure's ')' a raises clause may come too, but a
+     * forgotten ';' is the likely slip. */
+    if (list != NULL && (strcmp(expected, "';'") == 0
+                         || strcmp(expected, "'raises' or ';'") == 0)) {
         here = after(prev);
         diag_error(d, &here, "expected ';' at end of declaration");
     } else if (name_len == 11 && strncmp(name, "end of file", 11) == 0) {

@@ -21,7 +21,7 @@
 
 #include "test_idlc_run.h"
 
-static const char *const golden[] = { "calc", "multi", "types" };
+static const char *const golden[] = { "calc", "errors", "multi", "types" };
 #define NGOLDEN (int)(sizeof golden / sizeof golden[0])
 static const char *const suffixes[] = { ".h", "_client.c", "_server.c" };
 
