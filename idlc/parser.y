@@ -1,8 +1,9 @@
 /*
  * parser.y - the grammar of .idl files.
  *
- *     file      := ("module" NAME ";")? ("import" STRING ";")*
+ *     file      := ("module" NAME ";" | "import" STRING ";")*
  *                  (interface | struct | union | enum | const | typedef)*
+ *                  (at most one module)
  *     interface := ["@version" "(" NUMBER ")"] "interface" NAME "{"
  *                  (proc | struct | union | enum | const | typedef)* "}"
  *                  [";"]
@@ -98,11 +99,10 @@ static bool header_in_place(struct parser *p, const char *what,
     const struct idl_iface *top = p->file->scope;
 
     if (p->file->nifaces == 0 && top->nstructs == 0 && top->nenums == 0
-        && top->nconsts == 0 && top->ntypedefs == 0
-        && (strcmp(what, "import") == 0 || p->file->nimports == 0))
+        && top->nconsts == 0 && top->ntypedefs == 0)
         return true;
-    diag_error(p->diag, loc, "'%s' must come before every declaration%s",
-               what, strcmp(what, "module") == 0 ? " and import" : "");
+    diag_error(p->diag, loc, "'%s' must come before every declaration",
+               what);
     return false;
 }
 

@@ -21,7 +21,10 @@
 
 #include "test_idlc_run.h"
 
-static const char *const golden[] = { "calc", "errors", "multi", "types" };
+/* shapes.idl imports geo.idl. */
+static const char *const golden[] = {
+    "calc", "errors", "geo", "multi", "shapes", "types",
+};
 #define NGOLDEN (int)(sizeof golden / sizeof golden[0])
 static const char *const suffixes[] = { ".h", "_client.c", "_server.c" };
 
@@ -96,7 +99,9 @@ START_TEST(compiles_cleanly)
     const char *name = golden[_i];
     char *dir = make_tmpdir();
 
-    ck_assert_int_eq(generate(dir, name), 0);
+    /* Every golden file beside this one, for the headers it includes. */
+    for (int k = 0; k < NGOLDEN; k++)
+        ck_assert_int_eq(generate(dir, golden[k]), 0);
     for (size_t i = 1; i < 3; i++) {
         char file[256];
         snprintf(file, sizeof file, "out/%s%s", name, suffixes[i]);
