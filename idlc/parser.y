@@ -686,11 +686,13 @@ fields:
 field:
     type IDENT ';'
         {
+            memset(&$$, 0, sizeof $$);
             $$.type = $1; $$.name = $2; $$.loc = @2; $$.optional = false;
             $$.doc = lexer_take_doc(p->scanner, &@$);
         }
   | OPTIONAL type IDENT ';'
         {
+            memset(&$$, 0, sizeof $$);
             $$.type = $2; $$.name = $3; $$.loc = @3; $$.optional = true;
             $$.doc = lexer_take_doc(p->scanner, &@$);
         }
