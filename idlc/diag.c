@@ -167,6 +167,9 @@ static bool keep(struct diag *d, int line, int col, bool note, char *text,
  * stores (or, when memory runs short, straight out after all). */
 static void report(struct diag *d, const struct idl_loc *loc,
                    const char *kind, const char *suffix, const char *fmt,
+                   va_list ap) DIAG_PRINTF(5, 0);
+static void report(struct diag *d, const struct idl_loc *loc,
+                   const char *kind, const char *suffix, const char *fmt,
                    va_list ap)
 {
     FILE *out = d->out;

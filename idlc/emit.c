@@ -61,6 +61,8 @@ static void append(struct emit *e, const char *s, size_t n)
 }
 
 static void vappend(struct emit *e, const char *fmt, va_list ap)
+    NAMES_PRINTF(2, 0);
+static void vappend(struct emit *e, const char *fmt, va_list ap)
 {
     va_list ap2;
     int n;

@@ -9,12 +9,14 @@ TEST_LINK = -no-install
 
 # Tests find their data and tools through these; tests that compile and
 # link programs of their own use the build's compiler and flags (a
-# sanitizer build's library needs the sanitizer's runtime).
+# sanitizer build's library needs the sanitizer's runtime).  CLANG, when
+# configure found clang, also compiles the generated code (test_gen).
 AM_TESTS_ENVIRONMENT = \
 	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
 	top_builddir='$(abs_top_builddir)'; export top_builddir; \
 	PYTHON3_SYSTEM='$(PYTHON3_SYSTEM)'; export PYTHON3_SYSTEM; \
 	CC='$(CC)'; export CC; \
+	CLANG='$(CLANG)'; export CLANG; \
 	BUILD_CFLAGS='$(CFLAGS)'; export BUILD_CFLAGS; \
 	BUILD_LDFLAGS='$(LDFLAGS)'; export BUILD_LDFLAGS;
 

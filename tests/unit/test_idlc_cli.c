@@ -48,8 +48,8 @@ START_TEST(help)
         "-MD", "-MF DEPFILE", "-MT TARGET", "-MP", "-WNAME", "-Wno-NAME",
         "-Wall", "  -w ", "-Werror", "-Werror=NAME", "-Wno-error=NAME",
         "-fmax-errors=N", "* c++-compat", "  case-clash", "--help",
-        "--version", "Exit status: 0 success, 1 errors in the input, 2 bad "
-        "usage.\n",
+        "--version",
+        "Exit status: 0 success, 1 errors in the input, 2 bad usage.\n",
     };
     for (size_t i = 0; i < sizeof options / sizeof *options; i++)
         ck_assert_msg(strstr(out, options[i]) != NULL, "no '%s' in --help",
