@@ -235,6 +235,7 @@ void ast_iface_free(struct idl_iface *iface)
         ast_proc_free(iface->procs[i]);
     free(iface->procs);
     free(iface->version_text);
+    free(iface->wire_prefix);
     free(iface->doc);
     for (size_t i = 0; i < iface->nstructs; i++)
         ast_struct_free(iface->structs[i]);

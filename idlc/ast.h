@@ -200,6 +200,9 @@ struct idl_iface {
     const struct idl_type_ref **containers;
     size_t ncontainers;
     bool broken;              /* the parser skipped part of its body */
+    char *wire_prefix;        /* @prefix("..."): the literal with its
+                                 quotes, NULL for the default "NAME." */
+    struct idl_loc wire_prefix_loc;
     char *version_text;       /* @version(N): the digits, NULL without */
     struct idl_loc version_loc;
     unsigned long long version;  /* set by sema */

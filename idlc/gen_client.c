@@ -19,13 +19,15 @@ static void begin_line(struct emit *line, const struct idl_iface *iface,
 {
     const char *begin = proc->oneway ? "srpc_client_begin_notify"
                                      : "srpc_client_begin";
+    char *wire = wire_literal(iface, proc);
 
     emit_printf(line, "%s%s(client, ",
                 proc->nparams > 0 ? "msgpack_packer *pk = " : "", begin);
-    if (proc->wire_name != NULL)
-        emit_printf(line, "%s", proc->wire_name);
+    if (wire == NULL)
+        line->oom = true;
     else
-        emit_printf(line, "\"%s.%s\"", iface->name, proc->name);
+        emit_printf(line, "%s", wire);
+    free(wire);
     emit_printf(line, ", %zu);", proc->nparams);
 }
 

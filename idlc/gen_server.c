@@ -257,12 +257,14 @@ static void emit_tables(const struct gen *g, struct emit *e,
     e->indent++;
     for (size_t i = 0; i < iface->nprocs; i++) {
         const struct idl_proc *proc = iface->procs[i];
-        if (proc->wire_name != NULL)
-            emit_line(e, "{ %s, %zu, " CNAME_DISPATCH " },", proc->wire_name,
-                      proc->nparams, prefix, proc->name);
+        char *wire = wire_literal(iface, proc);
+
+        if (wire == NULL)
+            e->oom = true;
         else
-            emit_line(e, "{ \"%s.%s\", %zu, " CNAME_DISPATCH " },", in,
-                      proc->name, proc->nparams, prefix, proc->name);
+            emit_line(e, "{ %s, %zu, " CNAME_DISPATCH " },", wire,
+                      proc->nparams, prefix, proc->name);
+        free(wire);
     }
     e->indent--;
     emit_printf(e, "};\n\n");

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 char *str_printf(const char *fmt, ...)
 {
@@ -25,6 +26,19 @@ char *str_printf(const char *fmt, ...)
     vsnprintf(s, (size_t)len + 1, fmt, ap);
     va_end(ap);
     return s;
+}
+
+char *wire_literal(const struct idl_iface *iface,
+                   const struct idl_proc *proc)
+{
+    const char *prefix = iface->wire_prefix;
+
+    if (proc->wire_name != NULL)
+        return str_printf("%s", proc->wire_name);
+    if (prefix != NULL)
+        return str_printf("\"%.*s%s\"", (int)strlen(prefix) - 2, prefix + 1,
+                          proc->name);
+    return str_printf("\"%s.%s\"", iface->name, proc->name);
 }
 
 bool names_is_identifier(const char *s)

@@ -58,6 +58,13 @@ char *dispatch_prefix(const struct idl_file *file,
 /* A malloc'd formatted string, NULL when memory runs out. */
 char *str_printf(const char *fmt, ...) NAMES_PRINTF(1, 2);
 
+/* PROC's method name as a C string literal, quotes included: its
+ * @name, or the interface's @prefix or "IFACE." before the procedure's
+ * name (escapes as the .idl wrote them); malloc'd, NULL when memory runs
+ * out. */
+char *wire_literal(const struct idl_iface *iface,
+                   const struct idl_proc *proc);
+
 /* True when S is a C identifier: a letter or '_', then letters, digits
  * and '_'. */
 bool names_is_identifier(const char *s);

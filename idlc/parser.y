@@ -131,6 +131,39 @@ static bool add_import(struct parser *p, char *literal, const YYLTYPE *loc)
     return true;
 }
 
+/*
+ * An annotation ANNOT (at LOC) before an interface, with argument ARG (at
+ * ARG_LOC; a string literal by IS_STRING), both taken:
+ * @version(N) or @prefix("..."), each at most once.
+ */
+static void iface_annot(struct parser *p, struct idl_iface *iface,
+                        char *annot, const YYLTYPE *loc, char *arg,
+                        const YYLTYPE *arg_loc, bool is_string)
+{
+    bool version = strcmp(annot, "@version") == 0;
+    bool prefix = strcmp(annot, "@prefix") == 0;
+    char **slot = version ? &iface->version_text : &iface->wire_prefix;
+
+    if (!version && !prefix)
+        diag_error(p->diag, loc, "unknown annotation '%s' on an interface "
+                   "(expected '@version' or '@prefix')", annot);
+    else if (version == is_string)
+        diag_error(p->diag, arg_loc, "'%s' takes %s", annot,
+                   version ? "a number" : "a string literal");
+    else if (*slot != NULL)
+        diag_error(p->diag, loc, "'%s' given twice", annot);
+    else {
+        *slot = arg;
+        arg = NULL;
+        if (version)
+            iface->version_loc = *arg_loc;
+        else
+            iface->wire_prefix_loc = *arg_loc;
+    }
+    free(annot);
+    free(arg);
+}
+
 /* Gives IFACE (maybe NULL) the doc comment before LOC. */
 static void take_doc(struct parser *p, struct idl_iface *iface,
                      const YYLTYPE *loc)
@@ -189,7 +222,7 @@ static void take_doc(struct parser *p, struct idl_iface *iface,
 %type <tref> type raises
 %type <param> param
 %type <proc> proc proc_decl params param_list
-%type <iface> interface iface_decl body
+%type <iface> interface iface_decl body iface_annots
 %type <field> field arm label
 %type <st> struct fields union arms
 %type <en> enum enum_values
@@ -289,30 +322,30 @@ file:
   ;
 
 interface:
-    iface_decl
-        { $$ = $1; take_doc(p, $$, &@$); }
-  | ANNOT '(' NUMBER ')' iface_decl
+    iface_annots iface_decl
         {
-            $$ = $5;
+            $$ = $2;
             take_doc(p, $$, &@$);
-            if (check_annot(p, $1, &@1, &@3, false, "@version", false,
-                            "an interface") && $$ != NULL) {
-                $$->version_text = $3;
-                $$->version_loc = @3;
-            } else {
-                free($3);
+            if ($$ != NULL) {
+                $$->version_text = $1->version_text;
+                $$->version_loc = $1->version_loc;
+                $$->wire_prefix = $1->wire_prefix;
+                $$->wire_prefix_loc = $1->wire_prefix_loc;
+                $1->version_text = NULL;
+                $1->wire_prefix = NULL;
             }
-            free($1);
+            ast_iface_free($1);
         }
-  | ANNOT '(' STRLIT ')' iface_decl
-        {
-            $$ = $5;
-            take_doc(p, $$, &@$);
-            check_annot(p, $1, &@1, &@3, true, "@version", false,
-                        "an interface");
-            free($1);
-            free($3);
-        }
+  ;
+
+/* Collected in a scratch interface until the real one is parsed. */
+iface_annots:
+    %empty
+        { $$ = ast_iface_new(); if ($$ == NULL) OOM(); }
+  | iface_annots ANNOT '(' NUMBER ')'
+        { $$ = $1; iface_annot(p, $$, $2, &@2, $4, &@4, false); }
+  | iface_annots ANNOT '(' STRLIT ')'
+        { $$ = $1; iface_annot(p, $$, $2, &@2, $4, &@4, true); }
   ;
 
 iface_decl:

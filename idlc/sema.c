@@ -1186,19 +1186,19 @@ static void check_iface(struct diag *d, const struct idl_file *file,
 static bool wire_name(const struct idl_iface *iface,
                       const struct idl_proc *proc, char *buf, size_t size)
 {
-    int n;
+    char *literal = wire_literal(iface, proc);
+    int n = -1;
 
-    if (proc->wire_name != NULL)
-        n = snprintf(buf, size, "%.*s", (int)strlen(proc->wire_name) - 2,
-                     proc->wire_name + 1);
-    else
-        n = snprintf(buf, size, "%s.%s", iface->name, proc->name);
+    if (literal != NULL)
+        n = snprintf(buf, size, "%.*s", (int)strlen(literal) - 2,
+                     literal + 1);
+    free(literal);
     return n > 0 && (size_t)n < size;
 }
 
 /* Two procedures of the file may not share a wire name: the server
- * could not tell their calls apart.  Two default names clash only for a
- * redefinition, reported already. */
+ * could not tell their calls apart.  Two names made of one interface's
+ * prefix clash only for a redefinition, reported already. */
 static void check_wire_names(const struct idl_file *file, struct diag *d)
 {
     char a[512], b[512];
@@ -1219,7 +1219,8 @@ static void check_wire_names(const struct idl_file *file, struct diag *d)
                 for (size_t m = 0; m < end && !found; m++) {
                     const struct idl_proc *q = fj->procs[m];
 
-                    if ((p->wire_name == NULL && q->wire_name == NULL)
+                    if ((p->wire_name == NULL && q->wire_name == NULL
+                         && i == j)
                         || !wire_name(fj, q, b, sizeof b)
                         || strcmp(a, b) != 0)
                         continue;

@@ -177,6 +177,7 @@ static const char *const golden[] = {
     "top_level", "two_syntax_errors", "union_syntax", "unknown_type",
     "unterminated_comment", "version_clash", "void_parameter",
     "void_parameter_list", "wire_name_clash", "wire_name_empty",
+    "wire_prefix",
 };
 #define NGOLDEN (sizeof golden / sizeof golden[0])
 
