@@ -16,7 +16,31 @@ static void *grow(void *items, size_t count, size_t size)
 
 struct idl_file *ast_file_new(void)
 {
-    return calloc(1, sizeof(struct idl_file));
+    struct idl_file *file = calloc(1, sizeof *file);
+
+    if (file == NULL)
+        return NULL;
+    file->scope = ast_iface_new();
+    if (file->scope == NULL) {
+        free(file);
+        return NULL;
+    }
+    return file;
+}
+
+bool ast_file_add_import(struct idl_file *file, char *path,
+                         const struct idl_loc *loc)
+{
+    struct idl_import *imports = grow(file->imports, file->nimports,
+                                      sizeof *imports);
+
+    if (imports == NULL)
+        return false;
+    imports[file->nimports].path = path;
+    imports[file->nimports].loc = *loc;
+    file->nimports++;
+    file->imports = imports;
+    return true;
 }
 
 bool ast_file_add(struct idl_file *file, struct idl_iface *iface)
@@ -38,6 +62,11 @@ void ast_file_free(struct idl_file *file)
     for (size_t i = 0; i < file->nifaces; i++)
         ast_iface_free(file->ifaces[i]);
     free(file->ifaces);
+    ast_iface_free(file->scope);
+    for (size_t i = 0; i < file->nimports; i++)
+        free(file->imports[i].path);
+    free(file->imports);
+    free(file->module);
     free(file);
 }
 
@@ -206,6 +235,7 @@ void ast_iface_free(struct idl_iface *iface)
         ast_proc_free(iface->procs[i]);
     free(iface->procs);
     free(iface->version_text);
+    free(iface->wire_prefix);
     free(iface->doc);
     for (size_t i = 0; i < iface->nstructs; i++)
         ast_struct_free(iface->structs[i]);
@@ -221,6 +251,8 @@ void ast_iface_free(struct idl_iface *iface)
         ast_typedef_free(iface->typedefs[i]);
     free(iface->typedefs);
     free(iface->name);
+    free(iface->cname);
+    free(iface->visible);
     free(iface);
 }
 
@@ -297,7 +329,9 @@ void ast_field_clear(struct idl_field *field)
 {
     free(field->name);
     free(field->doc);
+    free(field->label);
     field->name = NULL;
+    field->label = NULL;
     ast_type_clear(&field->type);
 }
 
@@ -308,6 +342,7 @@ void ast_struct_free(struct idl_struct *st)
     for (size_t i = 0; i < st->nfields; i++)
         ast_field_clear(&st->fields[i]);
     free(st->fields);
+    ast_type_clear(&st->disc);
     free(st->name);
     free(st->doc);
     free(st);
@@ -320,6 +355,7 @@ void ast_proc_free(struct idl_proc *proc)
     for (size_t i = 0; i < proc->nparams; i++)
         ast_param_clear(&proc->params[i]);
     free(proc->params);
+    free(proc->raises);
     ast_type_clear(&proc->result);
     free(proc->name);
     free(proc->wire_name);

@@ -65,18 +65,27 @@ struct idl_typedef {
     struct idl_loc loc;       /* of the name */
     struct idl_type_ref type;
     const char *prefix;       /* its interface's name, set by sema */
+    struct idl_iface *owner;  /* where it is declared, set by sema */
     bool checked;             /* sema: TYPE resolved (or found bad) */
     bool bad;
     bool resolving;           /* sema: being expanded, to catch cycles */
 };
 
-/* A field of a struct: [optional] TYPE NAME; */
+/* A field of a struct: [optional] TYPE NAME;  or an arm of a union:
+ * case LABEL: TYPE NAME;  where a "case LABEL: void;" arm carries no
+ * value and has no NAME (NULL, and LOC is the label's). */
 struct idl_field {
     char *name;
     struct idl_loc loc;       /* of the name */
     bool optional;
     struct idl_type_ref type;
     char *doc;                /* its doc comment's text, or NULL */
+    char *label;              /* a union arm's label as written: an enum
+                                 value's name, digits or a const's name */
+    bool label_negative;      /* "-" before digits */
+    struct idl_loc label_loc;
+    long long label_value;    /* set by sema */
+    bool label_ok;            /* sema: LABEL_VALUE is valid */
 };
 
 /* NAME [= [-]NUMBER] in an enum. */
@@ -113,9 +122,16 @@ struct idl_const {
     char *doc;                /* its doc comment's text, or NULL */
 };
 
+/* A struct, or a discriminated union: union NAME switch (DISC) { arms }.
+ * A union shares the struct's namespace, its C type and its codec names
+ * (a union is a struct with a tag and an anonymous union in C); its arms
+ * are FIELDS, each with a label. */
 struct idl_struct {
     char *name;
     struct idl_loc loc;       /* of the name */
+    bool is_union;
+    struct idl_type_ref disc; /* a union's discriminant: an enum or an
+                                 integer type */
     struct idl_field *fields;
     size_t nfields;
     bool broken;              /* the parser skipped part of its body */
@@ -140,14 +156,34 @@ struct idl_proc {
                                  NULL for the default IFACE.NAME */
     struct idl_loc wire_loc;  /* of the literal */
     char *doc;                /* its doc comment's text, or NULL */     /* "optional T name(...)" */
+    char *raises;             /* raises (NAME): NAME as written, or NULL */
+    struct idl_loc raises_loc;      /* of the keyword */
+    struct idl_loc raises_name_loc; /* of NAME */
+    const struct idl_enum *errors;  /* set by sema: the enum NAME names */
     struct idl_type_ref result;
     struct idl_param *params;
     size_t nparams;
 };
 
+/*
+ * An interface, or a file's top level: the declarations outside every
+ * interface, kept as an interface without a name or procedures (so that
+ * every check and generator of types works on both).
+ */
 struct idl_iface {
-    char *name;
+    char *name;               /* NULL for a file's top level */
     struct idl_loc loc;       /* of the name */
+    /* Set by sema: the prefix of the generated C names, "calc" or, in
+     * "module acme;", "acme_calc"; for a top level the module's name or
+     * the file's stem ("common" for common.idl). */
+    char *cname;
+    /* Where names not declared here are looked up, innermost first: an
+     * interface's OUTER is its file's top level, and a top level's
+     * VISIBLE are the top levels of the files it imports (transitively,
+     * set by the loader; the array is owned, its entries are not). */
+    const struct idl_iface *outer;
+    const struct idl_iface **visible;
+    size_t nvisible;
     struct idl_proc **procs;  /* pointers: procedures are built before
                                  their interface exists */
     size_t nprocs;
@@ -164,21 +200,41 @@ struct idl_iface {
     const struct idl_type_ref **containers;
     size_t ncontainers;
     bool broken;              /* the parser skipped part of its body */
+    char *wire_prefix;        /* @prefix("..."): the literal with its
+                                 quotes, NULL for the default "NAME." */
+    struct idl_loc wire_prefix_loc;
     char *version_text;       /* @version(N): the digits, NULL without */
     struct idl_loc version_loc;
     unsigned long long version;  /* set by sema */
     char *doc;                /* its doc comment's text, or NULL */
 };
 
+/* import "common.idl"; */
+struct idl_import {
+    char *path;               /* the literal's text, without the quotes */
+    struct idl_loc loc;       /* of the literal */
+};
+
 struct idl_file {
     struct idl_iface **ifaces;
     size_t nifaces;
+    struct idl_iface *scope;  /* the declarations outside interfaces */
+    char *module;             /* module NAME; or NULL */
+    struct idl_loc module_loc;
+    struct idl_import *imports;
+    size_t nimports;
+    /* Set by the loader: the file's name without directory and ".idl",
+     * the default C prefix of its top level. */
+    const char *stem;
 };
 
 /* Constructors return NULL when memory runs out.  The *_add functions take
  * ownership of their argument only on success (return true). */
 struct idl_file *ast_file_new(void);
 bool ast_file_add(struct idl_file *file, struct idl_iface *iface);
+/* Takes PATH (malloc'd) on success. */
+bool ast_file_add_import(struct idl_file *file, char *path,
+                         const struct idl_loc *loc);
 void ast_file_free(struct idl_file *file);
 
 struct idl_iface *ast_iface_new(void);

@@ -113,16 +113,16 @@ void gen_wrapped_line(struct emit *e, const char *fmt, ...)
  * packed as it is (NULL as nil). */
 bool gen_nested_checked(const struct idl_type_ref *ref);
 
-/* The index of ST among IFACE's structs (sema resolved every struct type
- * within its interface). */
-size_t gen_struct_index(const struct idl_iface *iface,
-                        const struct idl_struct *st);
+/* Sets *INDEX to the index of ST among IFACE's structs; false when ST
+ * is declared elsewhere (at the top level, or in an imported file). */
+bool gen_struct_index(const struct idl_iface *iface,
+                      const struct idl_struct *st, size_t *index);
 
 /*
  * The prototype of a static encoder (ENCODE) or decoder of the C type
  * "struct PREFIX_CNAME" whose functions are named after CODEC (a struct's
- * name, or a sequence's or map's codec name), followed by END: ";" for a
- * forward declaration, "" before a body.
+ * or union's name, or a sequence's or map's codec name), followed by END:
+ * ";" for a forward declaration, "" before a body.
  */
 void gen_codec_head(struct emit *e, bool encode, const char *prefix,
                     const char *codec, const char *cname, const char *end);
@@ -172,16 +172,29 @@ void gen_struct_codec(const struct gen *g, struct emit *e,
 void gen_struct_types(const struct gen *g, struct emit *e,
                       const struct idl_iface *iface);
 
-/* Emits the static encoders (ENCODE) or decoders of IFACE's structs (and
- * for decoding, enums) that the procedures' parameters (PARAMS) or results
- * need, with prototypes first; returns true when it emitted any. */
-bool gen_struct_codecs(const struct gen *g, struct emit *e,
-                       const struct idl_iface *iface, bool params,
+/* Emits the static encoders (ENCODE) or decoders of the structs (and for
+ * decoding, enums) that the parameters (PARAMS) or results of the file's
+ * procedures need, wherever they are declared (an interface, the top
+ * level, an imported file), with prototypes first. */
+void gen_struct_codecs(const struct gen *g, struct emit *e, bool params,
                        bool encode);
+
+/* gen_union.c: a union's C type, its static encoder and its decoder (gen_union.c);
+ * the struct code calls them for a struct declaration that is a union. */
+void gen_union_type(const struct gen *g, struct emit *e,
+                    const struct idl_struct *un);
+void gen_union_encoder(const struct gen *g, struct emit *e,
+                       const struct idl_struct *un);
+void gen_union_decoder(const struct gen *g, struct emit *e,
+                       const struct idl_struct *un);
 
 /* True when a parameter, result or field of FILE has the type "any"
  * (the header then needs <msgpack.h> for msgpack_object). */
 bool gen_file_uses_any(const struct idl_file *file);
+
+/* True when a procedure of FILE raises errors (the server file then
+ * needs <stdarg.h> for its NAME_fail() helpers). */
+bool gen_file_raises(const struct idl_file *file);
 
 /* True when FILE declares any struct (its decoders need <string.h>). */
 bool gen_file_has_structs(const struct idl_file *file);

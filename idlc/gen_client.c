@@ -19,13 +19,15 @@ static void begin_line(struct emit *line, const struct idl_iface *iface,
 {
     const char *begin = proc->oneway ? "srpc_client_begin_notify"
                                      : "srpc_client_begin";
+    char *wire = wire_literal(iface, proc);
 
     emit_printf(line, "%s%s(client, ",
                 proc->nparams > 0 ? "msgpack_packer *pk = " : "", begin);
-    if (proc->wire_name != NULL)
-        emit_printf(line, "%s", proc->wire_name);
+    if (wire == NULL)
+        line->oom = true;
     else
-        emit_printf(line, "\"%s.%s\"", iface->name, proc->name);
+        emit_printf(line, "%s", wire);
+    free(wire);
     emit_printf(line, ", %zu);", proc->nparams);
 }
 
@@ -250,7 +252,7 @@ static void emit_stub(const struct gen *g, struct emit *e,
     struct emit line;
 
     emit_init(&line);
-    emit_printf(&line, "int " CNAME_STUB, iface->name, proc->name);
+    emit_printf(&line, "int " CNAME_STUB, iface->cname, proc->name);
     gen_signature(&line, "srpc_client *client", proc);
     emit_head(g, e, proc, &line);
     emit_begin(e, iface, proc, !proc->oneway);
@@ -269,7 +271,7 @@ static void emit_async(const struct gen *g, struct emit *e,
     struct emit line;
 
     emit_init(&line);
-    emit_printf(&line, "int " CNAME_ASYNC, iface->name, proc->name);
+    emit_printf(&line, "int " CNAME_ASYNC, iface->cname, proc->name);
     gen_async_signature(&line, proc);
     emit_head(g, e, proc, &line);
     emit_begin(e, iface, proc, false);
@@ -285,7 +287,7 @@ static void emit_finish(const struct gen *g, struct emit *e,
     struct emit line;
 
     emit_init(&line);
-    emit_printf(&line, "int " CNAME_FINISH, iface->name, proc->name);
+    emit_printf(&line, "int " CNAME_FINISH, iface->cname, proc->name);
     gen_finish_signature(&line, proc);
     emit_head(g, e, proc, &line);
     emit_line(e, "const msgpack_object *reply;");
@@ -297,6 +299,60 @@ static void emit_finish(const struct gen *g, struct emit *e,
     emit_blank(e);
     emit_decode(e, proc, "srpc_client_wait(client, call, &reply)");
     emit_tail(e, &line);
+}
+
+/* NAME_error: the code of the thread's last failed call, when it is one
+ * of the enum's values (any int32 for an open enum). */
+static void emit_error(const struct gen *g, struct emit *e,
+                       const struct idl_iface *iface,
+                       const struct idl_proc *proc)
+{
+    const struct idl_enum *en = proc->errors;
+    struct emit line;
+
+    emit_init(&line);
+    emit_printf(&line, "bool " CNAME_ERROR "(const srpc_client *client, "
+                "enum " CNAME_ENUM " *code)", iface->cname, proc->name,
+                en->prefix, en->name);
+    emit_blank(e);
+    gen_origin(g, e, proc);
+    emit_wrapped(e, emit_text(&line));
+    emit_line(e, "{");
+    e->indent++;
+    emit_line(e, "int64_t value;");
+    emit_blank(e);
+    emit_line(e, "if (!srpc_client_app_code(client, &value))");
+    emit_line(e, "    return false;");
+    if (en->open) {
+        emit_line(e, "if (value < INT32_MIN || value > INT32_MAX)");
+        emit_line(e, "    return false; /* not a value of enum %s */",
+                  en->name);
+    } else {
+        emit_line(e, "switch (value) {");
+        for (size_t i = 0; i < en->nvalues; i++) {
+            char *name = enum_value_cname(en->prefix, en->name,
+                                          en->values[i].name);
+
+            if (name == NULL)
+                e->oom = true;
+            else
+                emit_line(e, "case %s:", name);
+            free(name);
+        }
+        emit_line(e, "    break;");
+        emit_line(e, "default:");
+        emit_line(e, "    return false; /* not a value of enum %s */",
+                  en->name);
+        emit_line(e, "}");
+    }
+    emit_line(e, "if (code != NULL)");
+    emit_line(e, "    *code = (enum " CNAME_ENUM ")value;", en->prefix,
+              en->name);
+    emit_line(e, "return true;");
+    e->indent--;
+    emit_line(e, "}");
+    e->oom |= line.oom;
+    emit_free(&line);
 }
 
 void gen_client(const struct gen *g, struct emit *e)
@@ -316,11 +372,11 @@ void gen_client(const struct gen *g, struct emit *e)
         "#include <sockrpc/codec.h>\n",
         g->base, g->idl_name, g->base,
         gen_file_has_structs(g->file) ? "#include <string.h>\n\n" : "");
+    gen_struct_codecs(g, e, true, true);
+    gen_struct_codecs(g, e, false, false);
     for (size_t i = 0; i < g->file->nifaces; i++) {
         const struct idl_iface *iface = g->file->ifaces[i];
 
-        gen_struct_codecs(g, e, iface, true, true);
-        gen_struct_codecs(g, e, iface, false, false);
         for (size_t j = 0; j < iface->nprocs; j++) {
             const struct idl_proc *proc = iface->procs[j];
 
@@ -329,6 +385,8 @@ void gen_client(const struct gen *g, struct emit *e)
                 emit_async(g, e, iface, proc);
                 emit_finish(g, e, iface, proc);
             }
+            if (proc->errors != NULL)
+                emit_error(g, e, iface, proc);
         }
     }
 }

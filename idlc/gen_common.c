@@ -68,7 +68,10 @@ void gen_origin(const struct gen *g, struct emit *e,
         gen_type_text(&line, &proc->params[i].type);
         emit_printf(&line, " %s", proc->params[i].name);
     }
-    emit_printf(&line, "); */");
+    emit_printf(&line, ")");
+    if (proc->raises != NULL)
+        emit_printf(&line, " raises (%s)", proc->raises);
+    emit_printf(&line, "; */");
     if (emit_failed(&line))
         e->oom = true;
     else
@@ -91,7 +94,8 @@ void gen_type_text(struct emit *line, const struct idl_type_ref *ref)
 char *gen_type_name(const struct idl_type_ref *ref)
 {
     if (ref->decl != NULL)
-        return str_printf("struct %s", ref->name);
+        return str_printf("%s %s", ref->decl->is_union ? "union" : "struct",
+                          ref->name);
     if (ref->edecl != NULL)
         return str_printf("enum %s", ref->name);
     return idl_type_spelling(ref);
@@ -349,14 +353,27 @@ bool gen_nested_checked(const struct idl_type_ref *ref)
     return gen_needs_arena(ref) && ref->type->kind != IDL_ANY;
 }
 
-size_t gen_struct_index(const struct idl_iface *iface,
-                        const struct idl_struct *st)
+bool gen_struct_index(const struct idl_iface *iface,
+                      const struct idl_struct *st, size_t *index)
 {
     for (size_t i = 0; i < iface->nstructs; i++) {
-        if (iface->structs[i] == st)
-            return i;
+        if (iface->structs[i] == st) {
+            *index = i;
+            return true;
+        }
     }
-    return 0; /* sema resolved every struct type within IFACE */
+    return false;
+}
+
+bool gen_file_raises(const struct idl_file *file)
+{
+    for (size_t i = 0; i < file->nifaces; i++) {
+        for (size_t j = 0; j < file->ifaces[i]->nprocs; j++) {
+            if (file->ifaces[i]->procs[j]->errors != NULL)
+                return true;
+        }
+    }
+    return false;
 }
 
 void gen_codec_head(struct emit *e, bool encode, const char *prefix,

@@ -95,7 +95,7 @@ static void emit_locals(struct emit *e, const struct idl_iface *iface,
 
     bool checked = gen_has_result(proc) && gen_pack_checked(&proc->result);
 
-    emit_line(e, "const struct " CNAME_OPS " *ops = impl;", iface->name);
+    emit_line(e, "const struct " CNAME_OPS " *ops = impl;", iface->cname);
     for (size_t i = 0; i < proc->nparams; i++) {
         const struct idl_param *param = &proc->params[i];
         char *star = str_printf("*%s", param->name);
@@ -213,43 +213,76 @@ static void emit_dispatch(const struct gen *g, struct emit *e,
     emit_line(e, "}");
 }
 
+/* NAME_fail: srpc_call_fail() with the enum of the procedure's codes. */
+static void emit_fail(const struct gen *g, struct emit *e,
+                      const struct idl_iface *iface,
+                      const struct idl_proc *proc)
+{
+    struct emit line;
+
+    emit_init(&line);
+    emit_printf(&line, "int " CNAME_FAIL "(srpc_call *call, enum " CNAME_ENUM
+                " code, const char *fmt, ...)", iface->cname, proc->name,
+                proc->errors->prefix, proc->errors->name);
+    emit_blank(e);
+    gen_origin(g, e, proc);
+    emit_wrapped(e, emit_text(&line));
+    emit_line(e, "{");
+    e->indent++;
+    emit_line(e, "va_list ap;");
+    emit_line(e, "int rc;");
+    emit_blank(e);
+    emit_line(e, "va_start(ap, fmt);");
+    /* The C enum may be unsigned: its values are int32s. */
+    emit_line(e, "rc = srpc_call_vfail(call, (int32_t)code, fmt, ap);");
+    emit_line(e, "va_end(ap);");
+    emit_line(e, "return rc;");
+    e->indent--;
+    emit_line(e, "}");
+    e->oom |= line.oom;
+    emit_free(&line);
+}
+
 static void emit_tables(const struct gen *g, struct emit *e,
                         const struct idl_iface *iface, const char *prefix)
 {
     const char *in = iface->name;
+    const char *cn = iface->cname;
     struct emit line;
 
     emit_printf(e, "\n/* %s:%d: interface %s */\n", g->idl_name,
                 iface->loc.first_line, in);
     emit_printf(e, "static const struct srpc_method " CNAME_METHODS
-                "[] = {\n", in);
+                "[] = {\n", cn);
     e->indent++;
     for (size_t i = 0; i < iface->nprocs; i++) {
         const struct idl_proc *proc = iface->procs[i];
-        if (proc->wire_name != NULL)
-            emit_line(e, "{ %s, %zu, " CNAME_DISPATCH " },", proc->wire_name,
-                      proc->nparams, prefix, proc->name);
+        char *wire = wire_literal(iface, proc);
+
+        if (wire == NULL)
+            e->oom = true;
         else
-            emit_line(e, "{ \"%s.%s\", %zu, " CNAME_DISPATCH " },", in,
-                      proc->name, proc->nparams, prefix, proc->name);
+            emit_line(e, "{ %s, %zu, " CNAME_DISPATCH " },", wire,
+                      proc->nparams, prefix, proc->name);
+        free(wire);
     }
     e->indent--;
     emit_printf(e, "};\n\n");
     emit_printf(e, "static const struct srpc_interface " CNAME_INTERFACE
-                " = {\n", in);
+                " = {\n", cn);
     emit_printf(e, "    \"%s\", " CNAME_METHODS ", sizeof " CNAME_METHODS
-                " / sizeof " CNAME_METHODS "[0]\n};\n\n", in, in, in, in);
+                " / sizeof " CNAME_METHODS "[0]\n};\n\n", in, cn, cn, cn);
 
     emit_printf(e, "/* %s:%d: registers the %s interface's handlers OPS on "
                 "SERVER. */\n", g->idl_name, iface->loc.first_line, in);
     emit_init(&line);
     emit_printf(&line, "int " CNAME_SERVE "(srpc_server *server, "
-                "const struct " CNAME_OPS " *ops, void *user_data)", in, in);
+                "const struct " CNAME_OPS " *ops, void *user_data)", cn, cn);
     emit_wrapped(e, emit_text(&line));
     e->oom |= line.oom;
     emit_free(&line);
     emit_printf(e, "{\n    return srpc_server_register(server, &"
-                CNAME_INTERFACE ", ops, user_data);\n}\n", in);
+                CNAME_INTERFACE ", ops, user_data);\n}\n", cn);
 }
 
 static void emit_iface(const struct gen *g, struct emit *e,
@@ -261,8 +294,11 @@ static void emit_iface(const struct gen *g, struct emit *e,
         e->oom = true;
         return;
     }
-    for (size_t i = 0; i < iface->nprocs; i++)
+    for (size_t i = 0; i < iface->nprocs; i++) {
         emit_dispatch(g, e, iface, iface->procs[i], prefix);
+        if (iface->procs[i]->errors != NULL)
+            emit_fail(g, e, iface, iface->procs[i]);
+    }
     emit_tables(g, e, iface, prefix);
     free(prefix);
 }
@@ -278,13 +314,15 @@ void gen_server(const struct gen *g, struct emit *e)
         " */\n"
         "#include \"%s.h\"\n"
         "\n"
-        "%s"
+        "%s%s%s"
         "#include <sockrpc/codec.h>\n",
         g->base, g->idl_name, g->base,
-        gen_file_has_structs(g->file) ? "#include <string.h>\n\n" : "");
-    for (size_t i = 0; i < g->file->nifaces; i++) {
-        gen_struct_codecs(g, e, g->file->ifaces[i], true, false);
-        gen_struct_codecs(g, e, g->file->ifaces[i], false, true);
+        gen_file_raises(g->file) ? "#include <stdarg.h>\n" : "",
+        gen_file_has_structs(g->file) ? "#include <string.h>\n" : "",
+        gen_file_raises(g->file) || gen_file_has_structs(g->file)
+            ? "\n" : "");
+    gen_struct_codecs(g, e, true, false);
+    gen_struct_codecs(g, e, false, true);
+    for (size_t i = 0; i < g->file->nifaces; i++)
         emit_iface(g, e, g->file->ifaces[i]);
-    }
 }

@@ -8,6 +8,7 @@
 #include "skeleton.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "names.h"
@@ -45,6 +46,34 @@ static void emit_unused(struct emit *e, const char *sig)
     }
 }
 
+/* True when a closed enum that a procedure of FILE raises has VALUE. */
+static bool raised(const struct idl_file *file, long long value)
+{
+    for (size_t i = 0; i < file->nifaces; i++) {
+        for (size_t j = 0; j < file->ifaces[i]->nprocs; j++) {
+            const struct idl_enum *en = file->ifaces[i]->procs[j]->errors;
+
+            for (size_t k = 0; en != NULL && !en->open && k < en->nvalues;
+                 k++) {
+                if (en->values[k].value == value)
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* 1, or the first code after it that no raised enum declares: a client's
+ * NAME_error() must not read "not implemented yet" as one of them. */
+static long long not_implemented_code(const struct idl_file *file)
+{
+    long long code = 1;
+
+    while (raised(file, code))
+        code++;
+    return code;
+}
+
 static void emit_prologue(const struct gen *g, const char *file_name,
                           struct emit *e)
 {
@@ -76,9 +105,9 @@ static void emit_prologue(const struct gen *g, const char *file_name,
         "#include \"%s.h\"\n"
         "\n"
         "/* The code of the error a handler sends until it is written. */\n"
-        "enum { NOT_IMPLEMENTED_YET = 1 };\n",
+        "enum { NOT_IMPLEMENTED_YET = %lld };\n",
         file_name, g->idl_name, g->base, g->idl_name, file_name, g->base,
-        g->base, g->base);
+        g->base, g->base, not_implemented_code(g->file));
 }
 
 static void emit_handler(const struct gen *g, struct emit *e,
@@ -90,12 +119,26 @@ static void emit_handler(const struct gen *g, struct emit *e,
     emit_blank(e);
     gen_origin(g, e, proc);
     emit_init(&line);
-    emit_printf(&line, "static int %s_%s_handler", iface->name, proc->name);
+    emit_printf(&line, "static int %s_%s_handler", iface->cname, proc->name);
     gen_signature(&line, "srpc_call *call", proc);
     emit_wrapped(e, emit_text(&line));
     emit_line(e, "{");
     e->indent++;
     emit_unused(e, emit_text(&line));
+    if (proc->errors != NULL && proc->errors->nvalues > 0) {
+        const struct idl_enum *en = proc->errors;
+        char *code = enum_value_cname(en->prefix, en->name,
+                                      en->values[0].name);
+
+        /* The typed helper of the header, with the codes it takes. */
+        if (code == NULL)
+            e->oom = true;
+        else
+            emit_line(e, "/* Fail with a code of enum " CNAME_ENUM ":\n"
+                      "     * return " CNAME_FAIL "(call, %s, \"...\"); */",
+                      en->prefix, en->name, iface->cname, proc->name, code);
+        free(code);
+    }
     emit_line(e, "return srpc_call_fail(call, NOT_IMPLEMENTED_YET,");
     emit_line(e, "                      \"%%s is not implemented yet\",");
     emit_line(e, "                      srpc_call_method(call));");
@@ -114,11 +157,11 @@ static void emit_iface(const struct gen *g, struct emit *e,
         emit_handler(g, e, iface, iface->procs[i]);
     emit_blank(e);
     emit_line(e, "static const struct " CNAME_OPS " %s_handlers = {",
-              iface->name, iface->name);
+              iface->cname, iface->cname);
     e->indent++;
     for (size_t i = 0; i < iface->nprocs; i++)
         emit_line(e, ".%s = %s_%s_handler,", iface->procs[i]->name,
-                  iface->name, iface->procs[i]->name);
+                  iface->cname, iface->procs[i]->name);
     e->indent--;
     emit_line(e, "};");
 }
@@ -161,7 +204,7 @@ static void emit_main(const struct gen *g, struct emit *e)
         "    if (install_signal_handlers() != 0)\n"
         "        return 1;\n");
     for (size_t i = 0; i < g->file->nifaces; i++) {
-        const char *name = g->file->ifaces[i]->name;
+        const char *name = g->file->ifaces[i]->cname;
         emit_printf(e,
             "    rc = " CNAME_SERVE "(the_server, &%s_handlers, NULL);\n"
             "    if (rc != SRPC_OK) {\n"

@@ -48,9 +48,13 @@ static void emit_held(const struct gen *g, struct emit *e,
                       const struct idl_type_ref *ref, bool *done,
                       bool *done_arr)
 {
+    size_t i;
+
     if (ref->decl != NULL) {
-        emit_type(g, e, iface, gen_struct_index(iface, ref->decl), done,
-                  done_arr);
+        /* One declared elsewhere was complete before this header's
+         * interfaces: at the top level, or in an imported header. */
+        if (gen_struct_index(iface, ref->decl, &i))
+            emit_type(g, e, iface, i, done, done_arr);
         return;
     }
     if (!ref->is_array)
@@ -74,6 +78,10 @@ static void emit_type(const struct gen *g, struct emit *e,
         const struct idl_field *f = &st->fields[k];
         if (!f->optional)
             emit_held(g, e, iface, &f->type, done, done_arr);
+    }
+    if (st->is_union) {
+        gen_union_type(g, e, st);
+        return;
     }
     emit_printf(e, "\n");
     gen_doc(e, st->doc);
@@ -342,8 +350,12 @@ static void emit_decoder(const struct gen *g, struct emit *e,
 void gen_struct_codec(const struct gen *g, struct emit *e,
                       const struct idl_struct *st, bool encode)
 {
-    if (encode)
+    if (encode && st->is_union)
+        gen_union_encoder(g, e, st);
+    else if (encode)
         emit_encoder(g, e, st);
+    else if (st->is_union)
+        gen_union_decoder(g, e, st);
     else
         emit_decoder(g, e, st);
 }

@@ -105,115 +105,206 @@ void gen_struct_types(const struct gen *g, struct emit *e,
 
 /* ---- the .c files: which codecs they need ------------------------ */
 
-/* Marks REF's struct, enum or container and every one reachable from its
- * fields or items, in NEED (structs), NEED_ENUM and NEED_C (containers). */
-static void mark(const struct idl_iface *iface, const struct idl_type_ref *ref,
-                 bool *need, bool *need_enum, bool *need_c)
-{
-    size_t i;
+/*
+ * The codecs are static, so each .c file has its own, and a file's
+ * procedures may reach types of several scopes: their interface, the
+ * file's top level, an imported file.  A plan lists those scopes with a
+ * flag per struct, enum and container saying whether the file needs its
+ * codec; every codec is then written once, whichever interfaces use it.
+ */
+struct scope_need {
+    const struct idl_iface *scope;
+    bool *structs;
+    bool *enums;
+    bool *containers;
+};
 
-    if (ref->type->kind == IDL_SEQUENCE || ref->type->kind == IDL_MAP
-        || ref->type->kind == IDL_ARRAY) {
-        for (i = 0; i < iface->ncontainers; i++) {
-            if (strcmp(iface->containers[i]->codec, ref->codec) == 0)
-                need_c[i] = true;
-        }
-        for (size_t k = 0; k < ref->nargs; k++)
-            mark(iface, ref->args[k], need, need_enum, need_c);
-        return;
-    }
-    if (ref->edecl != NULL) {
-        for (i = 0; i < iface->nenums; i++) {
-            if (iface->enums[i] == ref->edecl)
-                need_enum[i] = true;
-        }
-        return;
-    }
-    if (ref->decl == NULL)
-        return;
-    i = gen_struct_index(iface, ref->decl);
-    if (need[i])
-        return;
-    need[i] = true;
-    for (size_t k = 0; k < ref->decl->nfields; k++)
-        mark(iface, &ref->decl->fields[k].type, need, need_enum, need_c);
+struct plan {
+    struct scope_need *s;
+    size_t n;
+};
+
+static bool plan_add(struct plan *p, const struct idl_iface *scope)
+{
+    struct scope_need *n = &p->s[p->n++];
+
+    n->scope = scope;
+    n->structs = calloc(scope->nstructs + 1, sizeof *n->structs);
+    n->enums = calloc(scope->nenums + 1, sizeof *n->enums);
+    n->containers = calloc(scope->ncontainers + 1, sizeof *n->containers);
+    return n->structs != NULL && n->enums != NULL && n->containers != NULL;
 }
 
-bool gen_struct_codecs(const struct gen *g, struct emit *e,
-                       const struct idl_iface *iface, bool params,
+static void plan_free(struct plan *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->s[i].structs);
+        free(p->s[i].enums);
+        free(p->s[i].containers);
+    }
+    free(p->s);
+}
+
+/* The imported files' top levels, the file's own, its interfaces. */
+static bool plan_init(struct plan *p, const struct idl_file *file)
+{
+    const struct idl_iface *top = file->scope;
+    bool ok = true;
+
+    p->n = 0;
+    p->s = calloc(top->nvisible + 1 + file->nifaces, sizeof *p->s);
+    if (p->s == NULL)
+        return false;
+    for (size_t i = 0; i < top->nvisible; i++)
+        ok &= plan_add(p, top->visible[i]);
+    ok &= plan_add(p, top);
+    for (size_t i = 0; i < file->nifaces; i++)
+        ok &= plan_add(p, file->ifaces[i]);
+    return ok;
+}
+
+/* Marks REF's struct, enum or container and every one reachable from its
+ * fields or items. */
+static void mark(struct plan *p, const struct idl_type_ref *ref)
+{
+    if (ref->type->kind == IDL_SEQUENCE || ref->type->kind == IDL_MAP
+        || ref->type->kind == IDL_ARRAY) {
+        for (size_t k = 0; k < p->n; k++) {
+            const struct idl_iface *s = p->s[k].scope;
+
+            for (size_t i = 0; i < s->ncontainers; i++) {
+                if (strcmp(s->containers[i]->codec, ref->codec) == 0
+                    && strcmp(s->containers[i]->prefix, ref->prefix) == 0)
+                    p->s[k].containers[i] = true;
+            }
+        }
+        for (size_t i = 0; i < ref->nargs; i++)
+            mark(p, ref->args[i]);
+        return;
+    }
+    for (size_t k = 0; ref->edecl != NULL && k < p->n; k++) {
+        const struct idl_iface *s = p->s[k].scope;
+
+        for (size_t i = 0; i < s->nenums; i++) {
+            if (s->enums[i] == ref->edecl)
+                p->s[k].enums[i] = true;
+        }
+    }
+    for (size_t k = 0; ref->decl != NULL && k < p->n; k++) {
+        const struct idl_struct *st = ref->decl;
+        size_t i;
+
+        if (!gen_struct_index(p->s[k].scope, st, &i))
+            continue;
+        if (p->s[k].structs[i])
+            return;
+        p->s[k].structs[i] = true;
+        if (st->is_union)
+            mark(p, &st->disc);
+        for (size_t f = 0; f < st->nfields; f++)
+            mark(p, &st->fields[f].type);
+        return;
+    }
+}
+
+/* Writes the codecs PLAN asks for: prototypes first, since structs may
+ * refer to each other, then the functions. */
+static void emit_plan(const struct gen *g, struct emit *e,
+                      const struct plan *p, bool encode)
+{
+    bool any = false;
+
+    /* Enums encode as plain integers: only decoding needs a function. */
+    for (size_t k = 0; !encode && k < p->n; k++) {
+        for (size_t i = 0; i < p->s[k].scope->nenums; i++) {
+            if (p->s[k].enums[i])
+                gen_enum_getter(g, e, p->s[k].scope->enums[i]);
+        }
+    }
+    for (size_t k = 0; k < p->n; k++) {
+        for (size_t i = 0; i < p->s[k].scope->nstructs; i++)
+            any |= p->s[k].structs[i];
+        for (size_t i = 0; i < p->s[k].scope->ncontainers; i++)
+            any |= p->s[k].containers[i];
+    }
+    if (!any)
+        return;
+    emit_blank(e);
+    for (size_t k = 0; k < p->n; k++) {
+        const struct idl_iface *s = p->s[k].scope;
+
+        for (size_t i = 0; i < s->ncontainers; i++) {
+            if (p->s[k].containers[i])
+                gen_container_head(e, s->containers[i], encode, ";");
+        }
+    }
+    for (size_t k = 0; k < p->n; k++) {
+        const struct idl_iface *s = p->s[k].scope;
+
+        for (size_t i = 0; i < s->nstructs; i++) {
+            if (p->s[k].structs[i])
+                gen_struct_head(e, s->structs[i], encode, ";");
+        }
+    }
+    for (size_t k = 0; k < p->n; k++) {
+        const struct idl_iface *s = p->s[k].scope;
+
+        for (size_t i = 0; i < s->ncontainers; i++) {
+            if (p->s[k].containers[i])
+                gen_container_codec(e, s->containers[i], encode);
+        }
+    }
+    for (size_t k = 0; k < p->n; k++) {
+        const struct idl_iface *s = p->s[k].scope;
+
+        for (size_t i = 0; i < s->nstructs; i++) {
+            if (p->s[k].structs[i])
+                gen_struct_codec(g, e, s->structs[i], encode);
+        }
+    }
+}
+
+void gen_struct_codecs(const struct gen *g, struct emit *e, bool params,
                        bool encode)
 {
-    bool *need, *need_enum, *need_c;
-    bool any = false, structs = false;
+    const struct idl_file *file = g->file;
+    struct plan p;
 
-    if (iface->nstructs == 0 && iface->nenums == 0
-        && iface->ncontainers == 0)
-        return false;
-    need = calloc(iface->nstructs + 1, sizeof *need);
-    need_enum = calloc(iface->nenums + 1, sizeof *need_enum);
-    need_c = calloc(iface->ncontainers + 1, sizeof *need_c);
-    if (need == NULL || need_enum == NULL || need_c == NULL) {
-        free(need);
-        free(need_enum);
-        free(need_c);
+    if (!plan_init(&p, file)) {
+        plan_free(&p);
         e->oom = true;
-        return false;
+        return;
     }
-    for (size_t i = 0; i < iface->nprocs; i++) {
-        const struct idl_proc *proc = iface->procs[i];
-        if (params) {
+    for (size_t i = 0; i < file->nifaces; i++) {
+        const struct idl_iface *iface = file->ifaces[i];
+
+        for (size_t j = 0; j < iface->nprocs; j++) {
+            const struct idl_proc *proc = iface->procs[j];
+
+            if (!params) {
+                mark(&p, &proc->result);
+                continue;
+            }
             for (size_t k = 0; k < proc->nparams; k++)
-                mark(iface, &proc->params[k].type, need, need_enum, need_c);
-        } else {
-            mark(iface, &proc->result, need, need_enum, need_c);
+                mark(&p, &proc->params[k].type);
         }
     }
-    /* Enums encode as plain integers: only decoding needs a function. */
-    for (size_t i = 0; !encode && i < iface->nenums; i++) {
-        if (need_enum[i]) {
-            gen_enum_getter(g, e, iface->enums[i]);
-            any = true;
-        }
-    }
-    free(need_enum);
-    for (size_t i = 0; i < iface->nstructs; i++)
-        structs |= need[i];
-    for (size_t i = 0; i < iface->ncontainers; i++)
-        structs |= need_c[i];
-    any |= structs;
-    if (structs) {
-        /* Prototypes first: structs may refer to each other. */
-        emit_blank(e);
-        for (size_t i = 0; i < iface->ncontainers; i++) {
-            if (!need_c[i])
-                continue;
-            gen_container_head(e, iface->containers[i], encode, ";");
-        }
-        for (size_t i = 0; i < iface->nstructs; i++) {
-            if (!need[i])
-                continue;
-            gen_struct_head(e, iface->structs[i], encode, ";");
-        }
-        for (size_t i = 0; i < iface->ncontainers; i++) {
-            if (!need_c[i])
-                continue;
-            gen_container_codec(e, iface->containers[i], encode);
-        }
-        for (size_t i = 0; i < iface->nstructs; i++) {
-            if (!need[i])
-                continue;
-            gen_struct_codec(g, e, iface->structs[i], encode);
-        }
-    }
-    free(need);
-    free(need_c);
-    return any;
+    emit_plan(g, e, &p, encode);
+    plan_free(&p);
 }
 
 /* ---- questions about the whole file ----------------------------- */
 
 bool gen_file_has_structs(const struct idl_file *file)
 {
+    const struct idl_iface *top = file->scope;
+
+    if (top->nstructs > 0)
+        return true;
+    for (size_t i = 0; i < top->nvisible; i++) {
+        if (top->visible[i]->nstructs > 0)
+            return true;
+    }
     for (size_t i = 0; i < file->nifaces; i++) {
         if (file->ifaces[i]->nstructs > 0)
             return true;
@@ -232,24 +323,34 @@ static bool ref_uses_any(const struct idl_type_ref *ref)
     return false;
 }
 
+/* True when a field of a struct of IFACE has the type "any". */
+static bool fields_use_any(const struct idl_iface *iface)
+{
+    for (size_t k = 0; k < iface->nstructs; k++) {
+        const struct idl_struct *st = iface->structs[k];
+        for (size_t j = 0; j < st->nfields; j++) {
+            if (ref_uses_any(&st->fields[j].type))
+                return true;
+        }
+    }
+    return false;
+}
+
 bool gen_file_uses_any(const struct idl_file *file)
 {
+    if (fields_use_any(file->scope))
+        return true;
     for (size_t i = 0; i < file->nifaces; i++) {
         const struct idl_iface *iface = file->ifaces[i];
 
+        if (fields_use_any(iface))
+            return true;
         for (size_t k = 0; k < iface->nprocs; k++) {
             const struct idl_proc *proc = iface->procs[k];
             if (ref_uses_any(&proc->result))
                 return true;
             for (size_t j = 0; j < proc->nparams; j++) {
                 if (ref_uses_any(&proc->params[j].type))
-                    return true;
-            }
-        }
-        for (size_t k = 0; k < iface->nstructs; k++) {
-            const struct idl_struct *st = iface->structs[k];
-            for (size_t j = 0; j < st->nfields; j++) {
-                if (ref_uses_any(&st->fields[j].type))
                     return true;
             }
         }

@@ -21,13 +21,15 @@ idlc_libidlc_a_SOURCES = \
 	idlc/gen_enum.c \
 	idlc/gen_container.c \
 	idlc/gen_struct.c \
+	idlc/gen_union.c \
 	idlc/gen_header.c \
 	idlc/gen_client.c \
 	idlc/gen_server.c \
 	idlc/output.c idlc/output.h \
 	idlc/depfile.c idlc/depfile.h \
 	idlc/gen_skeleton.c idlc/skeleton.h \
-	idlc/lint.c idlc/lint.h
+	idlc/lint.c idlc/lint.h \
+	idlc/load.c idlc/load.h
 
 bin_PROGRAMS += idlc/idlc
 idlc_idlc_SOURCES = idlc/main.c idlc/options.c idlc/options.h

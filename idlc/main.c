@@ -16,6 +16,7 @@
 #include "depfile.h"
 #include "diag.h"
 #include "lint.h"
+#include "load.h"
 #include "emit.h"
 #include "gen.h"
 #include "names.h"
@@ -27,10 +28,6 @@
 
 #define EXIT_INPUT 1
 #define EXIT_USAGE OPTIONS_EXIT_USAGE
-
-/* .idl files are small; anything bigger is a mistake, and the lexer
- * counts in int. */
-#define MAX_INPUT (16u * 1024 * 1024)
 
 /* The generated files, in the order they are written and named in a
  * dependency rule. */
@@ -63,43 +60,6 @@ struct outputs {
     size_t n;
     bool oom;
 };
-
-/* Reads all of PATH into *text (malloc'd, with a NUL after it). */
-static bool read_input(const char *path, char **text, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf;
-    size_t n;
-
-    if (f == NULL) {
-        fprintf(stderr, "idlc: cannot open '%s': %s\n", path,
-                strerror(errno));
-        return false;
-    }
-    buf = malloc(MAX_INPUT + 1);
-    if (buf == NULL) {
-        fprintf(stderr, "idlc: out of memory\n");
-        fclose(f);
-        return false;
-    }
-    n = fread(buf, 1, MAX_INPUT + 1, f);
-    if (ferror(f) || n > MAX_INPUT) {
-        if (ferror(f))
-            fprintf(stderr, "idlc: cannot read '%s': %s\n", path,
-                    strerror(errno));
-        else
-            fprintf(stderr, "idlc: '%s' is larger than %u bytes\n", path,
-                    MAX_INPUT);
-        fclose(f);
-        free(buf);
-        return false;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return true;
-}
 
 /* PATH as make and messages see a file NAME in DIR: "calc.h" in ".",
  * else "DIR/calc.h"; malloc'd. */
@@ -167,14 +127,15 @@ static void free_outputs(struct outputs *out)
     out->n = 0;
 }
 
-/* The dependency rule of the N generated files in OUT (the first N). */
+/* The dependency rule of the N generated files in OUT (the first N):
+ * they depend on the files read, DEPS. */
 static void add_depfile(const struct options *o, const struct gen *g,
+                        const char *const *deps, size_t ndeps,
                         struct outputs *out)
 {
     size_t ngenerated = out->n;
     const char *targets[MAX_OUTPUTS];
     char *paths[MAX_OUTPUTS] = { NULL };
-    const char *deps[] = { o->input };
     char *dir = NULL, *name = NULL;
     struct outfile *f;
 
@@ -191,10 +152,10 @@ static void add_depfile(const struct options *o, const struct gen *g,
     }
     f = add_output(out, dir, name, OUTPUT_REPLACE);
     if (o->ntargets > 0)
-        depfile_rule(&f->text, o->targets, o->ntargets, false, deps, 1,
+        depfile_rule(&f->text, o->targets, o->ntargets, false, deps, ndeps,
                      o->phony);
     else
-        depfile_rule(&f->text, targets, ngenerated, true, deps, 1,
+        depfile_rule(&f->text, targets, ngenerated, true, deps, ndeps,
                      o->phony);
     for (size_t i = 0; i < ngenerated; i++)
         free(paths[i]);
@@ -202,7 +163,8 @@ static void add_depfile(const struct options *o, const struct gen *g,
 }
 
 /* Generates the chosen files and writes them. */
-static bool generate(const struct options *o, const struct gen *g)
+static bool generate(const struct options *o, const struct gen *g,
+                     const char *const *deps, size_t ndeps)
 {
     struct outputs out = { .n = 0, .oom = false };
     struct output_file files[MAX_OUTPUTS];
@@ -219,7 +181,7 @@ static bool generate(const struct options *o, const struct gen *g)
     /* The skeleton is no target of the rule: make must never try to
      * remake a file that idlc will not replace. */
     if (o->depend)
-        add_depfile(o, g, &out);
+        add_depfile(o, g, deps, ndeps, &out);
     if (o->skeleton != NULL) {
         char *dir = NULL, *name = NULL;
         out.oom |= !split_path(o->skeleton, &dir, &name);
@@ -244,31 +206,40 @@ static bool generate(const struct options *o, const struct gen *g)
     return ok;
 }
 
-/* Parses and checks TEXT, then generates; the exit status. */
-static int compile(const struct options *o, const char *base,
-                   const char *text, size_t len)
+/* Loads the input and the files it imports, checks them, generates;
+ * the exit status. */
+static int compile(const struct options *o, const char *base)
 {
     const char *slash = strrchr(o->input, '/');
     const char *idl_name = slash != NULL ? slash + 1 : o->input;
-    struct diag d;
-    struct idl_file *file;
+    struct loader l;
+    struct idl_unit *u;
+    const char **deps;
     bool ok;
 
-    diag_init(&d, o->input, text, len, stderr);
-    d.config = o->diag;
-    d.sorted = true;
-    file = idl_parse(text, len, &d);
-    ok = file != NULL && sema_check(file, &d) && d.nerrors == 0;
+    loader_init(&l, o->include_dirs, o->ninclude_dirs, &o->diag, stderr);
+    u = loader_load(&l, o->input);
+    ok = u != NULL && u->ok;
     if (ok) {
-        lint_check(file, &d);   /* -Werror makes warnings errors */
-        ok = d.nerrors == 0;
+        lint_check(u->file, &u->diag);   /* -Werror makes warnings errors */
+        diag_flush(&u->diag);
+        ok = u->diag.nerrors == 0;
     }
-    diag_flush(&d);
+    /* The input first, then what it imports. */
+    deps = ok ? malloc(l.nunits * sizeof *deps) : NULL;
+    if (ok && deps == NULL) {
+        fprintf(stderr, "idlc: out of memory\n");
+        ok = false;
+    }
     if (ok) {
-        struct gen g = { file, idl_name, base };
-        ok = generate(o, &g);
+        struct gen g = { u->file, idl_name, base };
+
+        for (size_t i = 0; i < l.nunits; i++)
+            deps[i] = l.units[i]->path;
+        ok = generate(o, &g, deps, l.nunits);
     }
-    ast_file_free(file);
+    free(deps);
+    loader_free(&l);
     return ok ? EXIT_SUCCESS : EXIT_INPUT;
 }
 
@@ -337,8 +308,6 @@ static int run(const struct options *o)
     const char *idl_name = slash != NULL ? slash + 1 : o->input;
     const char *dot = strrchr(o->input, '.');
     char *base;
-    char *text;
-    size_t len;
     int status;
 
     /* The stem names the outputs: "x.idl" -> x.h; anything else could make
@@ -353,12 +322,8 @@ static int run(const struct options *o)
         return EXIT_INPUT;
     }
     status = check_paths(o, base);
-    if (status < 0 && !read_input(o->input, &text, &len))
-        status = EXIT_INPUT;
-    if (status < 0) {
-        status = compile(o, base, text, len);
-        free(text);
-    }
+    if (status < 0)
+        status = compile(o, base);
     free(base);
     return status;
 }

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 char *str_printf(const char *fmt, ...)
 {
@@ -27,6 +28,30 @@ char *str_printf(const char *fmt, ...)
     return s;
 }
 
+char *wire_literal(const struct idl_iface *iface,
+                   const struct idl_proc *proc)
+{
+    const char *prefix = iface->wire_prefix;
+
+    if (proc->wire_name != NULL)
+        return str_printf("%s", proc->wire_name);
+    if (prefix != NULL)
+        return str_printf("\"%.*s%s\"", (int)strlen(prefix) - 2, prefix + 1,
+                          proc->name);
+    return str_printf("\"%s.%s\"", iface->name, proc->name);
+}
+
+bool names_is_identifier(const char *s)
+{
+    if (!isalpha((unsigned char)s[0]) && s[0] != '_')
+        return false;
+    for (; *s != '\0'; s++) {
+        if (!isalnum((unsigned char)*s) && *s != '_')
+            return false;
+    }
+    return true;
+}
+
 char *dispatch_prefix(const struct idl_file *file,
                       const struct idl_iface *iface)
 {
@@ -34,7 +59,7 @@ char *dispatch_prefix(const struct idl_file *file,
      * dispatch functions of two interfaces' "get" must not collide. */
     if (file->nifaces <= 1)
         return str_printf("%s", "");
-    return str_printf("%s_", iface->name);
+    return str_printf("%s_", iface->cname);
 }
 
 char *enum_value_cname(const char *iface, const char *en, const char *value)

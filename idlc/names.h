@@ -21,6 +21,10 @@
 #define CNAME_STUB      "%s_%s"        /* interface, procedure: calc_add */
 #define CNAME_ASYNC     "%s_%s_async"  /* sends, does not wait: calc_add_async */
 #define CNAME_FINISH    "%s_%s_finish" /* waits for the reply: calc_add_finish */
+#define CNAME_FAIL      "%s_%s_fail"   /* handler's typed srpc_call_fail():
+                                          calc_div_fail (raises only) */
+#define CNAME_ERROR     "%s_%s_error"  /* client's typed error code:
+                                          calc_div_error (raises only) */
 #define CNAME_OPS       "%s_ops"       /* struct tag: struct calc_ops */
 #define CNAME_SERVE     "%s_serve"     /* interface: calc_serve */
 #define CNAME_METHODS   "%s_methods"   /* static method table */
@@ -30,6 +34,7 @@
 #define CNAME_DECODE    "decode_%s_%s" /* static struct decoder */
 #define CNAME_ENUM      "%s_%s"        /* enum tag: enum calc_color */
 #define CNAME_GET_ENUM  "get_%s_%s"    /* static enum decoder */
+#define UNION_TAG       "tag"          /* a union's discriminant member */
 /* The last constant of an open enum, CALC_LEVEL_INT32_ = INT32_MAX, which
  * makes the C type wide enough for any value a newer peer sends. */
 #define OPEN_ENUM_WIDTH "int32_"
@@ -52,5 +57,16 @@ char *dispatch_prefix(const struct idl_file *file,
 
 /* A malloc'd formatted string, NULL when memory runs out. */
 char *str_printf(const char *fmt, ...) NAMES_PRINTF(1, 2);
+
+/* PROC's method name as a C string literal, quotes included: its
+ * @name, or the interface's @prefix or "IFACE." before the procedure's
+ * name (escapes as the .idl wrote them); malloc'd, NULL when memory runs
+ * out. */
+char *wire_literal(const struct idl_iface *iface,
+                   const struct idl_proc *proc);
+
+/* True when S is a C identifier: a letter or '_', then letters, digits
+ * and '_'. */
+bool names_is_identifier(const char *s);
 
 #endif /* IDLC_NAMES_H */

@@ -30,6 +30,11 @@ static void usage(FILE *out)
           "                   handler per procedure and a main(); never\n"
           "                   overwrites a file\n"
           "\n"
+          "Input:\n"
+          "  -I DIR           look for imported files in DIR after the\n"
+          "                   importing file's own directory (repeatable;\n"
+          "                   searched in order)\n"
+          "\n"
           "Dependencies for make:\n"
           "  -MD              also write DIR/FILE.d, a rule naming what the\n"
           "                   outputs depend on\n"
@@ -197,6 +202,11 @@ static int parse(int argc, char **argv, struct options *o)
                 return options_bad_usage("option '-o' needs a directory",
                                          NULL);
             o->outdir = v;
+        } else if (is_opt(a, "-I")) {
+            if (!take_value(argc, argv, &i, "-I", &v))
+                return options_bad_usage("option '-I' needs a directory",
+                                         NULL);
+            o->include_dirs[o->ninclude_dirs++] = v;
         } else if (strcmp(a, "-MD") == 0) {
             o->depend = true;
         } else if (strcmp(a, "-MP") == 0) {
@@ -251,7 +261,9 @@ int options_parse(int argc, char **argv, struct options *o)
     diag_config_default(&o->diag);
     /* Each -MT takes at least one word. */
     o->targets = malloc((size_t)(argc > 0 ? argc : 1) * sizeof *o->targets);
-    if (o->targets == NULL) {
+    o->include_dirs = malloc((size_t)(argc > 0 ? argc : 1)
+                             * sizeof *o->include_dirs);
+    if (o->targets == NULL || o->include_dirs == NULL) {
         fprintf(stderr, "idlc: out of memory\n");
         return 1;
     }
@@ -262,4 +274,6 @@ void options_free(struct options *o)
 {
     free(o->targets);
     o->targets = NULL;
+    free(o->include_dirs);
+    o->include_dirs = NULL;
 }

@@ -32,6 +32,8 @@ struct options {
     size_t ntargets;
     bool phony;              /* -MP */
     const char *skeleton;    /* --skeleton FILE.c, or NULL */
+    const char **include_dirs; /* -I DIR..., in order (malloc'd array) */
+    size_t ninclude_dirs;
     struct diag_config diag; /* -W..., -fmax-errors=N */
 };
 

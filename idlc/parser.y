@@ -1,14 +1,18 @@
 /*
  * parser.y - the grammar of .idl files.
  *
- *     file      := interface*
+ *     file      := ("module" NAME ";" | "import" STRING ";")*
+ *                  (interface | struct | union | enum | const | typedef)*
+ *                  (at most one module)
  *     interface := ["@version" "(" NUMBER ")"] "interface" NAME "{"
- *                  (proc | struct | enum | const | typedef)* "}"
+ *                  (proc | struct | union | enum | const | typedef)* "}"
  *                  [";"]
  *     proc      := ["@name" "(" STRING ")"] ["oneway" | "optional"] TYPE NAME
- *                  "(" [param ("," param)*] ")" ";"
+ *                  "(" [param ("," param)*] ")" ["raises" "(" NAME ")"] ";"
  *     param     := ["optional"] TYPE NAME
  *     struct    := "struct" NAME "{" field* "}" [";"]
+ *     union     := "union" NAME "switch" "(" TYPE ")" "{" arm* "}" [";"]
+ *     arm       := "case" (NAME | ["-"] NUMBER) ":" (TYPE NAME | "void") ";"
  *     enum      := ["open"] "enum" NAME "{" value ("," value)* [","] "}" [";"]
  *     value     := NAME ["=" ["-"] NUMBER]
  *     const     := "const" TYPE NAME "=" (["-"] NUMBER | STRING) ";"
@@ -69,10 +73,96 @@ static struct idl_proc *finish_proc(struct idl_proc *proc, bool oneway,
                                     struct idl_type_ref result, char *name,
                                     const YYLTYPE *name_loc,
                                     const YYLTYPE *decl_loc);
+static void take_raises(struct idl_proc *proc, struct idl_type_ref *raises,
+                        const YYLTYPE *loc);
 static bool check_annot(struct parser *p, const char *annot,
                         const YYLTYPE *loc, const YYLTYPE *arg_loc,
                         bool is_string, const char *want, bool want_string,
                         const char *where);
+
+/* True when WORD (at LOC) is WANT; reports it otherwise. */
+static bool expect_word(struct parser *p, const char *word,
+                        const YYLTYPE *loc, const char *want)
+{
+    if (strcmp(word, want) == 0)
+        return true;
+    diag_error(p->diag, loc, "expected '%s' or a declaration, not '%s'",
+               want, word);
+    return false;
+}
+
+/* "module" and "import" come before every declaration: they say how the
+ * declarations are read.  True when nothing was declared yet. */
+static bool header_in_place(struct parser *p, const char *what,
+                            const YYLTYPE *loc)
+{
+    const struct idl_iface *top = p->file->scope;
+
+    if (p->file->nifaces == 0 && top->nstructs == 0 && top->nenums == 0
+        && top->nconsts == 0 && top->ntypedefs == 0)
+        return true;
+    diag_error(p->diag, loc, "'%s' must come before every declaration",
+               what);
+    return false;
+}
+
+/* import "PATH": LITERAL (malloc'd, with its quotes) becomes an import;
+ * false when memory runs out (LITERAL is freed). */
+static bool add_import(struct parser *p, char *literal, const YYLTYPE *loc)
+{
+    size_t len = strlen(literal);
+    char *path;
+
+    if (len <= 2) {
+        diag_error(p->diag, loc, "import of an empty file name");
+        free(literal);
+        return true;
+    }
+    path = strndup(literal + 1, len - 2);
+    free(literal);
+    if (path == NULL)
+        return false;
+    if (strchr(path, '\\') != NULL)
+        diag_error(p->diag, loc, "an imported file's name has no escapes");
+    if (!ast_file_add_import(p->file, path, loc)) {
+        free(path);
+        return false;
+    }
+    return true;
+}
+
+/*
+ * An annotation ANNOT (at LOC) before an interface, with argument ARG (at
+ * ARG_LOC; a string literal by IS_STRING), both taken:
+ * @version(N) or @prefix("..."), each at most once.
+ */
+static void iface_annot(struct parser *p, struct idl_iface *iface,
+                        char *annot, const YYLTYPE *loc, char *arg,
+                        const YYLTYPE *arg_loc, bool is_string)
+{
+    bool version = strcmp(annot, "@version") == 0;
+    bool prefix = strcmp(annot, "@prefix") == 0;
+    char **slot = version ? &iface->version_text : &iface->wire_prefix;
+
+    if (!version && !prefix)
+        diag_error(p->diag, loc, "unknown annotation '%s' on an interface "
+                   "(expected '@version' or '@prefix')", annot);
+    else if (version == is_string)
+        diag_error(p->diag, arg_loc, "'%s' takes %s", annot,
+                   version ? "a number" : "a string literal");
+    else if (*slot != NULL)
+        diag_error(p->diag, loc, "'%s' given twice", annot);
+    else {
+        *slot = arg;
+        arg = NULL;
+        if (version)
+            iface->version_loc = *arg_loc;
+        else
+            iface->wire_prefix_loc = *arg_loc;
+    }
+    free(annot);
+    free(arg);
+}
 
 /* Gives IFACE (maybe NULL) the doc comment before LOC. */
 static void take_doc(struct parser *p, struct idl_iface *iface,
@@ -120,17 +210,21 @@ static void take_doc(struct parser *p, struct idl_iface *iface,
 %token ENUM "enum"
 %token CONST "const"
 %token TYPEDEF "typedef"
+%token UNION "union"
+%token SWITCH "switch"
+%token CASE "case"
+%token RAISES "raises"
 %token <str> STRLIT "string literal"
 %token <str> IDENT "identifier"
 %token <str> NUMBER "number"
 %token <str> ANNOT "annotation"
 
-%type <tref> type
+%type <tref> type raises
 %type <param> param
 %type <proc> proc proc_decl params param_list
-%type <iface> interface iface_decl body
-%type <field> field
-%type <st> struct fields
+%type <iface> interface iface_decl body iface_annots
+%type <field> field arm label
+%type <st> struct fields union arms
 %type <en> enum enum_values
 %type <eval> enum_value
 %type <cnst> const
@@ -159,34 +253,99 @@ file:
                 OOM();
             }
         }
+  | file IDENT IDENT ';'
+        {
+            /* "module" and "import" are keywords only here: a parameter
+             * may be called module. */
+            if (expect_word(p, $2, &@2, "module")
+                && header_in_place(p, "module", &@2)) {
+                if (p->file->module != NULL) {
+                    diag_error(p->diag, &@3, "a file declares one module");
+                    diag_note(p->diag, &p->file->module_loc,
+                              "module '%s' declared here", p->file->module);
+                } else {
+                    p->file->module = $3;
+                    p->file->module_loc = @3;
+                    $3 = NULL;
+                }
+            }
+            free($2);
+            free($3);
+        }
+  | file IDENT STRLIT ';'
+        {
+            bool ok = expect_word(p, $2, &@2, "import")
+                      && header_in_place(p, "import", &@2);
+
+            free($2);
+            if (ok && !add_import(p, $3, &@3))
+                OOM();
+            if (!ok)
+                free($3);
+        }
+  | file struct
+        {
+            if (!ast_iface_add_struct(p->file->scope, $2)) {
+                ast_struct_free($2);
+                OOM();
+            }
+        }
+  | file union
+        {
+            if ($2 != NULL && !ast_iface_add_struct(p->file->scope, $2)) {
+                ast_struct_free($2);
+                OOM();
+            }
+        }
+  | file enum
+        {
+            if ($2 != NULL && !ast_iface_add_enum(p->file->scope, $2)) {
+                ast_enum_free($2);
+                OOM();
+            }
+        }
+  | file const
+        {
+            if ($2 == NULL || !ast_iface_add_const(p->file->scope, $2)) {
+                ast_const_free($2);
+                OOM();
+            }
+        }
+  | file typedef
+        {
+            if ($2 == NULL || !ast_iface_add_typedef(p->file->scope, $2)) {
+                ast_typedef_free($2);
+                OOM();
+            }
+        }
   | file error
   ;
 
 interface:
-    iface_decl
-        { $$ = $1; take_doc(p, $$, &@$); }
-  | ANNOT '(' NUMBER ')' iface_decl
+    iface_annots iface_decl
         {
-            $$ = $5;
+            $$ = $2;
             take_doc(p, $$, &@$);
-            if (check_annot(p, $1, &@1, &@3, false, "@version", false,
-                            "an interface") && $$ != NULL) {
-                $$->version_text = $3;
-                $$->version_loc = @3;
-            } else {
-                free($3);
+            if ($$ != NULL) {
+                $$->version_text = $1->version_text;
+                $$->version_loc = $1->version_loc;
+                $$->wire_prefix = $1->wire_prefix;
+                $$->wire_prefix_loc = $1->wire_prefix_loc;
+                $1->version_text = NULL;
+                $1->wire_prefix = NULL;
             }
-            free($1);
+            ast_iface_free($1);
         }
-  | ANNOT '(' STRLIT ')' iface_decl
-        {
-            $$ = $5;
-            take_doc(p, $$, &@$);
-            check_annot(p, $1, &@1, &@3, true, "@version", false,
-                        "an interface");
-            free($1);
-            free($3);
-        }
+  ;
+
+/* Collected in a scratch interface until the real one is parsed. */
+iface_annots:
+    %empty
+        { $$ = ast_iface_new(); if ($$ == NULL) OOM(); }
+  | iface_annots ANNOT '(' NUMBER ')'
+        { $$ = $1; iface_annot(p, $$, $2, &@2, $4, &@4, false); }
+  | iface_annots ANNOT '(' STRLIT ')'
+        { $$ = $1; iface_annot(p, $$, $2, &@2, $4, &@4, true); }
   ;
 
 iface_decl:
@@ -219,6 +378,15 @@ body:
         {
             $$ = $1;
             if (!ast_iface_add_struct($$, $2)) {
+                ast_iface_free($1);
+                ast_struct_free($2);
+                OOM();
+            }
+        }
+  | body union
+        {
+            $$ = $1;
+            if ($2 != NULL && !ast_iface_add_struct($$, $2)) {
                 ast_iface_free($1);
                 ast_struct_free($2);
                 OOM();
@@ -283,15 +451,35 @@ proc:
   ;
 
 proc_decl:
-    type IDENT '(' params ')' ';'
-        { $$ = finish_proc($4, false, $1, $2, &@2, &@$); }
-  | OPTIONAL type IDENT '(' params ')' ';'
+    type IDENT '(' params ')' raises ';'
+        {
+            $$ = finish_proc($4, false, $1, $2, &@2, &@$);
+            take_raises($$, &$6, &@6);
+        }
+  | OPTIONAL type IDENT '(' params ')' raises ';'
         {
             $$ = finish_proc($5, false, $2, $3, &@3, &@$);
             $$->result_optional = true;
+            take_raises($$, &$7, &@7);
         }
-  | ONEWAY type IDENT '(' params ')' ';'
-        { $$ = finish_proc($5, true, $2, $3, &@3, &@$); }
+  | ONEWAY type IDENT '(' params ')' raises ';'
+        {
+            /* Accepted here so that sema can say why it is wrong. */
+            $$ = finish_proc($5, true, $2, $3, &@3, &@$);
+            take_raises($$, &$7, &@7);
+        }
+  ;
+
+/* The enum of a procedure's error codes: its name and location. */
+raises:
+    %empty
+        { memset(&$$, 0, sizeof $$); }
+  | RAISES '(' IDENT ')'
+        {
+            memset(&$$, 0, sizeof $$);
+            $$.name = $3;
+            $$.loc = @3;
+        }
   ;
 
 params:
@@ -531,16 +719,96 @@ fields:
 field:
     type IDENT ';'
         {
+            memset(&$$, 0, sizeof $$);
             $$.type = $1; $$.name = $2; $$.loc = @2; $$.optional = false;
             $$.doc = lexer_take_doc(p->scanner, &@$);
         }
   | OPTIONAL type IDENT ';'
         {
+            memset(&$$, 0, sizeof $$);
             $$.type = $2; $$.name = $3; $$.loc = @3; $$.optional = true;
             $$.doc = lexer_take_doc(p->scanner, &@$);
         }
   ;
 
+union:
+    UNION IDENT SWITCH '(' type ')' '{' arms '}' opt_semi
+        {
+            $$ = $8;
+            $$->name = $2;
+            $$->loc = @2;
+            $$->is_union = true;
+            $$->disc = $5;
+            $$->doc = lexer_take_doc(p->scanner, &@$);
+        }
+  | UNION IDENT SWITCH '(' type ')' '{' arms error '}' opt_semi
+        {
+            $$ = $8;
+            $$->name = $2;
+            $$->loc = @2;
+            $$->is_union = true;
+            $$->disc = $5;
+            $$->broken = true;
+            $$->doc = lexer_take_doc(p->scanner, &@$);
+        }
+  | UNION IDENT error '}' opt_semi
+        { free($2); $$ = NULL; }
+  ;
+
+arms:
+    %empty
+        { $$ = ast_struct_new(); if ($$ == NULL) OOM(); }
+  | arms arm
+        {
+            $$ = $1;
+            if (!ast_struct_add($$, &$2)) {
+                ast_struct_free($1);
+                ast_field_clear(&$2);
+                OOM();
+            }
+        }
+  | arms error ';'
+        { $$ = $1; $$->broken = true; }
+  ;
+
+arm:
+    CASE label ':' type IDENT ';'
+        {
+            $$ = $2;
+            $$.type = $4;
+            $$.name = $5;
+            $$.loc = @5;
+            $$.doc = lexer_take_doc(p->scanner, &@$);
+        }
+  | CASE label ':' IDENT ';'
+        {
+            /* An arm without a value: "case NONE: void;". */
+            $$ = $2;
+            $$.type.name = $4;
+            $$.type.loc = @4;
+            $$.loc = @2;
+            $$.doc = lexer_take_doc(p->scanner, &@$);
+            if (strcmp($4, "void") != 0)
+                diag_error(p->diag, &@4, "union arm of type '%s' needs a "
+                           "name", $4);
+        }
+  ;
+
+label:
+    IDENT
+        { memset(&$$, 0, sizeof $$); $$.label = $1; $$.label_loc = @1; }
+  | NUMBER
+        { memset(&$$, 0, sizeof $$); $$.label = $1; $$.label_loc = @1; }
+  | '-' NUMBER
+        {
+            memset(&$$, 0, sizeof $$);
+            $$.label = $2;
+            $$.label_negative = true;
+            $$.label_loc = @1;
+            $$.label_loc.last_line = @2.last_line;
+            $$.label_loc.last_column = @2.last_column;
+        }
+  ;
 
 typedef:
     TYPEDEF type IDENT ';'
@@ -627,6 +895,21 @@ static struct idl_proc *finish_proc(struct idl_proc *proc, bool oneway,
     proc->loc = *name_loc;
     proc->decl_loc = *decl_loc;
     return proc;
+}
+
+/* Moves the name of RAISES (the "raises (NAME)" at LOC, or nothing) into
+ * PROC. */
+static void take_raises(struct idl_proc *proc, struct idl_type_ref *raises,
+                        const YYLTYPE *loc)
+{
+    if (raises->name == NULL)
+        return;
+    proc->raises = raises->name;
+    proc->raises_name_loc = raises->loc;
+    proc->raises_loc = *loc;
+    proc->raises_loc.last_line = loc->first_line;
+    proc->raises_loc.last_column = loc->first_column + (int)strlen("raises");
+    raises->name = NULL;
 }
 
 /* Reports ANNOT (at LOC, its argument at ARG_LOC, a string literal or a

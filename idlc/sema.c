@@ -20,13 +20,38 @@
 /* The largest bound: msgpack cannot say a longer length. */
 #define MAX_BOUND 4294967295ULL
 
+/*
+ * Scopes.  A name used in an interface is looked up in the interface,
+ * then in its file's top level, then in the top levels of the imported
+ * files; the first declaration found wins, so an interface may reuse a
+ * name of the top level.  scope_at(IFACE, I) is the I-th scope to search,
+ * NULL after the last.
+ */
+static const struct idl_iface *scope_at(const struct idl_iface *iface,
+                                        size_t i)
+{
+    const struct idl_iface *top = iface->outer != NULL ? iface->outer
+                                                       : iface;
+
+    if (i == 0)
+        return iface;
+    if (iface->outer != NULL && i == 1)
+        return top;
+    i -= iface->outer != NULL ? 2 : 1;
+    return i < top->nvisible ? top->visible[i] : NULL;
+}
+
 static const struct idl_struct *find_struct(const struct idl_iface *iface,
                                             const char *name)
 {
-    for (size_t i = 0; i < iface->nstructs; i++) {
-        if (iface->structs[i]->name != NULL
-            && strcmp(iface->structs[i]->name, name) == 0)
-            return iface->structs[i];
+    const struct idl_iface *s;
+
+    for (size_t k = 0; (s = scope_at(iface, k)) != NULL; k++) {
+        for (size_t i = 0; i < s->nstructs; i++) {
+            if (s->structs[i]->name != NULL
+                && strcmp(s->structs[i]->name, name) == 0)
+                return s->structs[i];
+        }
     }
     return NULL;
 }
@@ -34,9 +59,13 @@ static const struct idl_struct *find_struct(const struct idl_iface *iface,
 static const struct idl_enum *find_enum(const struct idl_iface *iface,
                                         const char *name)
 {
-    for (size_t i = 0; i < iface->nenums; i++) {
-        if (strcmp(iface->enums[i]->name, name) == 0)
-            return iface->enums[i];
+    const struct idl_iface *s;
+
+    for (size_t k = 0; (s = scope_at(iface, k)) != NULL; k++) {
+        for (size_t i = 0; i < s->nenums; i++) {
+            if (strcmp(s->enums[i]->name, name) == 0)
+                return s->enums[i];
+        }
     }
     return NULL;
 }
@@ -130,9 +159,13 @@ static bool is_integer(enum idl_kind k);
 static const struct idl_const *find_const(const struct idl_iface *iface,
                                           const char *name)
 {
-    for (size_t i = 0; i < iface->nconsts; i++) {
-        if (strcmp(iface->consts[i]->name, name) == 0)
-            return iface->consts[i];
+    const struct idl_iface *s;
+
+    for (size_t k = 0; (s = scope_at(iface, k)) != NULL; k++) {
+        for (size_t i = 0; i < s->nconsts; i++) {
+            if (strcmp(s->consts[i]->name, name) == 0)
+                return s->consts[i];
+        }
     }
     return NULL;
 }
@@ -174,9 +207,13 @@ static bool const_bound(struct diag *d, const struct idl_iface *iface,
 static struct idl_typedef *find_typedef(const struct idl_iface *iface,
                                         const char *name)
 {
-    for (size_t i = 0; i < iface->ntypedefs; i++) {
-        if (strcmp(iface->typedefs[i]->name, name) == 0)
-            return iface->typedefs[i];
+    const struct idl_iface *s;
+
+    for (size_t k = 0; (s = scope_at(iface, k)) != NULL; k++) {
+        for (size_t i = 0; i < s->ntypedefs; i++) {
+            if (strcmp(s->typedefs[i]->name, name) == 0)
+                return s->typedefs[i];
+        }
     }
     return NULL;
 }
@@ -222,7 +259,9 @@ static bool expand_typedef(struct diag *d, struct idl_iface *iface,
     ref->alias = str_printf("%s", td->name);
     ref->loc = loc;
     td->resolving = true;
-    ok = resolve(d, iface, ref);
+    /* Resolved where the typedef is declared: its sequences and maps
+     * then have the C types the typedef names. */
+    ok = resolve(d, td->owner != NULL ? td->owner : iface, ref);
     td->resolving = false;
     return ok;
 }
@@ -245,7 +284,7 @@ static bool name_aggregate(struct diag *d, struct idl_iface *iface,
     const struct idl_type_ref **list;
     unsigned n = 1;
 
-    ref->prefix = iface->name;
+    ref->prefix = ref->decl != NULL ? ref->decl->prefix : iface->cname;
     ref->cname = idl_type_mangle(ref);
     if (ref->cname == NULL)
         goto oom;
@@ -442,6 +481,109 @@ static void check_param(struct diag *d, struct idl_iface *iface,
                    "parameter '%s' cannot have type 'void'", param->name);
 }
 
+/* The enum or typedef of an enum of IFACE whose name is closest to NAME,
+ * when it is close enough to be a likely typo. */
+static const char *suggest_enum(const struct idl_iface *iface,
+                                const char *name)
+{
+    unsigned limit = strlen(name) > 2 ? 2 : (unsigned)strlen(name) - 1;
+    unsigned best_d = limit + 1;
+    const char *best = NULL;
+
+    for (size_t i = 0; i < iface->nenums + iface->ntypedefs; i++) {
+        const char *cand;
+        unsigned d;
+
+        if (i < iface->nenums) {
+            cand = iface->enums[i]->name;
+        } else {
+            const struct idl_typedef *td = iface->typedefs[i - iface->nenums];
+
+            if (td->bad || td->type.type == NULL
+                || td->type.type->kind != IDL_ENUM)
+                continue;
+            cand = td->name;
+        }
+        d = idl_edit_distance(name, cand, 2);
+        if (d < best_d) {
+            best_d = d;
+            best = cand;
+        }
+    }
+    return best;
+}
+
+/* The runtime's own error codes (SRPC_WIRE_RESERVED_MIN..MAX in
+ * sockrpc.h): a client could not tell them from the application's. */
+#define RESERVED_MIN (-32768)
+#define RESERVED_MAX (-32000)
+
+static void check_reserved_codes(struct diag *d, const struct idl_proc *proc)
+{
+    const struct idl_enum *en = proc->errors;
+
+    for (size_t i = 0; i < en->nvalues; i++) {
+        const struct idl_enum_value *v = &en->values[i];
+
+        if (v->value >= RESERVED_MIN && v->value <= RESERVED_MAX) {
+            diag_error(d, &proc->raises_name_loc, "enum '%s' cannot be "
+                       "raised: its value %lld is among the codes %d to %d "
+                       "that the runtime reserves for its own errors",
+                       proc->raises, v->value, RESERVED_MIN, RESERVED_MAX);
+            diag_note(d, &v->loc, "'%s' is declared here", v->name);
+            return;
+        }
+    }
+}
+
+/* raises (NAME): NAME is an enum of IFACE, or a typedef of one, and the
+ * procedure has a reply to carry the error. */
+static void check_raises(struct diag *d, struct idl_iface *iface,
+                         struct idl_proc *proc)
+{
+    const struct idl_typedef *td;
+    const char *near;
+
+    if (proc->raises == NULL)
+        return;
+    if (proc->oneway) {
+        diag_error(d, &proc->raises_loc, "oneway procedure '%s' cannot "
+                   "raise errors: no reply would carry them", proc->name);
+        return;
+    }
+    proc->errors = find_enum(iface, proc->raises);
+    if (proc->errors != NULL) {
+        check_reserved_codes(d, proc);
+        return;
+    }
+    if (find_typedef(iface, proc->raises) == NULL
+        && find_struct(iface, proc->raises) == NULL
+        && idl_type_lookup(proc->raises) == NULL
+        && strcmp(proc->raises, "sequence") != 0
+        && strcmp(proc->raises, "map") != 0) {
+        near = suggest_enum(iface, proc->raises);
+        if (near != NULL)
+            diag_error(d, &proc->raises_name_loc, "unknown enum '%s' in "
+                       "raises; did you mean '%s'?", proc->raises, near);
+        else
+            diag_error(d, &proc->raises_name_loc, "unknown enum '%s' in "
+                       "raises", proc->raises);
+        return;
+    }
+    /* A typedef was resolved before the procedures (its own errors are
+     * reported there, once): look at what it names. */
+    td = find_typedef(iface, proc->raises);
+    if (td != NULL && (!td->checked || td->bad))
+        return;
+    if (td != NULL && td->type.type->kind == IDL_ENUM) {
+        proc->errors = td->type.edecl;
+        check_reserved_codes(d, proc);
+    } else
+        diag_error(d, &proc->raises_name_loc, "'%s' is not an enum: raises "
+                   "takes the enum of the procedure's error codes",
+                   proc->raises);
+}
+
 static void check_proc(struct diag *d, struct idl_iface *iface,
                        size_t i)
 {
@@ -470,6 +612,7 @@ static void check_proc(struct diag *d, struct idl_iface *iface,
         diag_error(d, &proc->result.loc, "a void result cannot be optional");
     for (size_t k = 0; k < proc->nparams; k++)
         check_param(d, iface, proc, k);
+    check_raises(d, iface, proc);
 }
 
 static void check_field(struct diag *d, struct idl_iface *iface,
@@ -528,7 +671,8 @@ static bool contains(const struct idl_iface *iface, const struct idl_struct *fro
         const struct idl_field *f = &from->fields[i];
         const struct idl_struct *held = by_value(&f->type);
 
-        if (f->optional || held == NULL)
+        /* A struct of another scope cannot lead back into this one. */
+        if (f->optional || held == NULL || held->prefix != iface->cname)
             continue;
         if (held == target || contains(iface, held, target, visited))
             return true;
@@ -554,9 +698,14 @@ static void check_recursion(struct diag *d, const struct idl_iface *iface,
             continue;
         memset(visited, 0, iface->nstructs * sizeof *visited);
         if (held == st || contains(iface, held, st, visited)) {
-            diag_error(d, &f->loc, "struct '%s' contains itself through "
-                       "field '%s'; make the field optional", st->name,
-                       f->name);
+            if (st->is_union)
+                diag_error(d, &f->loc, "union '%s' contains itself through "
+                           "arm '%s'; hold it through an optional field",
+                           st->name, f->name);
+            else
+                diag_error(d, &f->loc, "struct '%s' contains itself through "
+                           "field '%s'; make the field optional", st->name,
+                           f->name);
             break;
         }
     }
@@ -566,14 +715,20 @@ static void check_recursion(struct diag *d, const struct idl_iface *iface,
 static void check_type_name(struct diag *d, const struct idl_iface *iface,
                             const char *name, const struct idl_loc *loc);
 
+static void check_union(struct diag *d, struct idl_iface *iface,
+                        struct idl_struct *un);
+
 static void check_struct(struct diag *d, struct idl_iface *iface, size_t i)
 {
     struct idl_struct *st = iface->structs[i];
 
     (void)i;
-    st->prefix = iface->name;
     sema_check_name(d, st->name, &st->loc, NAME_STRUCT);
     check_type_name(d, iface, st->name, &st->loc);
+    if (st->is_union) {
+        check_union(d, iface, st);
+        return;
+    }
     /* C has no empty structs. */
     if (st->nfields == 0 && !st->broken)
         diag_error(d, &st->loc, "struct '%s' declares no fields", st->name);
@@ -681,8 +836,11 @@ static void check_type_name(struct diag *d, const struct idl_iface *iface,
         }
     }
     if (prev != NULL) {
-        diag_error(d, loc, "redefinition of type '%s' in interface '%s'",
-                   name, iface->name);
+        if (iface->name != NULL)
+            diag_error(d, loc, "redefinition of type '%s' in interface "
+                       "'%s'", name, iface->name);
+        else
+            diag_error(d, loc, "redefinition of type '%s'", name);
         diag_note(d, prev, "previous definition here");
     }
 }
@@ -723,7 +881,6 @@ static void check_const(struct diag *d, struct idl_iface *iface, size_t i)
 {
     struct idl_const *c = iface->consts[i];
 
-    c->prefix = iface->name;
     sema_check_name(d, c->name, &c->loc, NAME_STRUCT);
     for (size_t j = 0; j < i; j++) {
         if (strcmp(iface->consts[j]->name, c->name) == 0) {
@@ -766,15 +923,225 @@ static void check_const(struct diag *d, struct idl_iface *iface, size_t i)
     }
 }
 
+/* ---- unions ------------------------------------------------------ */
+
+/* The value of label NAME of an arm of a union switched by enum EN;
+ * false (reported) when EN has no such value. */
+static bool enum_label(struct diag *d, const struct idl_enum *en,
+                       struct idl_field *arm)
+{
+    for (size_t k = 0; !arm->label_negative && k < en->nvalues; k++) {
+        if (strcmp(en->values[k].name, arm->label) == 0) {
+            arm->label_value = en->values[k].value;
+            return true;
+        }
+    }
+    diag_error(d, &arm->label_loc, "'%s%s' is not a value of enum '%s'",
+               arm->label_negative ? "-" : "", arm->label, en->name);
+    return false;
+}
+
+/* The value of ARM's label, a number or an integer constant, for the
+ * integer discriminant of type KIND; false (reported) when it is neither
+ * or does not fit. */
+static bool int_label(struct diag *d, const struct idl_iface *iface,
+                      enum idl_kind kind, const char *kind_name,
+                      struct idl_field *arm)
+{
+    const char *digits = arm->label;
+    bool negative = arm->label_negative;
+    unsigned long long neg_max, pos_max, v;
+
+    if (arm->label[0] < '0' || arm->label[0] > '9') {
+        const struct idl_const *c = find_const(iface, arm->label);
+
+        if (c == NULL || c->is_string) {
+            diag_error(d, &arm->label_loc, "'%s' is not an integer "
+                       "constant: a case of an integer discriminant is a "
+                       "number or one", arm->label);
+            return false;
+        }
+        digits = c->text;
+        negative = c->negative;
+    }
+    int_range(kind, &neg_max, &pos_max);
+    errno = 0;
+    v = strtoull(digits, NULL, 10);
+    if (errno == ERANGE || (negative ? v > neg_max : v > pos_max)) {
+        diag_error(d, &arm->label_loc, "case %s%s does not fit in the "
+                   "discriminant's type '%s'", negative ? "-" : "", digits,
+                   kind_name);
+        return false;
+    }
+    /* -2^63 has no positive counterpart: negate in unsigned arithmetic. */
+    arm->label_value = negative ? (long long)(0 - v) : (long long)v;
+    return true;
+}
+
+/* ARM's name and type: a C member of the union, or a "void" arm. */
+static void check_arm_member(struct diag *d, struct idl_iface *iface,
+                             const struct idl_struct *un, size_t i)
+{
+    struct idl_field *arm = &un->fields[i];
+
+    if (arm->name == NULL) {
+        resolve(d, iface, &arm->type); /* void: the grammar took no other */
+        return;
+    }
+    sema_check_name(d, arm->name, &arm->loc, NAME_FIELD);
+    if (strcmp(arm->name, UNION_TAG) == 0) {
+        diag_error(d, &arm->loc, "arm '%s' clashes with the C member that "
+                   "holds the discriminant of union '%s'", arm->name,
+                   un->name);
+        return;
+    }
+    for (size_t j = 0; j < i; j++) {
+        const struct idl_field *other = &un->fields[j];
+        if (other->name != NULL && strcmp(other->name, arm->name) == 0) {
+            diag_error(d, &arm->loc, "redefinition of arm '%s' in union "
+                       "'%s'", arm->name, un->name);
+            diag_note(d, &other->loc, "previous definition here");
+            return;
+        }
+    }
+    if (resolve(d, iface, &arm->type) && arm->type.type->kind == IDL_VOID)
+        diag_error(d, &arm->type.loc, "arm '%s' cannot have type 'void'; "
+                   "an arm without a value is written 'case LABEL: void;'",
+                   arm->name);
+}
+
+/* Arm I's label: a value of the discriminant's type, not used before. */
+static void check_arm_label(struct diag *d, struct idl_iface *iface,
+                            struct idl_struct *un, size_t i)
+{
+    struct idl_field *arm = &un->fields[i];
+    bool ok;
+
+    if (un->disc.edecl != NULL)
+        ok = enum_label(d, un->disc.edecl, arm);
+    else
+        ok = int_label(d, iface, un->disc.type->kind, un->disc.name, arm);
+    arm->label_ok = ok;
+    for (size_t j = 0; ok && j < i; j++) {
+        const struct idl_field *other = &un->fields[j];
+        if (other->label_ok && other->label_value == arm->label_value) {
+            diag_error(d, &arm->label_loc, "duplicate case value '%s%s' in "
+                       "union '%s'", arm->label_negative ? "-" : "",
+                       arm->label, un->name);
+            diag_note(d, &other->label_loc, "previous case here");
+            return;
+        }
+    }
+}
+
+/*
+ * union NAME switch (DISC) { case LABEL: TYPE NAME; ... }: DISC is an
+ * enum (labels are its values' names) or an integer type (labels are
+ * numbers or integer constants); every label once; at least one arm.
+ */
+static void check_union(struct diag *d, struct idl_iface *iface,
+                        struct idl_struct *un)
+{
+    bool disc_ok = resolve(d, iface, &un->disc);
+
+    if (disc_ok && un->disc.edecl == NULL
+        && !is_integer(un->disc.type->kind)) {
+        diag_error(d, &un->disc.loc, "the discriminant of union '%s' must "
+                   "be an enum or an integer type, not '%s'", un->name,
+                   un->disc.name);
+        disc_ok = false;
+    }
+    if (un->nfields == 0 && !un->broken)
+        diag_error(d, &un->loc, "union '%s' declares no arms", un->name);
+    for (size_t k = 0; k < un->nfields; k++) {
+        if (disc_ok)
+            check_arm_label(d, iface, un, k);
+        check_arm_member(d, iface, un, k);
+    }
+}
+
 static void check_enum(struct diag *d, struct idl_iface *iface, size_t i)
 {
     struct idl_enum *en = iface->enums[i];
 
-    en->prefix = iface->name;
     sema_check_name(d, en->name, &en->loc, NAME_STRUCT);
     check_type_name(d, iface, en->name, &en->loc);
     for (size_t k = 0; k < en->nvalues; k++)
         check_enum_value(d, en, k);
+}
+
+/* Gives the declarations of IFACE (an interface or a top level) their
+ * C prefix before any is used: a type may be used before its
+ * declaration. */
+static void set_prefixes(struct idl_iface *iface)
+{
+    for (size_t k = 0; k < iface->nstructs; k++)
+        iface->structs[k]->prefix = iface->cname;
+    for (size_t k = 0; k < iface->nenums; k++)
+        iface->enums[k]->prefix = iface->cname;
+    for (size_t k = 0; k < iface->nconsts; k++)
+        iface->consts[k]->prefix = iface->cname;
+    for (size_t k = 0; k < iface->ntypedefs; k++) {
+        iface->typedefs[k]->prefix = iface->cname;
+        iface->typedefs[k]->owner = iface;
+    }
+}
+
+/* The types and constants declared in IFACE. */
+static void check_decls(struct diag *d, struct idl_iface *iface)
+{
+    set_prefixes(iface);
+    for (size_t k = 0; k < iface->ntypedefs; k++) {
+        struct idl_typedef *td = iface->typedefs[k];
+
+        sema_check_name(d, td->name, &td->loc, NAME_STRUCT);
+        check_type_name(d, iface, td->name, &td->loc);
+    }
+    for (size_t k = 0; k < iface->nconsts; k++)
+        check_const(d, iface, k);
+    for (size_t k = 0; k < iface->ntypedefs; k++)
+        check_typedef_type(d, iface, iface->typedefs[k]);
+    for (size_t k = 0; k < iface->nenums; k++)
+        check_enum(d, iface, k);
+    for (size_t k = 0; k < iface->nstructs; k++)
+        check_struct(d, iface, k);
+}
+
+/* The C prefix of IFACE's names: "calc", or "acme_calc" in module acme;
+ * false when memory runs out. */
+static bool set_cname(struct idl_iface *iface, const char *module)
+{
+    free(iface->cname);
+    iface->cname = module != NULL ? str_printf("%s_%s", module, iface->name)
+                                  : str_printf("%s", iface->name);
+    return iface->cname != NULL;
+}
+
+/* The declarations outside interfaces: their C prefix is the module's
+ * name, or else the file's stem, which must then be a C identifier. */
+static void check_top(struct diag *d, struct idl_file *file)
+{
+    struct idl_iface *top = file->scope;
+    bool used = top->nstructs + top->nenums + top->nconsts
+                + top->ntypedefs > 0;
+    const char *prefix = file->module != NULL ? file->module
+                         : file->stem != NULL ? file->stem : "idl";
+
+    if (file->module != NULL)
+        sema_check_name(d, file->module, &file->module_loc, NAME_IFACE);
+    free(top->cname);
+    top->cname = str_printf("%s", prefix);
+    if (top->cname == NULL) {
+        diag_oom(d);
+        return;
+    }
+    if (used && file->module == NULL && !names_is_identifier(prefix))
+        diag_file_error(d, "declarations outside an interface are named "
+                        "after the file, and '%s' is not a C identifier: "
+                        "declare a module", prefix);
+    check_decls(d, top);
+    for (size_t k = 0; k < top->nstructs && !diag_stopped(d); k++)
+        check_recursion(d, top, top->structs[k]);
 }
 
 static void check_iface(struct diag *d, const struct idl_file *file,
@@ -805,21 +1172,7 @@ static void check_iface(struct diag *d, const struct idl_file *file,
     if (iface->nprocs == 0 && !iface->broken)
         diag_error(d, &iface->loc, "interface '%s' declares no procedures",
                    iface->name);
-    for (size_t k = 0; k < iface->ntypedefs; k++) {
-        struct idl_typedef *td = iface->typedefs[k];
-
-        td->prefix = iface->name;
-        sema_check_name(d, td->name, &td->loc, NAME_STRUCT);
-        check_type_name(d, iface, td->name, &td->loc);
-    }
-    for (size_t k = 0; k < iface->nconsts; k++)
-        check_const(d, iface, k);
-    for (size_t k = 0; k < iface->ntypedefs; k++)
-        check_typedef_type(d, iface, iface->typedefs[k]);
-    for (size_t k = 0; k < iface->nenums; k++)
-        check_enum(d, iface, k);
-    for (size_t k = 0; k < iface->nstructs; k++)
-        check_struct(d, iface, k);
+    check_decls(d, iface);
     for (size_t k = 0; k < iface->nprocs; k++)
         check_proc(d, iface, k);
     /* Fields whose type is unknown have no decl and are skipped. */
@@ -833,19 +1186,19 @@ static void check_iface(struct diag *d, const struct idl_file *file,
 static bool wire_name(const struct idl_iface *iface,
                       const struct idl_proc *proc, char *buf, size_t size)
 {
-    int n;
+    char *literal = wire_literal(iface, proc);
+    int n = -1;
 
-    if (proc->wire_name != NULL)
-        n = snprintf(buf, size, "%.*s", (int)strlen(proc->wire_name) - 2,
-                     proc->wire_name + 1);
-    else
-        n = snprintf(buf, size, "%s.%s", iface->name, proc->name);
+    if (literal != NULL)
+        n = snprintf(buf, size, "%.*s", (int)strlen(literal) - 2,
+                     literal + 1);
+    free(literal);
     return n > 0 && (size_t)n < size;
 }
 
 /* Two procedures of the file may not share a wire name: the server
- * could not tell their calls apart.  Two default names clash only for a
- * redefinition, reported already. */
+ * could not tell their calls apart.  Two names made of one interface's
+ * prefix clash only for a redefinition, reported already. */
 static void check_wire_names(const struct idl_file *file, struct diag *d)
 {
     char a[512], b[512];
@@ -866,7 +1219,8 @@ static void check_wire_names(const struct idl_file *file, struct diag *d)
                 for (size_t m = 0; m < end && !found; m++) {
                     const struct idl_proc *q = fj->procs[m];
 
-                    if ((p->wire_name == NULL && q->wire_name == NULL)
+                    if ((p->wire_name == NULL && q->wire_name == NULL
+                         && i == j)
                         || !wire_name(fj, q, b, sizeof b)
                         || strcmp(a, b) != 0)
                         continue;
@@ -887,8 +1241,18 @@ bool sema_check(struct idl_file *file, struct diag *d)
 {
     int before = d->nerrors;
 
-    if (file->nifaces == 0 && d->nerrors == 0)
+    if (file->nifaces == 0 && d->nerrors == 0 && file->scope->nstructs
+        + file->scope->nenums + file->scope->nconsts
+        + file->scope->ntypedefs == 0)
         diag_file_error(d, "no interface declared");
+    for (size_t i = 0; i < file->nifaces; i++) {
+        file->ifaces[i]->outer = file->scope;
+        if (!set_cname(file->ifaces[i], file->module)) {
+            diag_oom(d);
+            return false;
+        }
+    }
+    check_top(d, file);
     for (size_t i = 0; i < file->nifaces && !diag_stopped(d); i++)
         check_iface(d, file, i);
     check_wire_names(file, d);

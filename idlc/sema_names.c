@@ -121,85 +121,113 @@ static bool add(struct cname_list *l, struct diag *d, char *name, char *what,
     return clash;
 }
 
+/* The C names of the types and constants of IFACE (an interface or a
+ * file's top level). */
+static void add_types(struct cname_list *l, struct diag *d,
+                      const struct idl_iface *iface)
+{
+    const char *cn = iface->cname;
+    /* "calc." before a name in messages; nothing at the top level */
+    char *in = str_printf("%s%s", iface->name != NULL ? iface->name : "",
+                          iface->name != NULL ? "." : "");
+
+    if (in == NULL) {
+        l->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < iface->nstructs; i++) {
+        const struct idl_struct *st = iface->structs[i];
+        add(l, d, str_printf("struct " CNAME_STRUCT, cn, st->name),
+            str_printf("struct '%s%s'", in, st->name), &st->loc);
+    }
+    for (size_t i = 0; i < iface->ntypedefs; i++) {
+        const struct idl_typedef *td = iface->typedefs[i];
+        add(l, d, str_printf(CNAME_STRUCT, cn, td->name),
+            str_printf("typedef '%s%s'", in, td->name), &td->loc);
+    }
+    for (size_t i = 0; i < iface->nconsts; i++) {
+        const struct idl_const *c = iface->consts[i];
+        add(l, d, const_cname(cn, c->name),
+            str_printf("constant '%s%s'", in, c->name), &c->loc);
+    }
+    for (size_t i = 0; i < iface->nenums; i++) {
+        const struct idl_enum *en = iface->enums[i];
+        add(l, d, str_printf("enum " CNAME_ENUM, cn, en->name),
+            str_printf("enum '%s%s'", in, en->name), &en->loc);
+        if (en->open)
+            add(l, d, enum_value_cname(cn, en->name, OPEN_ENUM_WIDTH),
+                str_printf("the width constant of open enum '%s%s'", in,
+                           en->name), &en->loc);
+        for (size_t k = 0; k < en->nvalues; k++)
+            add(l, d, enum_value_cname(cn, en->name, en->values[k].name),
+                str_printf("value '%s' of enum '%s%s'", en->values[k].name,
+                           in, en->name), &en->values[k].loc);
+    }
+    free(in);
+}
+
 static void add_iface(struct cname_list *l, struct diag *d,
                       const struct idl_file *file,
                       const struct idl_iface *iface)
 {
     const char *in = iface->name;
+    const char *cn = iface->cname;  /* C names begin so */
     char *prefix = dispatch_prefix(file, iface);
 
     if (prefix == NULL) {
         l->oom = true;
         return;
     }
-    add(l, d, str_printf(CNAME_SERVE, in),
+    add(l, d, str_printf(CNAME_SERVE, cn),
         str_printf("the registration function of interface '%s'", in),
         &iface->loc);
-    add(l, d, str_printf(CNAME_METHODS, in),
+    add(l, d, str_printf(CNAME_METHODS, cn),
         str_printf("the method table of interface '%s'", in), &iface->loc);
-    add(l, d, str_printf(CNAME_INTERFACE, in),
+    add(l, d, str_printf(CNAME_INTERFACE, cn),
         str_printf("the descriptor of interface '%s'", in), &iface->loc);
     if (iface->version_text != NULL)
-        add(l, d, const_cname(in, "VERSION"),
+        add(l, d, const_cname(cn, "VERSION"),
             str_printf("the version of interface '%s'", in),
             &iface->version_loc);
     for (size_t i = 0; i < iface->nprocs; i++) {
         const struct idl_proc *proc = iface->procs[i];
-        bool clash = add(l, d, str_printf(CNAME_STUB, in, proc->name),
+        bool clash = add(l, d, str_printf(CNAME_STUB, cn, proc->name),
                          str_printf("the client stub of '%s.%s'", in,
                                     proc->name),
                          &proc->loc);
         /* When the stub's name clashes, so do its _async and _finish
          * names, for the same reason: one error says it. */
         if (!proc->oneway && !clash) {
-            add(l, d, str_printf(CNAME_ASYNC, in, proc->name),
+            add(l, d, str_printf(CNAME_ASYNC, cn, proc->name),
                 str_printf("the async client stub of '%s.%s'", in,
                            proc->name), &proc->loc);
-            add(l, d, str_printf(CNAME_FINISH, in, proc->name),
+            add(l, d, str_printf(CNAME_FINISH, cn, proc->name),
                 str_printf("the finish client stub of '%s.%s'", in,
                            proc->name), &proc->loc);
+        }
+        if (proc->raises != NULL) {
+            add(l, d, str_printf(CNAME_FAIL, cn, proc->name),
+                str_printf("the failure helper of '%s.%s'", in, proc->name),
+                &proc->raises_loc);
+            add(l, d, str_printf(CNAME_ERROR, cn, proc->name),
+                str_printf("the error code accessor of '%s.%s'", in,
+                           proc->name), &proc->raises_loc);
         }
         add(l, d, str_printf(CNAME_DISPATCH, prefix, proc->name),
             str_printf("the dispatch function of '%s.%s'", in, proc->name),
             &proc->loc);
     }
     free(prefix);
-    add(l, d, str_printf("struct " CNAME_OPS, in),
+    add(l, d, str_printf("struct " CNAME_OPS, cn),
         str_printf("the handler table of interface '%s'", in), &iface->loc);
-    for (size_t i = 0; i < iface->nstructs; i++) {
-        const struct idl_struct *st = iface->structs[i];
-        add(l, d, str_printf("struct " CNAME_STRUCT, in, st->name),
-            str_printf("struct '%s.%s'", in, st->name), &st->loc);
-    }
-    for (size_t i = 0; i < iface->ntypedefs; i++) {
-        const struct idl_typedef *td = iface->typedefs[i];
-        add(l, d, str_printf(CNAME_STRUCT, in, td->name),
-            str_printf("typedef '%s.%s'", in, td->name), &td->loc);
-    }
-    for (size_t i = 0; i < iface->nconsts; i++) {
-        const struct idl_const *c = iface->consts[i];
-        add(l, d, const_cname(in, c->name),
-            str_printf("constant '%s.%s'", in, c->name), &c->loc);
-    }
-    for (size_t i = 0; i < iface->nenums; i++) {
-        const struct idl_enum *en = iface->enums[i];
-        add(l, d, str_printf("enum " CNAME_ENUM, in, en->name),
-            str_printf("enum '%s.%s'", in, en->name), &en->loc);
-        if (en->open)
-            add(l, d, enum_value_cname(in, en->name, OPEN_ENUM_WIDTH),
-                str_printf("the width constant of open enum '%s.%s'", in,
-                           en->name), &en->loc);
-        for (size_t k = 0; k < en->nvalues; k++)
-            add(l, d, enum_value_cname(in, en->name, en->values[k].name),
-                str_printf("value '%s' of enum '%s.%s'", en->values[k].name,
-                           in, en->name), &en->values[k].loc);
-    }
+    add_types(l, d, iface);
 }
 
 void sema_check_cnames(const struct idl_file *file, struct diag *d)
 {
     struct cname_list l = { NULL, 0, false };
 
+    add_types(&l, d, file->scope);
     for (size_t i = 0; i < file->nifaces; i++)
         add_iface(&l, d, file, file->ifaces[i]);
     if (l.oom)

@@ -31,13 +31,29 @@ static struct idl_loc after(const struct idl_loc *prev)
     return loc;
 }
 
+/* True when the bison token name NAME (LEN bytes) is a keyword, not a
+ * kind of token such as "identifier" or a quoted character. */
+static bool is_keyword(const char *name, size_t len)
+{
+    static const char *const kinds[] = {
+        "identifier", "number", "annotation", "string literal",
+        "end of file",
+    };
+
+    if (len == 0 || name[0] == '\'')
+        return false;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        if (strlen(kinds[i]) == len && memcmp(name, kinds[i], len) == 0)
+            return false;
+    }
+    return true;
+}
+
 /* Appends the bison token name NAME (LEN bytes), quoting keywords. */
 static void append_name(char *buf, size_t size, const char *name, size_t len)
 {
     size_t used = strlen(buf);
-    bool keyword = (len == 9 && memcmp(name, "interface", 9) == 0)
-                   || (len == 6 && memcmp(name, "oneway", 6) == 0);
-    const char *q = keyword ? "'" : "";
+    const char *q = is_keyword(name, len) ? "'" : "";
 
     snprintf(buf + used, size - used, "%s%.*s%s", q, (int)len, name, q);
 }
@@ -105,9 +121,12 @@ void report_syntax_error(struct diag *d, const char *msg,
     if (list != NULL)
         format_list(expected, sizeof expected, list + strlen(EXPECTING));
 
-    if (list != NULL && strcmp(expected, "';'") == 0) {
+    /* After a procedure's ')' a raises clause may come too, but a
+     * forgotten ';' is the likely slip. */
+    if (list != NULL && (strcmp(expected, "';'") == 0
+                         || strcmp(expected, "'raises' or ';'") == 0)) {
         here = after(prev);
-        diag_error(d, &here, "expected ';' after procedure declaration");
+        diag_error(d, &here, "expected ';' at end of declaration");
     } else if (name_len == 11 && strncmp(name, "end of file", 11) == 0) {
         here = after(prev);
         if (list != NULL && strstr(expected, "'}'") != NULL)
@@ -116,6 +135,11 @@ void report_syntax_error(struct diag *d, const char *msg,
             diag_error(d, &here, "expected %s at end of input", expected);
         else
             diag_error(d, &here, "unexpected end of input");
+    } else if (list != NULL && is_keyword(name, name_len)
+               && strstr(expected, "identifier") != NULL) {
+        /* "void switch();": the likely slip is the name, not the syntax. */
+        diag_error(d, at, "'%.*s' is a keyword and cannot be used as a name",
+                   (int)name_len, name);
     } else {
         describe_token(d, at, name, name_len, token, sizeof token);
         if (list != NULL)

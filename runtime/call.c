@@ -86,6 +86,12 @@ int srpc_call_fail(srpc_call *call, int64_t code, const char *fmt, ...)
     return SRPC_EREMOTE;
 }
 
+int srpc_call_vfail(srpc_call *call, int64_t code, const char *fmt, va_list ap)
+{
+    vfail(call, code, fmt, ap);
+    return SRPC_EREMOTE;
+}
+
 /* Same as srpc_call_fail, for the runtime's own messages. */
 static void fail(srpc_call *call, int64_t code, const char *fmt, ...)
     SRPC__PRINTF(3, 4);

@@ -55,6 +55,11 @@ int srpc__thread_error(struct srpc__thread *t, int status, const char *fmt,
         va_start(ap, fmt);
         vsnprintf(t->errmsg, sizeof t->errmsg, fmt, ap);
         va_end(ap);
+        /* A local failure: the server's code, if any, is not this
+         * call's. */
+        t->status = status;
+        t->remote_code = 0;
+        t->has_code = false;
     }
     return status;
 }
@@ -129,6 +134,7 @@ static srpc_pending *slot_take(srpc_client *c)
         s->status = SRPC_OK;
         s->result = NULL;
         s->remote_code = 0;
+        s->has_code = false;
         s->errmsg[0] = '\0';
         s->cb = NULL;
         s->cb_data = NULL;
@@ -167,6 +173,8 @@ int srpc__slot_collect(srpc_client *c, struct srpc__thread *t,
     t->held = s;
     s->state = SLOT_HELD;
     t->remote_code = s->remote_code;
+    t->status = s->status;
+    t->has_code = s->has_code;
     if (s->status != SRPC_OK)
         srpc__errf(t->errmsg, sizeof t->errmsg, "%s", s->errmsg);
     else
@@ -332,6 +340,18 @@ int64_t srpc_client_remote_code(const srpc_client *client)
     return t ? t->remote_code : 0;
 }
 
+bool srpc_client_app_code(const srpc_client *client, int64_t *code)
+{
+    struct srpc__thread *t = client ? const_thread(client) : NULL;
+
+    if (!t || t->status != SRPC_EREMOTE || !t->has_code
+        || (t->remote_code >= SRPC_WIRE_RESERVED_MIN
+            && t->remote_code <= SRPC_WIRE_RESERVED_MAX))
+        return false;
+    *code = t->remote_code;
+    return true;
+}
+
 void srpc_client_free_results(srpc_client *client)
 {
     struct srpc__thread *t = client ? const_thread(client) : NULL;
@@ -405,6 +425,7 @@ static srpc_pending *begin(srpc_client *c, const char *method, bool notify)
         s->status = SRPC_OK;
         s->result = NULL;
         s->remote_code = 0;
+        s->has_code = false;
         s->errmsg[0] = '\0';
         if (!notify) {
             s->msgid = c->next_msgid;
@@ -453,6 +474,8 @@ static srpc_pending *take_begun(srpc_client *c, struct srpc__thread *t,
 
     t->errmsg[0] = '\0';
     t->remote_code = 0;
+    t->status = SRPC_OK;
+    t->has_code = false;
     if (!s && t->begin_failed) {
         t->begin_failed = false;
         *rc = srpc__thread_error(t, SRPC_ENOMEM, "out of memory for a call");

@@ -70,6 +70,7 @@ struct srpc_pending {
     msgpack_zone zone;            /* ... decoded here */
     const msgpack_object *result;
     int64_t remote_code;
+    bool has_code;                /* remote_code came from the server */
     char errmsg[SRPC__SLOT_ERRMSG];
     srpc_reply_fn cb;
     void *cb_data;
@@ -86,6 +87,8 @@ struct srpc__thread {
     srpc_arena arena;             /* strings of this thread's results */
     char errmsg[SRPC__CLIENT_ERRMSG];
     int64_t remote_code;
+    int status;                   /* of the last call */
+    bool has_code;                /* it failed with an integer code */
     struct srpc__thread *next;
 };
 

@@ -34,6 +34,9 @@ static srpc_pending *send_begun(srpc_client *c, enum srpc__slot_kind kind,
         s = t->building;
         t->building = NULL;
         t->errmsg[0] = '\0';
+        t->remote_code = 0;
+        t->status = SRPC_OK;
+        t->has_code = false;
         s->kind = kind;
         s->cb = fn;
         s->cb_data = user_data;

@@ -208,8 +208,10 @@ static int remote_error(srpc_pending *s, const msgpack_object *err)
         code = NULL;
         msg = err;
     }
-    if (code && srpc_get_int64(code, &v) == SRPC_OK)
+    if (code && srpc_get_int64(code, &v) == SRPC_OK) {
         s->remote_code = v;
+        s->has_code = true;
+    }
     if (msg && msg->type == MSGPACK_OBJECT_STR)
         srpc__errf(text, sizeof text, "%.*s",
                    (int)(msg->via.str.size > 200 ? 200 : msg->via.str.size),

@@ -62,6 +62,16 @@ tests_unit_test_idlc_cli_LDADD = $(IDLC_TEST_LDADD)
 EXTRA_tests_unit_test_idlc_cli_DEPENDENCIES = idlc/idlc$(EXEEXT)
 $(tests_unit_test_idlc_cli_OBJECTS): idlc/parser.h
 
+check_PROGRAMS += tests/unit/test_idlc_import
+TESTS += tests/unit/test_idlc_import
+tests_unit_test_idlc_import_SOURCES = tests/unit/test_idlc_import.c $(IDLC_TEST_RUN)
+tests_unit_test_idlc_import_CPPFLAGS = $(TEST_CPP)
+tests_unit_test_idlc_import_CFLAGS = $(TEST_CC)
+tests_unit_test_idlc_import_LDFLAGS = $(TEST_LINK)
+tests_unit_test_idlc_import_LDADD = $(IDLC_TEST_LDADD)
+EXTRA_tests_unit_test_idlc_import_DEPENDENCIES = idlc/idlc$(EXEEXT)
+$(tests_unit_test_idlc_import_OBJECTS): idlc/parser.h
+
 check_PROGRAMS += tests/unit/test_idlc_skeleton
 TESTS += tests/unit/test_idlc_skeleton
 tests_unit_test_idlc_skeleton_SOURCES = tests/unit/test_idlc_skeleton.c $(IDLC_TEST_RUN)

@@ -21,3 +21,36 @@ TESTS += tests/interop/calc_interop.py
 TEST_EXTENSIONS = .py
 PY_LOG_COMPILER = $(SHELL) $(srcdir)/tests/interop/run-python.sh
 EXTRA_DIST += tests/interop/calc_interop.py tests/interop/run-python.sh
+
+# tests/integration/test_raises: procedures that raise errors, through
+# stubs idlc generates from tests/integration/raising.idl at build time,
+# a real server thread and a real client over a Unix socket.
+RAISES_GEN = \
+	tests/integration/gen/raising.h \
+	tests/integration/gen/raising_client.c \
+	tests/integration/gen/raising_server.c
+
+# One idlc run writes all three files: a stamp, as in examples/local.mk.
+tests/integration/gen/raising.stamp: $(srcdir)/tests/integration/raising.idl idlc/idlc$(EXEEXT)
+	@$(MKDIR_P) tests/integration/gen
+	$(AM_V_GEN)idlc/idlc$(EXEEXT) -o tests/integration/gen $(srcdir)/tests/integration/raising.idl
+	@touch $@
+$(RAISES_GEN): tests/integration/gen/raising.stamp
+	@test -f $@ || rm -f tests/integration/gen/raising.stamp
+	@test -f $@ || $(MAKE) $(AM_MAKEFLAGS) tests/integration/gen/raising.stamp
+
+CLEANFILES += $(RAISES_GEN) tests/integration/gen/raising.stamp
+EXTRA_DIST += tests/integration/raising.idl
+
+check_PROGRAMS += tests/integration/test_raises
+TESTS += tests/integration/test_raises
+tests_integration_test_raises_SOURCES = tests/integration/test_raises.c \
+	tests/unit/testutil.c tests/unit/testutil.h
+nodist_tests_integration_test_raises_SOURCES = $(RAISES_GEN)
+tests_integration_test_raises_CPPFLAGS = $(TEST_CPP) -I$(top_srcdir)/tests/unit \
+	-I$(top_builddir)/tests/integration/gen
+tests_integration_test_raises_CFLAGS = $(TEST_CC)
+tests_integration_test_raises_LDFLAGS = $(TEST_LINK)
+tests_integration_test_raises_LDADD = runtime/libsockrpc.la $(CHECK_LIBS) \
+	$(MSGPACK_LIBS) $(PTHREAD_LIBS)
+$(tests_integration_test_raises_OBJECTS): tests/integration/gen/raising.h

@@ -26,6 +26,7 @@ include tests/integration.mk
 include tests/server.mk
 include tests/client.mk
 include tests/types.mk
+include tests/evolution.mk
 
 # "make check-valgrind": the whole suite under valgrind, programs the tests
 # start included (but not system tools such as cc).  Any error or definite

@@ -2,7 +2,7 @@
  * calc_client - calls the calc interface of calc.idl.
  *
  *     calc_client unix:/tmp/calc.sock add 2 3        prints 5
- *     calc_client tcp:127.0.0.1:15001 div 7 0        error 1: division by zero
+ *     calc_client tcp:127.0.0.1:15001 div 7 0        error 1 (DIVISION_BY_ZERO): ...
  *     calc_client unix:/tmp/calc.sock note hello     sends a oneway note
  *
  * The transport is chosen by the address alone: the calls are the same.
@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,15 +21,19 @@
 #include "calc.h"
 
 typedef int (*binary_op)(srpc_client *, int32_t, int32_t, int32_t *);
+/* calc_NAME_error(), generated from "raises (error)": true with the code
+ * when the last call failed with one of enum calc_error's codes. */
+typedef bool (*error_of)(const srpc_client *, enum calc_error *);
 
-static const struct {
+static const struct operation {
     const char *name;
     binary_op call;
+    error_of error;
 } operations[] = {
-    { "add", calc_add },
-    { "sub", calc_sub },
-    { "mul", calc_mul },
-    { "div", calc_div },
+    { "add", calc_add, calc_add_error },
+    { "sub", calc_sub, calc_sub_error },
+    { "mul", calc_mul, calc_mul_error },
+    { "div", calc_div, calc_div_error },
 };
 
 static int usage(const char *program)
@@ -58,19 +63,36 @@ static int parse_int32(const char *text, int32_t *out)
     return 0;
 }
 
-static binary_op find_operation(const char *name)
+static const struct operation *find_operation(const char *name)
 {
     for (size_t i = 0; i < sizeof operations / sizeof operations[0]; i++)
         if (strcmp(operations[i].name, name) == 0)
-            return operations[i].call;
+            return &operations[i];
     return NULL;
 }
 
-/* Prints what a failed call returned: a remote error's code and message, or
- * the local reason (connection closed, timeout, ...). */
-static int report_failure(srpc_client *client, int rc)
+static const char *error_name(enum calc_error code)
 {
-    if (rc == SRPC_EREMOTE)
+    switch (code) {
+    case CALC_ERROR_DIVISION_BY_ZERO:
+        return "DIVISION_BY_ZERO";
+    case CALC_ERROR_OVERFLOW:
+        return "OVERFLOW";
+    }
+    return "?";
+}
+
+/* Prints what a failed call returned: a calc error's code, name and message,
+ * another remote error's code and message, or the local reason (connection
+ * closed, timeout, ...). */
+static int report_failure(srpc_client *client, error_of error, int rc)
+{
+    enum calc_error code;
+
+    if (rc == SRPC_EREMOTE && error != NULL && error(client, &code))
+        fprintf(stderr, "error %d (%s): %s\n", (int)code, error_name(code),
+                srpc_client_errmsg(client));
+    else if (rc == SRPC_EREMOTE)
         fprintf(stderr, "error %" PRId64 ": %s\n",
                 srpc_client_remote_code(client), srpc_client_errmsg(client));
     else
@@ -81,7 +103,7 @@ static int report_failure(srpc_client *client, int rc)
 
 /* What the command line asks for, checked before anything is sent. */
 struct request {
-    binary_op op;       /* NULL for a note */
+    const struct operation *op; /* NULL for a note */
     int32_t a, b;
     const char *text;   /* the note */
 };
@@ -108,11 +130,11 @@ static int run(srpc_client *client, const struct request *req)
 
     if (req->op == NULL) {
         rc = calc_note(client, req->text);
-        return rc == SRPC_OK ? 0 : report_failure(client, rc);
+        return rc == SRPC_OK ? 0 : report_failure(client, NULL, rc);
     }
-    rc = req->op(client, req->a, req->b, &result);
+    rc = req->op->call(client, req->a, req->b, &result);
     if (rc != SRPC_OK)
-        return report_failure(client, rc);
+        return report_failure(client, req->op->error, rc);
     printf("%" PRId32 "\n", result);
     return 0;
 }

@@ -19,44 +19,42 @@
 
 #include "calc.h"
 
-/* Application error codes sent in the [code, message] of an error reply. */
-enum {
-    CALC_EDIVZERO = 1,
-    CALC_EOVERFLOW = 2
-};
-
 /* The arithmetic is done in 64 bits so that a result that does not fit in
- * an int32 is reported instead of overflowing (undefined behaviour in C). */
-static int reply_checked(srpc_call *call, int64_t value, int32_t *result)
+ * an int32 is reported instead of overflowing (undefined behaviour in C).
+ * FAIL is the procedure's calc_NAME_fail(), generated from "raises (error)":
+ * it sends the code of enum calc_error and the message in the error reply. */
+typedef int (*fail_fn)(srpc_call *, enum calc_error, const char *, ...);
+
+static int reply_checked(srpc_call *call, fail_fn fail, int64_t value,
+                         int32_t *result)
 {
     if (value < INT32_MIN || value > INT32_MAX)
-        return srpc_call_fail(call, CALC_EOVERFLOW,
-                              "result %lld does not fit in an int32",
-                              (long long)value);
+        return fail(call, CALC_ERROR_OVERFLOW,
+                    "result %lld does not fit in an int32", (long long)value);
     *result = (int32_t)value;
     return SRPC_OK;
 }
 
 static int calc_add_handler(srpc_call *call, int32_t a, int32_t b, int32_t *result)
 {
-    return reply_checked(call, (int64_t)a + b, result);
+    return reply_checked(call, calc_add_fail, (int64_t)a + b, result);
 }
 
 static int calc_sub_handler(srpc_call *call, int32_t a, int32_t b, int32_t *result)
 {
-    return reply_checked(call, (int64_t)a - b, result);
+    return reply_checked(call, calc_sub_fail, (int64_t)a - b, result);
 }
 
 static int calc_mul_handler(srpc_call *call, int32_t a, int32_t b, int32_t *result)
 {
-    return reply_checked(call, (int64_t)a * b, result);
+    return reply_checked(call, calc_mul_fail, (int64_t)a * b, result);
 }
 
 static int calc_div_handler(srpc_call *call, int32_t a, int32_t b, int32_t *result)
 {
     if (b == 0)
-        return srpc_call_fail(call, CALC_EDIVZERO, "division by zero");
-    return reply_checked(call, (int64_t)a / b, result);
+        return calc_div_fail(call, CALC_ERROR_DIVISION_BY_ZERO, "division by zero");
+    return reply_checked(call, calc_div_fail, (int64_t)a / b, result);
 }
 
 static int calc_note_handler(srpc_call *call, const char *text)

@@ -20,6 +20,7 @@
 #ifndef SOCKRPC_H
 #define SOCKRPC_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,6 +64,12 @@ const char *srpc_strerror(int status);
 #define SRPC_WIRE_NO_METHOD        (-32601)
 #define SRPC_WIRE_INVALID_ARGS     (-32602)
 #define SRPC_WIRE_INTERNAL         (-32603)
+
+/* The codes from -32768 to -32000 (JSON-RPC's reserved range) are the
+ * runtime's own; idlc refuses them as values of an enum that a procedure
+ * raises, and its NAME_error() accessors never report them. */
+#define SRPC_WIRE_RESERVED_MIN     (-32768)
+#define SRPC_WIRE_RESERVED_MAX     (-32000)
 
 /*
  * A byte string (the IDL's "bytes", a msgpack bin): LEN bytes at DATA, which
@@ -134,6 +141,8 @@ const char *srpc_client_errmsg(const srpc_client *client);
 /*
  * After a call failed with SRPC_EREMOTE, ENOMETHOD or EARGS: the code the
  * server sent in its [code, message] error, or 0 if it sent no integer code.
+ * 0 after a success or a failure on the client's side.  For a procedure
+ * that raises an enum of codes, idlc's NAME_error() gives it as the enum.
  */
 int64_t srpc_client_remote_code(const srpc_client *client);
 
@@ -339,6 +348,21 @@ void *srpc_call_alloc(srpc_call *call, size_t size);
 int srpc_call_fail(srpc_call *call, int64_t code, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/*
+ * srpc_call_fail() with the message's arguments in AP (which it uses up, as
+ * vprintf does), for functions that take a format of their own: the
+ * NAME_fail() helpers idlc writes for procedures that raise errors are
+ *     va_start(ap, fmt);
+ *     rc = srpc_call_vfail(call, code, fmt, ap);
+ *     va_end(ap);
+ * Returns SRPC_EREMOTE.
+ */
+int srpc_call_vfail(srpc_call *call, int64_t code, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 0)))
 #endif
     ;
 

@@ -166,15 +166,19 @@ START_TEST(test_division_by_zero)
 {
     srpc_client *c = connect_client(_i);
     int32_t r = 99;
+    enum calc_error code = CALC_ERROR_OVERFLOW;
 
     ck_assert_int_eq(calc_div(c, 7, 0, &r), SRPC_EREMOTE);
     ck_assert_int_eq(srpc_client_remote_code(c), 1);
+    ck_assert(calc_div_error(c, &code));
+    ck_assert_int_eq(code, CALC_ERROR_DIVISION_BY_ZERO);
     ck_assert_msg(strstr(srpc_client_errmsg(c), "division by zero") != NULL,
                   "errmsg: %s", srpc_client_errmsg(c));
     ck_assert_int_eq(r, 99);
     /* The error is a reply like any other: the connection goes on. */
     ck_assert_int_eq(calc_div(c, 8, 2, &r), SRPC_OK);
     ck_assert_int_eq(r, 4);
+    ck_assert(!calc_div_error(c, &code));
     srpc_client_close(c);
 }
 END_TEST
@@ -183,9 +187,12 @@ START_TEST(test_overflow_is_an_error)
 {
     srpc_client *c = connect_client(_i);
     int32_t r;
+    enum calc_error code = CALC_ERROR_DIVISION_BY_ZERO;
 
     ck_assert_int_eq(calc_add(c, INT32_MAX, 1, &r), SRPC_EREMOTE);
     ck_assert_int_eq(srpc_client_remote_code(c), 2);
+    ck_assert(calc_add_error(c, &code));
+    ck_assert_int_eq(code, CALC_ERROR_OVERFLOW);
     ck_assert_int_eq(calc_div(c, INT32_MIN, -1, &r), SRPC_EREMOTE);
     ck_assert_int_eq(srpc_client_remote_code(c), 2);
     srpc_client_close(c);
@@ -537,7 +544,8 @@ START_TEST(test_client_program)
     ck_assert_int_eq(run_client(out, sizeof out, server.addrs[_i], "add", "2", "3"), 0);
     ck_assert_str_eq(out, "5\n");
     ck_assert_int_eq(run_client(out, sizeof out, server.addrs[_i], "div", "7", "0"), 1);
-    ck_assert_msg(strstr(out, "error 1: ") && strstr(out, "division by zero"), "%s", out);
+    ck_assert_msg(strstr(out, "error 1 (DIVISION_BY_ZERO): ") &&
+                  strstr(out, "division by zero"), "%s", out);
     ck_assert_int_eq(run_client(out, sizeof out, server.addrs[_i], "pow", "2", "3"), 2);
     ck_assert_int_eq(run_client(out, sizeof out, server.addrs[_i], "add", "2", "x"), 2);
 }

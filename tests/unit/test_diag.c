@@ -165,15 +165,19 @@ END_TEST
  * every_golden_file_is_listed. */
 static const char *const golden[] = {
     "bad_array", "bad_bound", "bad_character", "bad_const", "bad_container",
-    "bad_enum", "bad_typedef", "bad_version", "c_keyword", "did_you_mean",
-    "duplicate_interface", "duplicate_parameter", "duplicate_procedure",
-    "duplicate_struct", "empty", "empty_interface", "missing_brace",
-    "missing_name", "missing_paren", "missing_semicolon", "mixed_order",
-    "name_clash", "no_interface", "oneway_result", "optional_void",
-    "reserved_name", "several_errors", "struct_recursion", "tabs",
-    "too_many_errors", "two_syntax_errors", "unknown_type",
+    "bad_enum", "bad_typedef", "bad_union", "bad_version", "c_keyword",
+    "did_you_mean", "duplicate_interface", "duplicate_parameter",
+    "duplicate_procedure", "duplicate_struct", "empty", "empty_interface",
+    "import_missing", "missing_brace", "missing_name", "missing_paren",
+    "missing_semicolon", "mixed_order", "module_misplaced", "name_clash",
+    "no-module", "no_interface", "oneway_result", "optional_void",
+    "raises_name_clash", "raises_not_enum", "raises_oneway",
+    "raises_reserved", "raises_syntax", "raises_unknown", "reserved_name",
+    "several_errors", "struct_recursion", "tabs", "too_many_errors",
+    "top_level", "two_syntax_errors", "union_syntax", "unknown_type",
     "unterminated_comment", "version_clash", "void_parameter",
     "void_parameter_list", "wire_name_clash", "wire_name_empty",
+    "wire_prefix",
 };
 #define NGOLDEN (sizeof golden / sizeof golden[0])
 

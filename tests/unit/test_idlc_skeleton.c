@@ -104,6 +104,36 @@ START_TEST(several_interfaces_compile)
 }
 END_TEST
 
+/* A procedure that raises errors: its stub names the typed helper, with
+ * a code of its enum, and the rest has none; "not implemented yet" is
+ * none of the codes. */
+START_TEST(raises_names_the_fail_helper)
+{
+    char *dir = dir_with("errors");
+    const char *args[] = { "-o", "gen", "--skeleton", "impl.c", "errors.idl",
+                           NULL };
+    char *text;
+
+    ck_assert_int_eq(idlc_in(dir, args), 0);
+    text = contents(dir, "impl.c");
+    ck_assert_ptr_nonnull(text);
+    ck_assert_ptr_nonnull(strstr(text,
+        "    /* Fail with a code of enum bank_error:\n"
+        "     * return bank_balance_fail(call, BANK_ERROR_NO_SUCH_ACCOUNT, "
+        "\"...\"); */\n"));
+    ck_assert_ptr_nonnull(strstr(text, "return bank_owner_fail(call, "
+                                       "BANK_WARNING_LOW, "));
+    /* 1 and 2 are codes of enum bank_error. */
+    ck_assert_ptr_nonnull(strstr(text, "enum { NOT_IMPLEMENTED_YET = 3 };"));
+    ck_assert_ptr_null(strstr(text, "bank_total_fail"));
+    ck_assert_ptr_null(strstr(text, "bank_audit_fail"));
+    free(text);
+    remove_tree(dir);
+    free(dir);
+    compiles("errors");
+}
+END_TEST
+
 /* Builds the skeleton into a server with the generated stubs and the
  * static libsockrpc of this build, starts it, and calls calc.add from a
  * small client: the handler answers with its "not implemented yet". */
@@ -322,6 +352,7 @@ static Suite *skeleton_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, calc_compiles);
     tcase_add_test(tc, several_interfaces_compile);
+    tcase_add_test(tc, raises_names_the_fail_helper);
     tcase_add_test(tc, handlers_match_the_header);
     tcase_add_test(tc, skeleton_serves);
     tcase_add_test(tc, never_overwrites);

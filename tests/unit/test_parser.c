@@ -77,6 +77,48 @@ START_TEST(good_file_shape)
 }
 END_TEST
 
+START_TEST(union_shape)
+{
+    static const char src[] =
+        "interface u {\n"
+        "    union v switch (kind) {\n"
+        "        case NONE: void;\n"
+        "        case -7: sequence<int32> list;\n"
+        "    };\n"
+        "    v f();\n"
+        "}\n";
+    struct diag d;
+    char *errors;
+    struct idl_file *f = parse(src, &d, &errors);
+
+    ck_assert_str_eq(errors, "");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(f->ifaces[0]->nstructs, 1);
+
+    const struct idl_struct *un = f->ifaces[0]->structs[0];
+    ck_assert(un->is_union);
+    ck_assert_str_eq(un->name, "v");
+    ck_assert_str_eq(un->disc.name, "kind");
+    ck_assert_int_eq(un->disc.loc.first_column, 21);
+    ck_assert_uint_eq(un->nfields, 2);
+    /* A void arm has a label and no name. */
+    ck_assert_str_eq(un->fields[0].label, "NONE");
+    ck_assert(!un->fields[0].label_negative);
+    ck_assert_ptr_null(un->fields[0].name);
+    ck_assert_str_eq(un->fields[0].type.name, "void");
+    /* The minus belongs to the label and its location. */
+    ck_assert_str_eq(un->fields[1].label, "7");
+    ck_assert(un->fields[1].label_negative);
+    ck_assert_int_eq(un->fields[1].label_loc.first_column, 14);
+    ck_assert_int_eq(un->fields[1].label_loc.last_column, 16);
+    ck_assert_str_eq(un->fields[1].name, "list");
+    ck_assert_str_eq(un->fields[1].type.name, "sequence");
+    ck_assert_uint_eq(un->fields[1].type.nargs, 1);
+    ast_file_free(f);
+    free(errors);
+}
+END_TEST
+
 START_TEST(empty_file)
 {
     struct diag d;
@@ -108,7 +150,7 @@ START_TEST(recovery_reports_each_error)
     ck_assert_ptr_nonnull(strstr(errors, "t.idl:2:23: error: expected ')' "
                                          "or ',' before 'int32'"));
     ck_assert_ptr_nonnull(strstr(errors, "t.idl:4:32: error: expected ';' "
-                                         "after procedure declaration"));
+                                         "at end of declaration"));
     /* What parsed is kept: sub, and the whole next interface. */
     ck_assert_ptr_nonnull(f);
     ck_assert_uint_eq(f->nifaces, 2);
@@ -160,6 +202,7 @@ static Suite *parser_suite(void)
     TCase *tc = tcase_create("parser");
 
     tcase_add_test(tc, good_file_shape);
+    tcase_add_test(tc, union_shape);
     tcase_add_test(tc, empty_file);
     tcase_add_test(tc, recovery_reports_each_error);
     tcase_add_test(tc, missing_brace_at_end);

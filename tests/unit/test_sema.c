@@ -4,6 +4,7 @@
  * with every type resolved. */
 
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,73 @@ START_TEST(good_file_resolves_types)
     ck_assert_int_eq(f->ifaces[0]->procs[1]->result.type->kind, IDL_VOID);
     ast_file_free(f);
     free(errors);
+}
+END_TEST
+
+/* Parses and checks SRC, which must be free of errors. */
+static struct idl_file *check_good(const char *src, char **errors)
+{
+    size_t len;
+    FILE *out = open_memstream(errors, &len);
+    struct diag d;
+    struct idl_file *f;
+
+    ck_assert_ptr_nonnull(out);
+    diag_init(&d, "t.idl", src, strlen(src), out);
+    f = idl_parse(src, strlen(src), &d);
+    ck_assert_ptr_nonnull(f);
+    ck_assert(sema_check(f, &d));
+    fclose(out);
+    ck_assert_str_eq(*errors, "");
+    return f;
+}
+
+START_TEST(union_labels_resolve)
+{
+    static const char src[] =
+        "interface t {\n"
+        "  enum kind { A = 3, B, C = -2 };\n"
+        "  const int64 LOW = -9223372036854775808;\n"
+        "  union e switch (kind) { case B: int32 b; case C: void; };\n"
+        "  union i switch (int64) { case LOW: bool low; case -1: void;\n"
+        "                            case 9223372036854775807: string hi; };\n"
+        "  union u switch (uint64) { case 18446744073709551615: bool top; };\n"
+        "  void f(e e, i i, u u);\n"
+        "}\n";
+    char *errors;
+    struct idl_file *f = check_good(src, &errors);
+    const struct idl_iface *t = f->ifaces[0];
+
+    ck_assert_ptr_eq(t->structs[0]->disc.edecl, t->enums[0]);
+    ck_assert_int_eq(t->structs[0]->fields[0].label_value, 4);
+    ck_assert_int_eq(t->structs[0]->fields[1].label_value, -2);
+    ck_assert_int_eq(t->structs[0]->fields[1].type.type->kind, IDL_VOID);
+    ck_assert_int_eq(t->structs[1]->disc.type->kind, IDL_INT64);
+    ck_assert(t->structs[1]->fields[0].label_value == INT64_MIN);
+    ck_assert_int_eq(t->structs[1]->fields[1].label_value, -1);
+    ck_assert(t->structs[1]->fields[2].label_value == INT64_MAX);
+    ck_assert((unsigned long long)t->structs[2]->fields[0].label_value
+              == UINT64_MAX);
+    /* A union is a struct type to the rest of the compiler. */
+    ck_assert_ptr_eq(t->procs[0]->params[0].type.decl, t->structs[0]);
+    ast_file_free(f);
+    free(errors);
+}
+END_TEST
+
+START_TEST(union_errors)
+{
+    expect_error("interface t { union u switch (double) { case 1: bool b; };"
+                 " void f(u u); }",
+                 "t.idl:1:31: error: the discriminant of union 'u' must be "
+                 "an enum or an integer type, not 'double'");
+    expect_error("interface t { union u switch (uint8) { case -1: bool b; };"
+                 " void f(u u); }",
+                 "t.idl:1:45: error: case -1 does not fit in the "
+                 "discriminant's type 'uint8'");
+    expect_error("interface t { union u switch (int8) { case 1: bool b;"
+                 " case 1: void; }; void f(u u); }",
+                 "t.idl:1:60: error: duplicate case value '1' in union 'u'");
 }
 END_TEST
 
@@ -201,6 +269,8 @@ static Suite *sema_suite(void)
     tcase_add_test(tc, generated_names_clash);
     tcase_add_test(tc, no_interface);
     tcase_add_test(tc, all_errors_reported);
+    tcase_add_test(tc, union_labels_resolve);
+    tcase_add_test(tc, union_errors);
     suite_add_tcase(s, tc);
     return s;
 }

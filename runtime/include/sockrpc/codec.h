@@ -206,6 +206,13 @@ int srpc_client_bad_arg(srpc_client *client, const srpc_derr *err,
  * stub to return. */
 int srpc_client_bad_result(srpc_client *client, int rc, const char *type);
 
+/* For the NAME_error() accessors of procedures that raise errors: true,
+ * with *CODE, when this thread's last call on CLIENT failed with
+ * SRPC_EREMOTE and the server's error carried an integer code outside
+ * SRPC_WIRE_RESERVED_MIN..MAX (the runtime's own codes, a code that does
+ * not fit int64_t, or none give false). */
+bool srpc_client_app_code(const srpc_client *client, int64_t *code);
+
 /* ---- server side ------------------------------------------------- */
 
 /*

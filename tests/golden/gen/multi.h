@@ -32,10 +32,6 @@ extern "C" {
 
 /* ---- multi.idl:3: interface kv ---- */
 
-/*
- * A key-value store.
- */
-
 /* multi.idl:3: @version(2) interface kv */
 #define KV_VERSION 2
 
@@ -143,6 +139,49 @@ struct stats_ops {
 
 /* multi.idl:13: registers the stats interface's handlers OPS on SERVER. */
 int stats_serve(srpc_server *server, const struct stats_ops *ops,
+                void *user_data);
+
+/* ---- multi.idl:27: interface plain ---- */
+
+/* multi.idl:26: @version(3) interface plain */
+#define PLAIN_VERSION 3
+
+/* Sequences (n items) and maps (n keys and values) of multi.idl. */
+struct plain_seq_int64 {
+    size_t n;
+    const int64_t *items;
+};
+
+/* multi.idl:28: string Echo(string text); */
+int plain_Echo(srpc_client *client, const char *text, const char **result);
+int plain_Echo_async(srpc_client *client, const char *text,
+                     srpc_pending **call);
+int plain_Echo_finish(srpc_client *client, srpc_pending *call,
+                      const char **result);
+
+/* multi.idl:29: int64 add(sequence<int64> xs); */
+int plain_add(srpc_client *client, const struct plain_seq_int64 *xs,
+              int64_t *result);
+int plain_add_async(srpc_client *client, const struct plain_seq_int64 *xs,
+                    srpc_pending **call);
+int plain_add_finish(srpc_client *client, srpc_pending *call, int64_t *result);
+
+/*
+ * multi.idl:27: interface plain
+ * The handlers a server implements; a NULL handler answers "not
+ * implemented".  A handler returns SRPC_OK after setting *result,
+ * or the status of srpc_call_fail().
+ */
+struct plain_ops {
+    /* multi.idl:28: string Echo(string text); */
+    int (*Echo)(srpc_call *call, const char *text, const char **result);
+    /* multi.idl:29: int64 add(sequence<int64> xs); */
+    int (*add)(srpc_call *call, const struct plain_seq_int64 *xs,
+               int64_t *result);
+};
+
+/* multi.idl:27: registers the plain interface's handlers OPS on SERVER. */
+int plain_serve(srpc_server *server, const struct plain_ops *ops,
                 void *user_data);
 
 #ifdef __cplusplus

@@ -10,6 +10,58 @@
 
 #include <sockrpc/codec.h>
 
+static int encode_plain_seq_int64(msgpack_packer *pk,
+                                  const struct plain_seq_int64 *v,
+                                  srpc_derr *err);
+
+/* sequence<int64>, as a msgpack array */
+static int encode_plain_seq_int64(msgpack_packer *pk,
+                                  const struct plain_seq_int64 *v,
+                                  srpc_derr *err)
+{
+    if (v == NULL || (v->n > 0 && v->items == NULL))
+        return srpc_derr_set(err, SRPC_EINVAL, "sequence<int64>", NULL);
+    if ((uint64_t)v->n > UINT32_MAX)
+        return srpc_derr_count(err, "sequence<int64>", v->n);
+    msgpack_pack_array(pk, (uint32_t)v->n);
+    for (size_t i = 0; i < v->n; i++) {
+        msgpack_pack_int64(pk, v->items[i]);
+    }
+    return SRPC_OK;
+}
+
+static int decode_stats_seq_string(const msgpack_object *o, srpc_arena *arena,
+                                   struct stats_seq_string *out,
+                                   srpc_derr *err);
+
+/* sequence<string>, from a msgpack array */
+static int decode_stats_seq_string(const msgpack_object *o, srpc_arena *arena,
+                                   struct stats_seq_string *out,
+                                   srpc_derr *err)
+{
+    const char **items;
+    uint32_t n;
+
+    if (o->type != MSGPACK_OBJECT_ARRAY)
+        return srpc_derr_set(err, SRPC_ETYPE, "sequence<string>", o);
+    n = o->via.array.size;
+    items = srpc_arena_alloc(arena, n * sizeof *items);
+    if (items == NULL)
+        return srpc_derr_nomem(err);
+    for (uint32_t i = 0; i < n; i++) {
+        int rc;
+
+        rc = srpc_get_str(&o->via.array.ptr[i], arena, &items[i]);
+        if (rc != SRPC_OK) {
+            srpc_derr_set(err, rc, "string", &o->via.array.ptr[i]);
+            return srpc_derr_index(err, i);
+        }
+    }
+    out->n = n;
+    out->items = items;
+    return SRPC_OK;
+}
+
 /* multi.idl:7: string get(string key); */
 int kv_get(srpc_client *client, const char *key, const char **result)
 {
@@ -121,38 +173,6 @@ int kv_remove_finish(srpc_client *client, srpc_pending *call, bool *result)
     rc = srpc_get_bool(reply, result);
     if (rc != SRPC_OK)
         return srpc_client_bad_result(client, rc, "bool");
-    return SRPC_OK;
-}
-
-static int decode_stats_seq_string(const msgpack_object *o, srpc_arena *arena,
-                                   struct stats_seq_string *out,
-                                   srpc_derr *err);
-
-/* sequence<string>, from a msgpack array */
-static int decode_stats_seq_string(const msgpack_object *o, srpc_arena *arena,
-                                   struct stats_seq_string *out,
-                                   srpc_derr *err)
-{
-    const char **items;
-    uint32_t n;
-
-    if (o->type != MSGPACK_OBJECT_ARRAY)
-        return srpc_derr_set(err, SRPC_ETYPE, "sequence<string>", o);
-    n = o->via.array.size;
-    items = srpc_arena_alloc(arena, n * sizeof *items);
-    if (items == NULL)
-        return srpc_derr_nomem(err);
-    for (uint32_t i = 0; i < n; i++) {
-        int rc;
-
-        rc = srpc_get_str(&o->via.array.ptr[i], arena, &items[i]);
-        if (rc != SRPC_OK) {
-            srpc_derr_set(err, rc, "string", &o->via.array.ptr[i]);
-            return srpc_derr_index(err, i);
-        }
-    }
-    out->n = n;
-    out->items = items;
     return SRPC_OK;
 }
 
@@ -275,4 +295,97 @@ int stats_log(srpc_client *client, const char *text)
 
     srpc_pack_str(pk, text);
     return srpc_client_notify(client);
+}
+
+/* multi.idl:28: string Echo(string text); */
+int plain_Echo(srpc_client *client, const char *text, const char **result)
+{
+    msgpack_packer *pk = srpc_client_begin(client, "Echo", 1);
+    const msgpack_object *reply;
+    int rc;
+
+    srpc_pack_str(pk, text);
+    rc = srpc_client_call(client, &reply);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = srpc_get_str(reply, srpc_client_arena(client), result);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_result(client, rc, "string");
+    return SRPC_OK;
+}
+
+/* multi.idl:28: string Echo(string text); */
+int plain_Echo_async(srpc_client *client, const char *text,
+                     srpc_pending **call)
+{
+    msgpack_packer *pk = srpc_client_begin(client, "Echo", 1);
+
+    srpc_pack_str(pk, text);
+    return srpc_client_send(client, call);
+}
+
+/* multi.idl:28: string Echo(string text); */
+int plain_Echo_finish(srpc_client *client, srpc_pending *call,
+                      const char **result)
+{
+    const msgpack_object *reply;
+    int rc;
+
+    rc = srpc_client_wait(client, call, &reply);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = srpc_get_str(reply, srpc_client_arena(client), result);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_result(client, rc, "string");
+    return SRPC_OK;
+}
+
+/* multi.idl:29: int64 add(sequence<int64> xs); */
+int plain_add(srpc_client *client, const struct plain_seq_int64 *xs,
+              int64_t *result)
+{
+    msgpack_packer *pk = srpc_client_begin(client, "Sum", 1);
+    const msgpack_object *reply;
+    srpc_derr derr;
+    int rc;
+
+    rc = encode_plain_seq_int64(pk, xs, &derr);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_arg(client, &derr, 0, "xs");
+    rc = srpc_client_call(client, &reply);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = srpc_get_int64(reply, result);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_result(client, rc, "int64");
+    return SRPC_OK;
+}
+
+/* multi.idl:29: int64 add(sequence<int64> xs); */
+int plain_add_async(srpc_client *client, const struct plain_seq_int64 *xs,
+                    srpc_pending **call)
+{
+    msgpack_packer *pk = srpc_client_begin(client, "Sum", 1);
+    srpc_derr derr;
+    int rc;
+
+    rc = encode_plain_seq_int64(pk, xs, &derr);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_arg(client, &derr, 0, "xs");
+    return srpc_client_send(client, call);
+}
+
+/* multi.idl:29: int64 add(sequence<int64> xs); */
+int plain_add_finish(srpc_client *client, srpc_pending *call, int64_t *result)
+{
+    const msgpack_object *reply;
+    int rc;
+
+    rc = srpc_client_wait(client, call, &reply);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = srpc_get_int64(reply, result);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_result(client, rc, "int64");
+    return SRPC_OK;
 }

@@ -8,6 +8,60 @@
 
 #include <sockrpc/codec.h>
 
+static int decode_plain_seq_int64(const msgpack_object *o, srpc_arena *arena,
+                                  struct plain_seq_int64 *out, srpc_derr *err);
+
+/* sequence<int64>, from a msgpack array */
+static int decode_plain_seq_int64(const msgpack_object *o, srpc_arena *arena,
+                                  struct plain_seq_int64 *out, srpc_derr *err)
+{
+    int64_t *items;
+    uint32_t n;
+
+    if (o->type != MSGPACK_OBJECT_ARRAY)
+        return srpc_derr_set(err, SRPC_ETYPE, "sequence<int64>", o);
+    n = o->via.array.size;
+    items = srpc_arena_alloc(arena, n * sizeof *items);
+    if (items == NULL)
+        return srpc_derr_nomem(err);
+    for (uint32_t i = 0; i < n; i++) {
+        int rc;
+
+        rc = srpc_get_int64(&o->via.array.ptr[i], &items[i]);
+        if (rc != SRPC_OK) {
+            srpc_derr_set(err, rc, "int64", &o->via.array.ptr[i]);
+            return srpc_derr_index(err, i);
+        }
+    }
+    out->n = n;
+    out->items = items;
+    return SRPC_OK;
+}
+
+static int encode_stats_seq_string(msgpack_packer *pk,
+                                   const struct stats_seq_string *v,
+                                   srpc_derr *err);
+
+/* sequence<string>, as a msgpack array */
+static int encode_stats_seq_string(msgpack_packer *pk,
+                                   const struct stats_seq_string *v,
+                                   srpc_derr *err)
+{
+    int rc;
+
+    if (v == NULL || (v->n > 0 && v->items == NULL))
+        return srpc_derr_set(err, SRPC_EINVAL, "sequence<string>", NULL);
+    if ((uint64_t)v->n > UINT32_MAX)
+        return srpc_derr_count(err, "sequence<string>", v->n);
+    msgpack_pack_array(pk, (uint32_t)v->n);
+    for (size_t i = 0; i < v->n; i++) {
+        rc = srpc_put_str(pk, v->items[i], 0, err);
+        if (rc != SRPC_OK)
+            return srpc_derr_index(err, i);
+    }
+    return SRPC_OK;
+}
+
 /* multi.idl:7: string get(string key); */
 static int kv_dispatch_get(srpc_call *call, const void *impl,
                            const msgpack_object *args, msgpack_packer *reply)
@@ -93,30 +147,6 @@ static const struct srpc_interface kv_interface = {
 int kv_serve(srpc_server *server, const struct kv_ops *ops, void *user_data)
 {
     return srpc_server_register(server, &kv_interface, ops, user_data);
-}
-
-static int encode_stats_seq_string(msgpack_packer *pk,
-                                   const struct stats_seq_string *v,
-                                   srpc_derr *err);
-
-/* sequence<string>, as a msgpack array */
-static int encode_stats_seq_string(msgpack_packer *pk,
-                                   const struct stats_seq_string *v,
-                                   srpc_derr *err)
-{
-    int rc;
-
-    if (v == NULL || (v->n > 0 && v->items == NULL))
-        return srpc_derr_set(err, SRPC_EINVAL, "sequence<string>", NULL);
-    if ((uint64_t)v->n > UINT32_MAX)
-        return srpc_derr_count(err, "sequence<string>", v->n);
-    msgpack_pack_array(pk, (uint32_t)v->n);
-    for (size_t i = 0; i < v->n; i++) {
-        rc = srpc_put_str(pk, v->items[i], 0, err);
-        if (rc != SRPC_OK)
-            return srpc_derr_index(err, i);
-    }
-    return SRPC_OK;
 }
 
 /* multi.idl:15: uint64 count(); */
@@ -235,4 +265,66 @@ int stats_serve(srpc_server *server, const struct stats_ops *ops,
                 void *user_data)
 {
     return srpc_server_register(server, &stats_interface, ops, user_data);
+}
+
+/* multi.idl:28: string Echo(string text); */
+static int plain_dispatch_Echo(srpc_call *call, const void *impl,
+                               const msgpack_object *args,
+                               msgpack_packer *reply)
+{
+    const struct plain_ops *ops = impl;
+    const char *text;
+    const char *result = NULL;
+    int rc;
+
+    if (ops->Echo == NULL)
+        return srpc_call_not_implemented(call);
+    rc = srpc_get_str(&args[0], srpc_call_arena(call), &text);
+    if (rc != SRPC_OK)
+        return srpc_call_bad_arg(call, rc, 0, "text", "string");
+    rc = ops->Echo(call, text, &result);
+    if (rc != SRPC_OK)
+        return rc;
+    srpc_pack_str(reply, result);
+    return SRPC_OK;
+}
+
+/* multi.idl:29: int64 add(sequence<int64> xs); */
+static int plain_dispatch_add(srpc_call *call, const void *impl,
+                              const msgpack_object *args,
+                              msgpack_packer *reply)
+{
+    const struct plain_ops *ops = impl;
+    struct plain_seq_int64 xs;
+    int64_t result = 0;
+    srpc_derr derr;
+    int rc;
+
+    if (ops->add == NULL)
+        return srpc_call_not_implemented(call);
+    rc = decode_plain_seq_int64(&args[0], srpc_call_arena(call), &xs, &derr);
+    if (rc != SRPC_OK)
+        return srpc_call_bad_value(call, &derr, 0, "xs");
+    rc = ops->add(call, &xs, &result);
+    if (rc != SRPC_OK)
+        return rc;
+    msgpack_pack_int64(reply, result);
+    return SRPC_OK;
+}
+
+/* multi.idl:27: interface plain */
+static const struct srpc_method plain_methods[] = {
+    { "Echo", 1, plain_dispatch_Echo },
+    { "Sum", 1, plain_dispatch_add },
+};
+
+static const struct srpc_interface plain_interface = {
+    "plain", plain_methods, sizeof plain_methods / sizeof plain_methods[0]
+};
+
+/* multi.idl:27: registers the plain interface's handlers OPS on SERVER. */
+int plain_serve(srpc_server *server, const struct plain_ops *ops,
+                void *user_data)
+{
+    return srpc_server_register(server, &plain_interface, ops, user_data);
 }

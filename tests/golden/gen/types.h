@@ -60,6 +60,14 @@ enum types_status {
     TYPES_STATUS_INT32_ = INT32_MAX /* not a value: holds any int32 */
 };
 
+/* types.idl:57: enum kind */
+enum types_kind {
+    TYPES_KIND_NOTHING = 0,
+    TYPES_KIND_NUMBER = 1,
+    TYPES_KIND_TEXT = 2,
+    TYPES_KIND_PLACE = 3
+};
+
 /* Sequences (n items) and maps (n keys and values) of types.idl. */
 struct types_seq_point {
     size_t n;
@@ -75,6 +83,11 @@ struct types_map_string_double {
     size_t n;
     const char **keys;
     const double *values;
+};
+
+struct types_seq_uint8 {
+    size_t n;
+    const uint8_t *items;
 };
 
 struct types_seq_int32 {
@@ -158,6 +171,33 @@ struct types_polygon {
     const struct types_arr4_uint8 *rgba;
 };
 
+/*
+ * One of several kinds of value, tagged by its kind.
+ */
+/* types.idl:59: union value switch (kind) */
+struct types_value {
+    enum types_kind tag; /* which arm holds the value */
+    union {
+        /* case NOTHING: no value */
+        double number; /* case NUMBER */
+        /*
+         * Short text.
+         */
+        const char *text; /* case TEXT */
+        struct types_point where; /* case PLACE */
+    };
+};
+
+/* types.idl:66: union reply switch (int16) */
+struct types_reply {
+    int16_t tag; /* which arm holds the value */
+    union {
+        const char *reason; /* case -1 */
+        const msgpack_object *body; /* case 200 */
+        struct types_seq_uint8 raw; /* case MAX_LABEL */
+    };
+};
+
 /* uint8[4] */
 struct types_arr4_uint8 {
     uint8_t items[4];
@@ -174,65 +214,65 @@ typedef struct types_seq_point types_path;
 /* types.idl:47: typedef string<16> label */
 typedef const char *types_label;
 
-/* types.idl:57: int8 neg8(int8 v); */
+/* types.idl:72: int8 neg8(int8 v); */
 int types_neg8(srpc_client *client, int8_t v, int8_t *result);
 int types_neg8_async(srpc_client *client, int8_t v, srpc_pending **call);
 int types_neg8_finish(srpc_client *client, srpc_pending *call, int8_t *result);
 
-/* types.idl:58: int16 neg16(int16 v); */
+/* types.idl:73: int16 neg16(int16 v); */
 int types_neg16(srpc_client *client, int16_t v, int16_t *result);
 int types_neg16_async(srpc_client *client, int16_t v, srpc_pending **call);
 int types_neg16_finish(srpc_client *client, srpc_pending *call,
                        int16_t *result);
 
-/* types.idl:59: uint8 inc8(uint8 v); */
+/* types.idl:74: uint8 inc8(uint8 v); */
 int types_inc8(srpc_client *client, uint8_t v, uint8_t *result);
 int types_inc8_async(srpc_client *client, uint8_t v, srpc_pending **call);
 int types_inc8_finish(srpc_client *client, srpc_pending *call,
                       uint8_t *result);
 
-/* types.idl:60: uint16 inc16(uint16 v); */
+/* types.idl:75: uint16 inc16(uint16 v); */
 int types_inc16(srpc_client *client, uint16_t v, uint16_t *result);
 int types_inc16_async(srpc_client *client, uint16_t v, srpc_pending **call);
 int types_inc16_finish(srpc_client *client, srpc_pending *call,
                        uint16_t *result);
 
-/* types.idl:61: int64 neg64(int64 v); */
+/* types.idl:76: int64 neg64(int64 v); */
 int types_neg64(srpc_client *client, int64_t v, int64_t *result);
 int types_neg64_async(srpc_client *client, int64_t v, srpc_pending **call);
 int types_neg64_finish(srpc_client *client, srpc_pending *call,
                        int64_t *result);
 
-/* types.idl:62: uint64 id64(uint64 v); */
+/* types.idl:77: uint64 id64(uint64 v); */
 int types_id64(srpc_client *client, uint64_t v, uint64_t *result);
 int types_id64_async(srpc_client *client, uint64_t v, srpc_pending **call);
 int types_id64_finish(srpc_client *client, srpc_pending *call,
                       uint64_t *result);
 
-/* types.idl:63: float half(float v); */
+/* types.idl:78: float half(float v); */
 int types_half(srpc_client *client, float v, float *result);
 int types_half_async(srpc_client *client, float v, srpc_pending **call);
 int types_half_finish(srpc_client *client, srpc_pending *call, float *result);
 
-/* types.idl:64: bytes rev(bytes b); */
+/* types.idl:79: bytes rev(bytes b); */
 int types_rev(srpc_client *client, srpc_bytes b, srpc_bytes *result);
 int types_rev_async(srpc_client *client, srpc_bytes b, srpc_pending **call);
 int types_rev_finish(srpc_client *client, srpc_pending *call,
                      srpc_bytes *result);
 
-/* types.idl:65: bytes<8> rev8(bytes<8> b); */
+/* types.idl:80: bytes<8> rev8(bytes<8> b); */
 int types_rev8(srpc_client *client, srpc_bytes b, srpc_bytes *result);
 int types_rev8_async(srpc_client *client, srpc_bytes b, srpc_pending **call);
 int types_rev8_finish(srpc_client *client, srpc_pending *call,
                       srpc_bytes *result);
 
-/* types.idl:66: string<4> up4(string<4> s); */
+/* types.idl:81: string<4> up4(string<4> s); */
 int types_up4(srpc_client *client, const char *s, const char **result);
 int types_up4_async(srpc_client *client, const char *s, srpc_pending **call);
 int types_up4_finish(srpc_client *client, srpc_pending *call,
                      const char **result);
 
-/* types.idl:67: point flip(point p); */
+/* types.idl:82: point flip(point p); */
 int types_flip(srpc_client *client, const struct types_point *p,
                struct types_point *result);
 int types_flip_async(srpc_client *client, const struct types_point *p,
@@ -240,7 +280,7 @@ int types_flip_async(srpc_client *client, const struct types_point *p,
 int types_flip_finish(srpc_client *client, srpc_pending *call,
                       struct types_point *result);
 
-/* types.idl:68: shape grow(shape s, int32 by); */
+/* types.idl:83: shape grow(shape s, int32 by); */
 int types_grow(srpc_client *client, const struct types_shape *s, int32_t by,
                struct types_shape *result);
 int types_grow_async(srpc_client *client, const struct types_shape *s,
@@ -248,7 +288,7 @@ int types_grow_async(srpc_client *client, const struct types_shape *s,
 int types_grow_finish(srpc_client *client, srpc_pending *call,
                       struct types_shape *result);
 
-/* types.idl:69: segment span(point from, point to); */
+/* types.idl:84: segment span(point from, point to); */
 int types_span(srpc_client *client, const struct types_point *from,
                const struct types_point *to, struct types_segment *result);
 int types_span_async(srpc_client *client, const struct types_point *from,
@@ -256,7 +296,7 @@ int types_span_async(srpc_client *client, const struct types_point *from,
 int types_span_finish(srpc_client *client, srpc_pending *call,
                       struct types_segment *result);
 
-/* types.idl:70: color mix(color a, status s); */
+/* types.idl:85: color mix(color a, status s); */
 int types_mix(srpc_client *client, enum types_color a, enum types_status s,
               enum types_color *result);
 int types_mix_async(srpc_client *client, enum types_color a,
@@ -264,7 +304,7 @@ int types_mix_async(srpc_client *client, enum types_color a,
 int types_mix_finish(srpc_client *client, srpc_pending *call,
                      enum types_color *result);
 
-/* types.idl:71: status check(segment s); */
+/* types.idl:86: status check(segment s); */
 int types_check(srpc_client *client, const struct types_segment *s,
                 enum types_status *result);
 int types_check_async(srpc_client *client, const struct types_segment *s,
@@ -272,7 +312,7 @@ int types_check_async(srpc_client *client, const struct types_segment *s,
 int types_check_finish(srpc_client *client, srpc_pending *call,
                        enum types_status *result);
 
-/* types.idl:72: sequence<int32> squares(sequence<int32, 100> v); */
+/* types.idl:87: sequence<int32> squares(sequence<int32, 100> v); */
 int types_squares(srpc_client *client, const struct types_seq_int32 *v,
                   struct types_seq_int32 *result);
 int types_squares_async(srpc_client *client, const struct types_seq_int32 *v,
@@ -280,7 +320,7 @@ int types_squares_async(srpc_client *client, const struct types_seq_int32 *v,
 int types_squares_finish(srpc_client *client, srpc_pending *call,
                          struct types_seq_int32 *result);
 
-/* types.idl:73: map<string, sequence<color>> palette(map<uint16, bytes> m); */
+/* types.idl:88: map<string, sequence<color>> palette(map<uint16, bytes> m); */
 int types_palette(srpc_client *client, const struct types_map_uint16_bytes *m,
                   struct types_map_string_seq_color *result);
 int types_palette_async(srpc_client *client,
@@ -289,7 +329,7 @@ int types_palette_async(srpc_client *client,
 int types_palette_finish(srpc_client *client, srpc_pending *call,
                          struct types_map_string_seq_color *result);
 
-/* types.idl:74: polygon shift(polygon p, sequence<sequence<double>> by); */
+/* types.idl:89: polygon shift(polygon p, sequence<sequence<double>> by); */
 int types_shift(srpc_client *client, const struct types_polygon *p,
                 const struct types_seq_seq_double *by,
                 struct types_polygon *result);
@@ -299,7 +339,7 @@ int types_shift_async(srpc_client *client, const struct types_polygon *p,
 int types_shift_finish(srpc_client *client, srpc_pending *call,
                        struct types_polygon *result);
 
-/* types.idl:75: any inspect(any v); */
+/* types.idl:90: any inspect(any v); */
 int types_inspect(srpc_client *client, const msgpack_object *v,
                   const msgpack_object **result);
 int types_inspect_async(srpc_client *client, const msgpack_object *v,
@@ -307,7 +347,7 @@ int types_inspect_async(srpc_client *client, const msgpack_object *v,
 int types_inspect_finish(srpc_client *client, srpc_pending *call,
                          const msgpack_object **result);
 
-/* types.idl:76: optional point find(optional label l, optional int32 near); */
+/* types.idl:91: optional point find(optional label l, optional int32 near); */
 int types_find(srpc_client *client, const char *l, const int32_t *near,
                const struct types_point **result);
 int types_find_async(srpc_client *client, const char *l, const int32_t *near,
@@ -315,7 +355,7 @@ int types_find_async(srpc_client *client, const char *l, const int32_t *near,
 int types_find_finish(srpc_client *client, srpc_pending *call,
                       const struct types_point **result);
 
-/* types.idl:77: optional int64 lookup(optional bytes key, optional color c); */
+/* types.idl:92: optional int64 lookup(optional bytes key, optional color c); */
 int types_lookup(srpc_client *client, const srpc_bytes *key,
                  const enum types_color *c, const int64_t **result);
 int types_lookup_async(srpc_client *client, const srpc_bytes *key,
@@ -323,7 +363,7 @@ int types_lookup_async(srpc_client *client, const srpc_bytes *key,
 int types_lookup_finish(srpc_client *client, srpc_pending *call,
                         const int64_t **result);
 
-/* types.idl:78: double[3] cross(double[3] a, double[3] b); */
+/* types.idl:93: double[3] cross(double[3] a, double[3] b); */
 int types_cross(srpc_client *client, const struct types_arr3_double *a,
                 const struct types_arr3_double *b,
                 struct types_arr3_double *result);
@@ -332,7 +372,15 @@ int types_cross_async(srpc_client *client, const struct types_arr3_double *a,
 int types_cross_finish(srpc_client *client, srpc_pending *call,
                        struct types_arr3_double *result);
 
-/* types.idl:79: oneway void draw(point p); */
+/* types.idl:94: value pick(value v, optional reply r); */
+int types_pick(srpc_client *client, const struct types_value *v,
+               const struct types_reply *r, struct types_value *result);
+int types_pick_async(srpc_client *client, const struct types_value *v,
+                     const struct types_reply *r, srpc_pending **call);
+int types_pick_finish(srpc_client *client, srpc_pending *call,
+                      struct types_value *result);
+
+/* types.idl:95: oneway void draw(point p); */
 int types_draw(srpc_client *client, const struct types_point *p);
 
 /*
@@ -342,65 +390,68 @@ int types_draw(srpc_client *client, const struct types_point *p);
  * or the status of srpc_call_fail().
  */
 struct types_ops {
-    /* types.idl:57: int8 neg8(int8 v); */
+    /* types.idl:72: int8 neg8(int8 v); */
     int (*neg8)(srpc_call *call, int8_t v, int8_t *result);
-    /* types.idl:58: int16 neg16(int16 v); */
+    /* types.idl:73: int16 neg16(int16 v); */
     int (*neg16)(srpc_call *call, int16_t v, int16_t *result);
-    /* types.idl:59: uint8 inc8(uint8 v); */
+    /* types.idl:74: uint8 inc8(uint8 v); */
     int (*inc8)(srpc_call *call, uint8_t v, uint8_t *result);
-    /* types.idl:60: uint16 inc16(uint16 v); */
+    /* types.idl:75: uint16 inc16(uint16 v); */
     int (*inc16)(srpc_call *call, uint16_t v, uint16_t *result);
-    /* types.idl:61: int64 neg64(int64 v); */
+    /* types.idl:76: int64 neg64(int64 v); */
     int (*neg64)(srpc_call *call, int64_t v, int64_t *result);
-    /* types.idl:62: uint64 id64(uint64 v); */
+    /* types.idl:77: uint64 id64(uint64 v); */
     int (*id64)(srpc_call *call, uint64_t v, uint64_t *result);
-    /* types.idl:63: float half(float v); */
+    /* types.idl:78: float half(float v); */
     int (*half)(srpc_call *call, float v, float *result);
-    /* types.idl:64: bytes rev(bytes b); */
+    /* types.idl:79: bytes rev(bytes b); */
     int (*rev)(srpc_call *call, srpc_bytes b, srpc_bytes *result);
-    /* types.idl:65: bytes<8> rev8(bytes<8> b); */
+    /* types.idl:80: bytes<8> rev8(bytes<8> b); */
     int (*rev8)(srpc_call *call, srpc_bytes b, srpc_bytes *result);
-    /* types.idl:66: string<4> up4(string<4> s); */
+    /* types.idl:81: string<4> up4(string<4> s); */
     int (*up4)(srpc_call *call, const char *s, const char **result);
-    /* types.idl:67: point flip(point p); */
+    /* types.idl:82: point flip(point p); */
     int (*flip)(srpc_call *call, const struct types_point *p,
                 struct types_point *result);
-    /* types.idl:68: shape grow(shape s, int32 by); */
+    /* types.idl:83: shape grow(shape s, int32 by); */
     int (*grow)(srpc_call *call, const struct types_shape *s, int32_t by,
                 struct types_shape *result);
-    /* types.idl:69: segment span(point from, point to); */
+    /* types.idl:84: segment span(point from, point to); */
     int (*span)(srpc_call *call, const struct types_point *from,
                 const struct types_point *to, struct types_segment *result);
-    /* types.idl:70: color mix(color a, status s); */
+    /* types.idl:85: color mix(color a, status s); */
     int (*mix)(srpc_call *call, enum types_color a, enum types_status s,
                enum types_color *result);
-    /* types.idl:71: status check(segment s); */
+    /* types.idl:86: status check(segment s); */
     int (*check)(srpc_call *call, const struct types_segment *s,
                  enum types_status *result);
-    /* types.idl:72: sequence<int32> squares(sequence<int32, 100> v); */
+    /* types.idl:87: sequence<int32> squares(sequence<int32, 100> v); */
     int (*squares)(srpc_call *call, const struct types_seq_int32 *v,
                    struct types_seq_int32 *result);
-    /* types.idl:73: map<string, sequence<color>> palette(map<uint16, bytes> m); */
+    /* types.idl:88: map<string, sequence<color>> palette(map<uint16, bytes> m); */
     int (*palette)(srpc_call *call, const struct types_map_uint16_bytes *m,
                    struct types_map_string_seq_color *result);
-    /* types.idl:74: polygon shift(polygon p, sequence<sequence<double>> by); */
+    /* types.idl:89: polygon shift(polygon p, sequence<sequence<double>> by); */
     int (*shift)(srpc_call *call, const struct types_polygon *p,
                  const struct types_seq_seq_double *by,
                  struct types_polygon *result);
-    /* types.idl:75: any inspect(any v); */
+    /* types.idl:90: any inspect(any v); */
     int (*inspect)(srpc_call *call, const msgpack_object *v,
                    const msgpack_object **result);
-    /* types.idl:76: optional point find(optional label l, optional int32 near); */
+    /* types.idl:91: optional point find(optional label l, optional int32 near); */
     int (*find)(srpc_call *call, const char *l, const int32_t *near,
                 const struct types_point **result);
-    /* types.idl:77: optional int64 lookup(optional bytes key, optional color c); */
+    /* types.idl:92: optional int64 lookup(optional bytes key, optional color c); */
     int (*lookup)(srpc_call *call, const srpc_bytes *key,
                   const enum types_color *c, const int64_t **result);
-    /* types.idl:78: double[3] cross(double[3] a, double[3] b); */
+    /* types.idl:93: double[3] cross(double[3] a, double[3] b); */
     int (*cross)(srpc_call *call, const struct types_arr3_double *a,
                  const struct types_arr3_double *b,
                  struct types_arr3_double *result);
-    /* types.idl:79: oneway void draw(point p); */
+    /* types.idl:94: value pick(value v, optional reply r); */
+    int (*pick)(srpc_call *call, const struct types_value *v,
+                const struct types_reply *r, struct types_value *result);
+    /* types.idl:95: oneway void draw(point p); */
     int (*draw)(srpc_call *call, const struct types_point *p);
 };
 

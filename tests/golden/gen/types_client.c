@@ -24,6 +24,9 @@ static int encode_types_map_string_double(
 static int encode_types_arr4_uint8(msgpack_packer *pk,
                                    const struct types_arr4_uint8 *v,
                                    srpc_derr *err);
+static int encode_types_seq_uint8(msgpack_packer *pk,
+                                  const struct types_seq_uint8 *v,
+                                  srpc_derr *err);
 static int encode_types_seq_int32_2(msgpack_packer *pk,
                                     const struct types_seq_int32 *v,
                                     srpc_derr *err);
@@ -47,6 +50,10 @@ static int encode_types_segment(msgpack_packer *pk,
                                 const struct types_segment *v, srpc_derr *err);
 static int encode_types_polygon(msgpack_packer *pk,
                                 const struct types_polygon *v, srpc_derr *err);
+static int encode_types_value(msgpack_packer *pk, const struct types_value *v,
+                              srpc_derr *err);
+static int encode_types_reply(msgpack_packer *pk, const struct types_reply *v,
+                              srpc_derr *err);
 
 /* sequence<point, 64>, as a msgpack array */
 static int encode_types_seq_point(msgpack_packer *pk,
@@ -118,6 +125,22 @@ static int encode_types_arr4_uint8(msgpack_packer *pk,
         return srpc_derr_set(err, SRPC_EINVAL, "uint8[4]", NULL);
     msgpack_pack_array(pk, 4);
     for (size_t i = 0; i < 4; i++) {
+        msgpack_pack_uint8(pk, v->items[i]);
+    }
+    return SRPC_OK;
+}
+
+/* sequence<uint8>, as a msgpack array */
+static int encode_types_seq_uint8(msgpack_packer *pk,
+                                  const struct types_seq_uint8 *v,
+                                  srpc_derr *err)
+{
+    if (v == NULL || (v->n > 0 && v->items == NULL))
+        return srpc_derr_set(err, SRPC_EINVAL, "sequence<uint8>", NULL);
+    if ((uint64_t)v->n > UINT32_MAX)
+        return srpc_derr_count(err, "sequence<uint8>", v->n);
+    msgpack_pack_array(pk, (uint32_t)v->n);
+    for (size_t i = 0; i < v->n; i++) {
         msgpack_pack_uint8(pk, v->items[i]);
     }
     return SRPC_OK;
@@ -364,6 +387,84 @@ static int encode_types_polygon(msgpack_packer *pk,
     return SRPC_OK;
 }
 
+/* types.idl:59: union value, as [discriminant, value] */
+static int encode_types_value(msgpack_packer *pk, const struct types_value *v,
+                              srpc_derr *err)
+{
+    int rc;
+
+    if (v == NULL)
+        return srpc_derr_set(err, SRPC_EINVAL, "union value", NULL);
+    switch (v->tag) {
+    case TYPES_KIND_NOTHING:
+    case TYPES_KIND_NUMBER:
+    case TYPES_KIND_TEXT:
+    case TYPES_KIND_PLACE:
+        break;
+    default:
+        return srpc_derr_set(err, SRPC_EINVAL, "a case of union value", NULL);
+    }
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int32(pk, v->tag);
+    switch (v->tag) {
+    case TYPES_KIND_NOTHING:
+        msgpack_pack_nil(pk);
+        return SRPC_OK;
+    case TYPES_KIND_NUMBER:
+        msgpack_pack_double(pk, v->number);
+        return SRPC_OK;
+    case TYPES_KIND_TEXT:
+        rc = srpc_put_str(pk, v->text, 16, err);
+        if (rc != SRPC_OK)
+            return srpc_derr_in(err, "text");
+        return SRPC_OK;
+    case TYPES_KIND_PLACE:
+        rc = encode_types_point(pk, &v->where, err);
+        if (rc != SRPC_OK)
+            return srpc_derr_in(err, "where");
+        return SRPC_OK;
+    default:
+        return SRPC_OK; /* not reached: checked above */
+    }
+}
+
+/* types.idl:66: union reply, as [discriminant, value] */
+static int encode_types_reply(msgpack_packer *pk, const struct types_reply *v,
+                              srpc_derr *err)
+{
+    int rc;
+
+    if (v == NULL)
+        return srpc_derr_set(err, SRPC_EINVAL, "union reply", NULL);
+    switch (v->tag) {
+    case -1:
+    case 200:
+    case 16:
+        break;
+    default:
+        return srpc_derr_set(err, SRPC_EINVAL, "a case of union reply", NULL);
+    }
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int16(pk, v->tag);
+    switch (v->tag) {
+    case -1:
+        rc = srpc_put_str(pk, v->reason, 0, err);
+        if (rc != SRPC_OK)
+            return srpc_derr_in(err, "reason");
+        return SRPC_OK;
+    case 200:
+        srpc_pack_any(pk, v->body);
+        return SRPC_OK;
+    case 16:
+        rc = encode_types_seq_uint8(pk, &v->raw, err);
+        if (rc != SRPC_OK)
+            return srpc_derr_in(err, "raw");
+        return SRPC_OK;
+    default:
+        return SRPC_OK; /* not reached: checked above */
+    }
+}
+
 /* types.idl:31: enum color, from an integer */
 static int get_types_color(const msgpack_object *o, enum types_color *out)
 {
@@ -391,6 +492,26 @@ static int get_types_status(const msgpack_object *o, enum types_status *out)
     if (srpc_get_int32(o, &v) != SRPC_OK)
         return SRPC_ETYPE;
     *out = (enum types_status)v;
+    return SRPC_OK;
+}
+
+/* types.idl:57: enum kind, from an integer */
+static int get_types_kind(const msgpack_object *o, enum types_kind *out)
+{
+    int32_t v;
+
+    if (srpc_get_int32(o, &v) != SRPC_OK)
+        return SRPC_ETYPE;
+    switch (v) {
+    case TYPES_KIND_NOTHING:
+    case TYPES_KIND_NUMBER:
+    case TYPES_KIND_TEXT:
+    case TYPES_KIND_PLACE:
+        break;
+    default:
+        return SRPC_ETYPE; /* not one of its values */
+    }
+    *out = (enum types_kind)v;
     return SRPC_OK;
 }
 
@@ -424,6 +545,8 @@ static int decode_types_segment(const msgpack_object *o, srpc_arena *arena,
                                 struct types_segment *out, srpc_derr *err);
 static int decode_types_polygon(const msgpack_object *o, srpc_arena *arena,
                                 struct types_polygon *out, srpc_derr *err);
+static int decode_types_value(const msgpack_object *o, srpc_arena *arena,
+                              struct types_value *out, srpc_derr *err);
 
 /* sequence<point, 64>, from a msgpack array */
 static int decode_types_seq_point(const msgpack_object *o, srpc_arena *arena,
@@ -935,7 +1058,52 @@ static int decode_types_polygon(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:57: int8 neg8(int8 v); */
+/* types.idl:59: union value, from [discriminant, value] */
+static int decode_types_value(const msgpack_object *o, srpc_arena *arena,
+                              struct types_value *out, srpc_derr *err)
+{
+    const msgpack_object *val;
+    int rc;
+
+    if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size != 2)
+        return srpc_derr_set(err, SRPC_ETYPE, "union value", o);
+    memset(out, 0, sizeof *out);
+    rc = get_types_kind(&o->via.array.ptr[0], &out->tag);
+    if (rc != SRPC_OK)
+        return srpc_derr_set(err, rc, "a case of union value",
+                             &o->via.array.ptr[0]);
+    val = &o->via.array.ptr[1];
+    switch (out->tag) {
+    case TYPES_KIND_NOTHING:
+        if (val->type != MSGPACK_OBJECT_NIL)
+            return srpc_derr_set(err, SRPC_ETYPE, "nil", val);
+        return SRPC_OK;
+    case TYPES_KIND_NUMBER:
+        rc = srpc_get_double(val, &out->number);
+        if (rc != SRPC_OK) {
+            srpc_derr_set(err, rc, "double", val);
+            return srpc_derr_in(err, "number");
+        }
+        return SRPC_OK;
+    case TYPES_KIND_TEXT:
+        rc = srpc_get_str_max(val, arena, 16, &out->text);
+        if (rc != SRPC_OK) {
+            srpc_derr_set(err, rc, "string<16>", val);
+            return srpc_derr_in(err, "text");
+        }
+        return SRPC_OK;
+    case TYPES_KIND_PLACE:
+        rc = decode_types_point(val, arena, &out->where, err);
+        if (rc != SRPC_OK)
+            return srpc_derr_in(err, "where");
+        return SRPC_OK;
+    default:
+        return srpc_derr_set(err, SRPC_ETYPE, "a case of union value",
+                             &o->via.array.ptr[0]);
+    }
+}
+
+/* types.idl:72: int8 neg8(int8 v); */
 int types_neg8(srpc_client *client, int8_t v, int8_t *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.neg8", 1);
@@ -952,7 +1120,7 @@ int types_neg8(srpc_client *client, int8_t v, int8_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:57: int8 neg8(int8 v); */
+/* types.idl:72: int8 neg8(int8 v); */
 int types_neg8_async(srpc_client *client, int8_t v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.neg8", 1);
@@ -961,7 +1129,7 @@ int types_neg8_async(srpc_client *client, int8_t v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:57: int8 neg8(int8 v); */
+/* types.idl:72: int8 neg8(int8 v); */
 int types_neg8_finish(srpc_client *client, srpc_pending *call, int8_t *result)
 {
     const msgpack_object *reply;
@@ -976,7 +1144,7 @@ int types_neg8_finish(srpc_client *client, srpc_pending *call, int8_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:58: int16 neg16(int16 v); */
+/* types.idl:73: int16 neg16(int16 v); */
 int types_neg16(srpc_client *client, int16_t v, int16_t *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.neg16", 1);
@@ -993,7 +1161,7 @@ int types_neg16(srpc_client *client, int16_t v, int16_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:58: int16 neg16(int16 v); */
+/* types.idl:73: int16 neg16(int16 v); */
 int types_neg16_async(srpc_client *client, int16_t v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.neg16", 1);
@@ -1002,7 +1170,7 @@ int types_neg16_async(srpc_client *client, int16_t v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:58: int16 neg16(int16 v); */
+/* types.idl:73: int16 neg16(int16 v); */
 int types_neg16_finish(srpc_client *client, srpc_pending *call,
                        int16_t *result)
 {
@@ -1018,7 +1186,7 @@ int types_neg16_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:59: uint8 inc8(uint8 v); */
+/* types.idl:74: uint8 inc8(uint8 v); */
 int types_inc8(srpc_client *client, uint8_t v, uint8_t *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.inc8", 1);
@@ -1035,7 +1203,7 @@ int types_inc8(srpc_client *client, uint8_t v, uint8_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:59: uint8 inc8(uint8 v); */
+/* types.idl:74: uint8 inc8(uint8 v); */
 int types_inc8_async(srpc_client *client, uint8_t v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.inc8", 1);
@@ -1044,7 +1212,7 @@ int types_inc8_async(srpc_client *client, uint8_t v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:59: uint8 inc8(uint8 v); */
+/* types.idl:74: uint8 inc8(uint8 v); */
 int types_inc8_finish(srpc_client *client, srpc_pending *call, uint8_t *result)
 {
     const msgpack_object *reply;
@@ -1059,7 +1227,7 @@ int types_inc8_finish(srpc_client *client, srpc_pending *call, uint8_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:60: uint16 inc16(uint16 v); */
+/* types.idl:75: uint16 inc16(uint16 v); */
 int types_inc16(srpc_client *client, uint16_t v, uint16_t *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.inc16", 1);
@@ -1076,7 +1244,7 @@ int types_inc16(srpc_client *client, uint16_t v, uint16_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:60: uint16 inc16(uint16 v); */
+/* types.idl:75: uint16 inc16(uint16 v); */
 int types_inc16_async(srpc_client *client, uint16_t v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.inc16", 1);
@@ -1085,7 +1253,7 @@ int types_inc16_async(srpc_client *client, uint16_t v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:60: uint16 inc16(uint16 v); */
+/* types.idl:75: uint16 inc16(uint16 v); */
 int types_inc16_finish(srpc_client *client, srpc_pending *call,
                        uint16_t *result)
 {
@@ -1101,7 +1269,7 @@ int types_inc16_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:61: int64 neg64(int64 v); */
+/* types.idl:76: int64 neg64(int64 v); */
 int types_neg64(srpc_client *client, int64_t v, int64_t *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.neg64", 1);
@@ -1118,7 +1286,7 @@ int types_neg64(srpc_client *client, int64_t v, int64_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:61: int64 neg64(int64 v); */
+/* types.idl:76: int64 neg64(int64 v); */
 int types_neg64_async(srpc_client *client, int64_t v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.neg64", 1);
@@ -1127,7 +1295,7 @@ int types_neg64_async(srpc_client *client, int64_t v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:61: int64 neg64(int64 v); */
+/* types.idl:76: int64 neg64(int64 v); */
 int types_neg64_finish(srpc_client *client, srpc_pending *call,
                        int64_t *result)
 {
@@ -1143,7 +1311,7 @@ int types_neg64_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:62: uint64 id64(uint64 v); */
+/* types.idl:77: uint64 id64(uint64 v); */
 int types_id64(srpc_client *client, uint64_t v, uint64_t *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.id64", 1);
@@ -1160,7 +1328,7 @@ int types_id64(srpc_client *client, uint64_t v, uint64_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:62: uint64 id64(uint64 v); */
+/* types.idl:77: uint64 id64(uint64 v); */
 int types_id64_async(srpc_client *client, uint64_t v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.id64", 1);
@@ -1169,7 +1337,7 @@ int types_id64_async(srpc_client *client, uint64_t v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:62: uint64 id64(uint64 v); */
+/* types.idl:77: uint64 id64(uint64 v); */
 int types_id64_finish(srpc_client *client, srpc_pending *call,
                       uint64_t *result)
 {
@@ -1185,7 +1353,7 @@ int types_id64_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:63: float half(float v); */
+/* types.idl:78: float half(float v); */
 int types_half(srpc_client *client, float v, float *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.half", 1);
@@ -1202,7 +1370,7 @@ int types_half(srpc_client *client, float v, float *result)
     return SRPC_OK;
 }
 
-/* types.idl:63: float half(float v); */
+/* types.idl:78: float half(float v); */
 int types_half_async(srpc_client *client, float v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.half", 1);
@@ -1211,7 +1379,7 @@ int types_half_async(srpc_client *client, float v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:63: float half(float v); */
+/* types.idl:78: float half(float v); */
 int types_half_finish(srpc_client *client, srpc_pending *call, float *result)
 {
     const msgpack_object *reply;
@@ -1226,7 +1394,7 @@ int types_half_finish(srpc_client *client, srpc_pending *call, float *result)
     return SRPC_OK;
 }
 
-/* types.idl:64: bytes rev(bytes b); */
+/* types.idl:79: bytes rev(bytes b); */
 int types_rev(srpc_client *client, srpc_bytes b, srpc_bytes *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.rev", 1);
@@ -1248,7 +1416,7 @@ int types_rev(srpc_client *client, srpc_bytes b, srpc_bytes *result)
     return SRPC_OK;
 }
 
-/* types.idl:64: bytes rev(bytes b); */
+/* types.idl:79: bytes rev(bytes b); */
 int types_rev_async(srpc_client *client, srpc_bytes b, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.rev", 1);
@@ -1261,7 +1429,7 @@ int types_rev_async(srpc_client *client, srpc_bytes b, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:64: bytes rev(bytes b); */
+/* types.idl:79: bytes rev(bytes b); */
 int types_rev_finish(srpc_client *client, srpc_pending *call,
                      srpc_bytes *result)
 {
@@ -1280,7 +1448,7 @@ int types_rev_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:65: bytes<8> rev8(bytes<8> b); */
+/* types.idl:80: bytes<8> rev8(bytes<8> b); */
 int types_rev8(srpc_client *client, srpc_bytes b, srpc_bytes *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.rev8", 1);
@@ -1302,7 +1470,7 @@ int types_rev8(srpc_client *client, srpc_bytes b, srpc_bytes *result)
     return SRPC_OK;
 }
 
-/* types.idl:65: bytes<8> rev8(bytes<8> b); */
+/* types.idl:80: bytes<8> rev8(bytes<8> b); */
 int types_rev8_async(srpc_client *client, srpc_bytes b, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.rev8", 1);
@@ -1315,7 +1483,7 @@ int types_rev8_async(srpc_client *client, srpc_bytes b, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:65: bytes<8> rev8(bytes<8> b); */
+/* types.idl:80: bytes<8> rev8(bytes<8> b); */
 int types_rev8_finish(srpc_client *client, srpc_pending *call,
                       srpc_bytes *result)
 {
@@ -1334,7 +1502,7 @@ int types_rev8_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:66: string<4> up4(string<4> s); */
+/* types.idl:81: string<4> up4(string<4> s); */
 int types_up4(srpc_client *client, const char *s, const char **result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.up4", 1);
@@ -1356,7 +1524,7 @@ int types_up4(srpc_client *client, const char *s, const char **result)
     return SRPC_OK;
 }
 
-/* types.idl:66: string<4> up4(string<4> s); */
+/* types.idl:81: string<4> up4(string<4> s); */
 int types_up4_async(srpc_client *client, const char *s, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.up4", 1);
@@ -1369,7 +1537,7 @@ int types_up4_async(srpc_client *client, const char *s, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:66: string<4> up4(string<4> s); */
+/* types.idl:81: string<4> up4(string<4> s); */
 int types_up4_finish(srpc_client *client, srpc_pending *call,
                      const char **result)
 {
@@ -1388,7 +1556,7 @@ int types_up4_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:67: point flip(point p); */
+/* types.idl:82: point flip(point p); */
 int types_flip(srpc_client *client, const struct types_point *p,
                struct types_point *result)
 {
@@ -1411,7 +1579,7 @@ int types_flip(srpc_client *client, const struct types_point *p,
     return SRPC_OK;
 }
 
-/* types.idl:67: point flip(point p); */
+/* types.idl:82: point flip(point p); */
 int types_flip_async(srpc_client *client, const struct types_point *p,
                      srpc_pending **call)
 {
@@ -1425,7 +1593,7 @@ int types_flip_async(srpc_client *client, const struct types_point *p,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:67: point flip(point p); */
+/* types.idl:82: point flip(point p); */
 int types_flip_finish(srpc_client *client, srpc_pending *call,
                       struct types_point *result)
 {
@@ -1444,7 +1612,7 @@ int types_flip_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:68: shape grow(shape s, int32 by); */
+/* types.idl:83: shape grow(shape s, int32 by); */
 int types_grow(srpc_client *client, const struct types_shape *s, int32_t by,
                struct types_shape *result)
 {
@@ -1468,7 +1636,7 @@ int types_grow(srpc_client *client, const struct types_shape *s, int32_t by,
     return SRPC_OK;
 }
 
-/* types.idl:68: shape grow(shape s, int32 by); */
+/* types.idl:83: shape grow(shape s, int32 by); */
 int types_grow_async(srpc_client *client, const struct types_shape *s,
                      int32_t by, srpc_pending **call)
 {
@@ -1483,7 +1651,7 @@ int types_grow_async(srpc_client *client, const struct types_shape *s,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:68: shape grow(shape s, int32 by); */
+/* types.idl:83: shape grow(shape s, int32 by); */
 int types_grow_finish(srpc_client *client, srpc_pending *call,
                       struct types_shape *result)
 {
@@ -1502,7 +1670,7 @@ int types_grow_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:69: segment span(point from, point to); */
+/* types.idl:84: segment span(point from, point to); */
 int types_span(srpc_client *client, const struct types_point *from,
                const struct types_point *to, struct types_segment *result)
 {
@@ -1529,7 +1697,7 @@ int types_span(srpc_client *client, const struct types_point *from,
     return SRPC_OK;
 }
 
-/* types.idl:69: segment span(point from, point to); */
+/* types.idl:84: segment span(point from, point to); */
 int types_span_async(srpc_client *client, const struct types_point *from,
                      const struct types_point *to, srpc_pending **call)
 {
@@ -1546,7 +1714,7 @@ int types_span_async(srpc_client *client, const struct types_point *from,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:69: segment span(point from, point to); */
+/* types.idl:84: segment span(point from, point to); */
 int types_span_finish(srpc_client *client, srpc_pending *call,
                       struct types_segment *result)
 {
@@ -1566,7 +1734,7 @@ int types_span_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:70: color mix(color a, status s); */
+/* types.idl:85: color mix(color a, status s); */
 int types_mix(srpc_client *client, enum types_color a, enum types_status s,
               enum types_color *result)
 {
@@ -1588,7 +1756,7 @@ int types_mix(srpc_client *client, enum types_color a, enum types_status s,
     return SRPC_OK;
 }
 
-/* types.idl:70: color mix(color a, status s); */
+/* types.idl:85: color mix(color a, status s); */
 int types_mix_async(srpc_client *client, enum types_color a,
                     enum types_status s, srpc_pending **call)
 {
@@ -1599,7 +1767,7 @@ int types_mix_async(srpc_client *client, enum types_color a,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:70: color mix(color a, status s); */
+/* types.idl:85: color mix(color a, status s); */
 int types_mix_finish(srpc_client *client, srpc_pending *call,
                      enum types_color *result)
 {
@@ -1618,7 +1786,7 @@ int types_mix_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:71: status check(segment s); */
+/* types.idl:86: status check(segment s); */
 int types_check(srpc_client *client, const struct types_segment *s,
                 enum types_status *result)
 {
@@ -1641,7 +1809,7 @@ int types_check(srpc_client *client, const struct types_segment *s,
     return SRPC_OK;
 }
 
-/* types.idl:71: status check(segment s); */
+/* types.idl:86: status check(segment s); */
 int types_check_async(srpc_client *client, const struct types_segment *s,
                       srpc_pending **call)
 {
@@ -1655,7 +1823,7 @@ int types_check_async(srpc_client *client, const struct types_segment *s,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:71: status check(segment s); */
+/* types.idl:86: status check(segment s); */
 int types_check_finish(srpc_client *client, srpc_pending *call,
                        enum types_status *result)
 {
@@ -1674,7 +1842,7 @@ int types_check_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:72: sequence<int32> squares(sequence<int32, 100> v); */
+/* types.idl:87: sequence<int32> squares(sequence<int32, 100> v); */
 int types_squares(srpc_client *client, const struct types_seq_int32 *v,
                   struct types_seq_int32 *result)
 {
@@ -1698,7 +1866,7 @@ int types_squares(srpc_client *client, const struct types_seq_int32 *v,
     return SRPC_OK;
 }
 
-/* types.idl:72: sequence<int32> squares(sequence<int32, 100> v); */
+/* types.idl:87: sequence<int32> squares(sequence<int32, 100> v); */
 int types_squares_async(srpc_client *client, const struct types_seq_int32 *v,
                         srpc_pending **call)
 {
@@ -1712,7 +1880,7 @@ int types_squares_async(srpc_client *client, const struct types_seq_int32 *v,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:72: sequence<int32> squares(sequence<int32, 100> v); */
+/* types.idl:87: sequence<int32> squares(sequence<int32, 100> v); */
 int types_squares_finish(srpc_client *client, srpc_pending *call,
                          struct types_seq_int32 *result)
 {
@@ -1732,7 +1900,7 @@ int types_squares_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:73: map<string, sequence<color>> palette(map<uint16, bytes> m); */
+/* types.idl:88: map<string, sequence<color>> palette(map<uint16, bytes> m); */
 int types_palette(srpc_client *client, const struct types_map_uint16_bytes *m,
                   struct types_map_string_seq_color *result)
 {
@@ -1756,7 +1924,7 @@ int types_palette(srpc_client *client, const struct types_map_uint16_bytes *m,
     return SRPC_OK;
 }
 
-/* types.idl:73: map<string, sequence<color>> palette(map<uint16, bytes> m); */
+/* types.idl:88: map<string, sequence<color>> palette(map<uint16, bytes> m); */
 int types_palette_async(srpc_client *client,
                         const struct types_map_uint16_bytes *m,
                         srpc_pending **call)
@@ -1771,7 +1939,7 @@ int types_palette_async(srpc_client *client,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:73: map<string, sequence<color>> palette(map<uint16, bytes> m); */
+/* types.idl:88: map<string, sequence<color>> palette(map<uint16, bytes> m); */
 int types_palette_finish(srpc_client *client, srpc_pending *call,
                          struct types_map_string_seq_color *result)
 {
@@ -1791,7 +1959,7 @@ int types_palette_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:74: polygon shift(polygon p, sequence<sequence<double>> by); */
+/* types.idl:89: polygon shift(polygon p, sequence<sequence<double>> by); */
 int types_shift(srpc_client *client, const struct types_polygon *p,
                 const struct types_seq_seq_double *by,
                 struct types_polygon *result)
@@ -1819,7 +1987,7 @@ int types_shift(srpc_client *client, const struct types_polygon *p,
     return SRPC_OK;
 }
 
-/* types.idl:74: polygon shift(polygon p, sequence<sequence<double>> by); */
+/* types.idl:89: polygon shift(polygon p, sequence<sequence<double>> by); */
 int types_shift_async(srpc_client *client, const struct types_polygon *p,
                       const struct types_seq_seq_double *by,
                       srpc_pending **call)
@@ -1837,7 +2005,7 @@ int types_shift_async(srpc_client *client, const struct types_polygon *p,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:74: polygon shift(polygon p, sequence<sequence<double>> by); */
+/* types.idl:89: polygon shift(polygon p, sequence<sequence<double>> by); */
 int types_shift_finish(srpc_client *client, srpc_pending *call,
                        struct types_polygon *result)
 {
@@ -1857,7 +2025,7 @@ int types_shift_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:75: any inspect(any v); */
+/* types.idl:90: any inspect(any v); */
 int types_inspect(srpc_client *client, const msgpack_object *v,
                   const msgpack_object **result)
 {
@@ -1875,7 +2043,7 @@ int types_inspect(srpc_client *client, const msgpack_object *v,
     return SRPC_OK;
 }
 
-/* types.idl:75: any inspect(any v); */
+/* types.idl:90: any inspect(any v); */
 int types_inspect_async(srpc_client *client, const msgpack_object *v,
                         srpc_pending **call)
 {
@@ -1885,7 +2053,7 @@ int types_inspect_async(srpc_client *client, const msgpack_object *v,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:75: any inspect(any v); */
+/* types.idl:90: any inspect(any v); */
 int types_inspect_finish(srpc_client *client, srpc_pending *call,
                          const msgpack_object **result)
 {
@@ -1901,7 +2069,7 @@ int types_inspect_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:76: optional point find(optional label l, optional int32 near); */
+/* types.idl:91: optional point find(optional label l, optional int32 near); */
 int types_find(srpc_client *client, const char *l, const int32_t *near,
                const struct types_point **result)
 {
@@ -1940,7 +2108,7 @@ int types_find(srpc_client *client, const char *l, const int32_t *near,
     return SRPC_OK;
 }
 
-/* types.idl:76: optional point find(optional label l, optional int32 near); */
+/* types.idl:91: optional point find(optional label l, optional int32 near); */
 int types_find_async(srpc_client *client, const char *l, const int32_t *near,
                      srpc_pending **call)
 {
@@ -1963,7 +2131,7 @@ int types_find_async(srpc_client *client, const char *l, const int32_t *near,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:76: optional point find(optional label l, optional int32 near); */
+/* types.idl:91: optional point find(optional label l, optional int32 near); */
 int types_find_finish(srpc_client *client, srpc_pending *call,
                       const struct types_point **result)
 {
@@ -1989,7 +2157,7 @@ int types_find_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:77: optional int64 lookup(optional bytes key, optional color c); */
+/* types.idl:92: optional int64 lookup(optional bytes key, optional color c); */
 int types_lookup(srpc_client *client, const srpc_bytes *key,
                  const enum types_color *c, const int64_t **result)
 {
@@ -2028,7 +2196,7 @@ int types_lookup(srpc_client *client, const srpc_bytes *key,
     return SRPC_OK;
 }
 
-/* types.idl:77: optional int64 lookup(optional bytes key, optional color c); */
+/* types.idl:92: optional int64 lookup(optional bytes key, optional color c); */
 int types_lookup_async(srpc_client *client, const srpc_bytes *key,
                        const enum types_color *c, srpc_pending **call)
 {
@@ -2051,7 +2219,7 @@ int types_lookup_async(srpc_client *client, const srpc_bytes *key,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:77: optional int64 lookup(optional bytes key, optional color c); */
+/* types.idl:92: optional int64 lookup(optional bytes key, optional color c); */
 int types_lookup_finish(srpc_client *client, srpc_pending *call,
                         const int64_t **result)
 {
@@ -2076,7 +2244,7 @@ int types_lookup_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:78: double[3] cross(double[3] a, double[3] b); */
+/* types.idl:93: double[3] cross(double[3] a, double[3] b); */
 int types_cross(srpc_client *client, const struct types_arr3_double *a,
                 const struct types_arr3_double *b,
                 struct types_arr3_double *result)
@@ -2104,7 +2272,7 @@ int types_cross(srpc_client *client, const struct types_arr3_double *a,
     return SRPC_OK;
 }
 
-/* types.idl:78: double[3] cross(double[3] a, double[3] b); */
+/* types.idl:93: double[3] cross(double[3] a, double[3] b); */
 int types_cross_async(srpc_client *client, const struct types_arr3_double *a,
                       const struct types_arr3_double *b, srpc_pending **call)
 {
@@ -2121,7 +2289,7 @@ int types_cross_async(srpc_client *client, const struct types_arr3_double *a,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:78: double[3] cross(double[3] a, double[3] b); */
+/* types.idl:93: double[3] cross(double[3] a, double[3] b); */
 int types_cross_finish(srpc_client *client, srpc_pending *call,
                        struct types_arr3_double *result)
 {
@@ -2141,7 +2309,77 @@ int types_cross_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:79: oneway void draw(point p); */
+/* types.idl:94: value pick(value v, optional reply r); */
+int types_pick(srpc_client *client, const struct types_value *v,
+               const struct types_reply *r, struct types_value *result)
+{
+    msgpack_packer *pk = srpc_client_begin(client, "types.pick", 2);
+    const msgpack_object *reply;
+    struct types_value decoded;
+    srpc_derr derr;
+    int rc;
+
+    rc = encode_types_value(pk, v, &derr);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_arg(client, &derr, 0, "v");
+    if (r == NULL) {
+        msgpack_pack_nil(pk);
+    } else {
+        rc = encode_types_reply(pk, r, &derr);
+        if (rc != SRPC_OK)
+            return srpc_client_bad_arg(client, &derr, 1, "r");
+    }
+    rc = srpc_client_call(client, &reply);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = decode_types_value(reply, srpc_client_arena(client), &decoded, &derr);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_value(client, &derr);
+    *result = decoded;
+    return SRPC_OK;
+}
+
+/* types.idl:94: value pick(value v, optional reply r); */
+int types_pick_async(srpc_client *client, const struct types_value *v,
+                     const struct types_reply *r, srpc_pending **call)
+{
+    msgpack_packer *pk = srpc_client_begin(client, "types.pick", 2);
+    srpc_derr derr;
+    int rc;
+
+    rc = encode_types_value(pk, v, &derr);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_arg(client, &derr, 0, "v");
+    if (r == NULL) {
+        msgpack_pack_nil(pk);
+    } else {
+        rc = encode_types_reply(pk, r, &derr);
+        if (rc != SRPC_OK)
+            return srpc_client_bad_arg(client, &derr, 1, "r");
+    }
+    return srpc_client_send(client, call);
+}
+
+/* types.idl:94: value pick(value v, optional reply r); */
+int types_pick_finish(srpc_client *client, srpc_pending *call,
+                      struct types_value *result)
+{
+    const msgpack_object *reply;
+    struct types_value decoded;
+    srpc_derr derr;
+    int rc;
+
+    rc = srpc_client_wait(client, call, &reply);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = decode_types_value(reply, srpc_client_arena(client), &decoded, &derr);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_value(client, &derr);
+    *result = decoded;
+    return SRPC_OK;
+}
+
+/* types.idl:95: oneway void draw(point p); */
 int types_draw(srpc_client *client, const struct types_point *p)
 {
     msgpack_packer *pk = srpc_client_begin_notify(client, "types.draw", 1);

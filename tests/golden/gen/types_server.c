@@ -40,6 +40,26 @@ static int get_types_status(const msgpack_object *o, enum types_status *out)
     return SRPC_OK;
 }
 
+/* types.idl:57: enum kind, from an integer */
+static int get_types_kind(const msgpack_object *o, enum types_kind *out)
+{
+    int32_t v;
+
+    if (srpc_get_int32(o, &v) != SRPC_OK)
+        return SRPC_ETYPE;
+    switch (v) {
+    case TYPES_KIND_NOTHING:
+    case TYPES_KIND_NUMBER:
+    case TYPES_KIND_TEXT:
+    case TYPES_KIND_PLACE:
+        break;
+    default:
+        return SRPC_ETYPE; /* not one of its values */
+    }
+    *out = (enum types_kind)v;
+    return SRPC_OK;
+}
+
 static int decode_types_seq_point(const msgpack_object *o, srpc_arena *arena,
                                   struct types_seq_point *out, srpc_derr *err);
 static int decode_types_seq_string(const msgpack_object *o, srpc_arena *arena,
@@ -52,6 +72,8 @@ static int decode_types_map_string_double(const msgpack_object *o,
 static int decode_types_arr4_uint8(const msgpack_object *o, srpc_arena *arena,
                                    struct types_arr4_uint8 *out,
                                    srpc_derr *err);
+static int decode_types_seq_uint8(const msgpack_object *o, srpc_arena *arena,
+                                  struct types_seq_uint8 *out, srpc_derr *err);
 static int decode_types_seq_int32_2(const msgpack_object *o, srpc_arena *arena,
                                     struct types_seq_int32 *out,
                                     srpc_derr *err);
@@ -77,6 +99,10 @@ static int decode_types_segment(const msgpack_object *o, srpc_arena *arena,
                                 struct types_segment *out, srpc_derr *err);
 static int decode_types_polygon(const msgpack_object *o, srpc_arena *arena,
                                 struct types_polygon *out, srpc_derr *err);
+static int decode_types_value(const msgpack_object *o, srpc_arena *arena,
+                              struct types_value *out, srpc_derr *err);
+static int decode_types_reply(const msgpack_object *o, srpc_arena *arena,
+                              struct types_reply *out, srpc_derr *err);
 
 /* sequence<point, 64>, from a msgpack array */
 static int decode_types_seq_point(const msgpack_object *o, srpc_arena *arena,
@@ -191,6 +217,33 @@ static int decode_types_arr4_uint8(const msgpack_object *o, srpc_arena *arena,
             return srpc_derr_index(err, i);
         }
     }
+    return SRPC_OK;
+}
+
+/* sequence<uint8>, from a msgpack array */
+static int decode_types_seq_uint8(const msgpack_object *o, srpc_arena *arena,
+                                  struct types_seq_uint8 *out, srpc_derr *err)
+{
+    uint8_t *items;
+    uint32_t n;
+
+    if (o->type != MSGPACK_OBJECT_ARRAY)
+        return srpc_derr_set(err, SRPC_ETYPE, "sequence<uint8>", o);
+    n = o->via.array.size;
+    items = srpc_arena_alloc(arena, n * sizeof *items);
+    if (items == NULL)
+        return srpc_derr_nomem(err);
+    for (uint32_t i = 0; i < n; i++) {
+        int rc;
+
+        rc = srpc_get_uint8(&o->via.array.ptr[i], &items[i]);
+        if (rc != SRPC_OK) {
+            srpc_derr_set(err, rc, "uint8", &o->via.array.ptr[i]);
+            return srpc_derr_index(err, i);
+        }
+    }
+    out->n = n;
+    out->items = items;
     return SRPC_OK;
 }
 
@@ -621,6 +674,92 @@ static int decode_types_polygon(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
+/* types.idl:59: union value, from [discriminant, value] */
+static int decode_types_value(const msgpack_object *o, srpc_arena *arena,
+                              struct types_value *out, srpc_derr *err)
+{
+    const msgpack_object *val;
+    int rc;
+
+    if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size != 2)
+        return srpc_derr_set(err, SRPC_ETYPE, "union value", o);
+    memset(out, 0, sizeof *out);
+    rc = get_types_kind(&o->via.array.ptr[0], &out->tag);
+    if (rc != SRPC_OK)
+        return srpc_derr_set(err, rc, "a case of union value",
+                             &o->via.array.ptr[0]);
+    val = &o->via.array.ptr[1];
+    switch (out->tag) {
+    case TYPES_KIND_NOTHING:
+        if (val->type != MSGPACK_OBJECT_NIL)
+            return srpc_derr_set(err, SRPC_ETYPE, "nil", val);
+        return SRPC_OK;
+    case TYPES_KIND_NUMBER:
+        rc = srpc_get_double(val, &out->number);
+        if (rc != SRPC_OK) {
+            srpc_derr_set(err, rc, "double", val);
+            return srpc_derr_in(err, "number");
+        }
+        return SRPC_OK;
+    case TYPES_KIND_TEXT:
+        rc = srpc_get_str_max(val, arena, 16, &out->text);
+        if (rc != SRPC_OK) {
+            srpc_derr_set(err, rc, "string<16>", val);
+            return srpc_derr_in(err, "text");
+        }
+        return SRPC_OK;
+    case TYPES_KIND_PLACE:
+        rc = decode_types_point(val, arena, &out->where, err);
+        if (rc != SRPC_OK)
+            return srpc_derr_in(err, "where");
+        return SRPC_OK;
+    default:
+        return srpc_derr_set(err, SRPC_ETYPE, "a case of union value",
+                             &o->via.array.ptr[0]);
+    }
+}
+
+/* types.idl:66: union reply, from [discriminant, value] */
+static int decode_types_reply(const msgpack_object *o, srpc_arena *arena,
+                              struct types_reply *out, srpc_derr *err)
+{
+    const msgpack_object *val;
+    int rc;
+
+    if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size != 2)
+        return srpc_derr_set(err, SRPC_ETYPE, "union reply", o);
+    memset(out, 0, sizeof *out);
+    rc = srpc_get_int16(&o->via.array.ptr[0], &out->tag);
+    if (rc != SRPC_OK)
+        return srpc_derr_set(err, rc, "a case of union reply",
+                             &o->via.array.ptr[0]);
+    val = &o->via.array.ptr[1];
+    switch (out->tag) {
+    case -1:
+        rc = srpc_get_str(val, arena, &out->reason);
+        if (rc != SRPC_OK) {
+            srpc_derr_set(err, rc, "string", val);
+            return srpc_derr_in(err, "reason");
+        }
+        return SRPC_OK;
+    case 200:
+        rc = srpc_get_any(val, arena, &out->body);
+        if (rc != SRPC_OK) {
+            srpc_derr_set(err, rc, "any", val);
+            return srpc_derr_in(err, "body");
+        }
+        return SRPC_OK;
+    case 16:
+        rc = decode_types_seq_uint8(val, arena, &out->raw, err);
+        if (rc != SRPC_OK)
+            return srpc_derr_in(err, "raw");
+        return SRPC_OK;
+    default:
+        return srpc_derr_set(err, SRPC_ETYPE, "a case of union reply",
+                             &o->via.array.ptr[0]);
+    }
+}
+
 static int encode_types_seq_point(msgpack_packer *pk,
                                   const struct types_seq_point *v,
                                   srpc_derr *err);
@@ -653,6 +792,8 @@ static int encode_types_segment(msgpack_packer *pk,
                                 const struct types_segment *v, srpc_derr *err);
 static int encode_types_polygon(msgpack_packer *pk,
                                 const struct types_polygon *v, srpc_derr *err);
+static int encode_types_value(msgpack_packer *pk, const struct types_value *v,
+                              srpc_derr *err);
 
 /* sequence<point, 64>, as a msgpack array */
 static int encode_types_seq_point(msgpack_packer *pk,
@@ -953,7 +1094,48 @@ static int encode_types_polygon(msgpack_packer *pk,
     return SRPC_OK;
 }
 
-/* types.idl:57: int8 neg8(int8 v); */
+/* types.idl:59: union value, as [discriminant, value] */
+static int encode_types_value(msgpack_packer *pk, const struct types_value *v,
+                              srpc_derr *err)
+{
+    int rc;
+
+    if (v == NULL)
+        return srpc_derr_set(err, SRPC_EINVAL, "union value", NULL);
+    switch (v->tag) {
+    case TYPES_KIND_NOTHING:
+    case TYPES_KIND_NUMBER:
+    case TYPES_KIND_TEXT:
+    case TYPES_KIND_PLACE:
+        break;
+    default:
+        return srpc_derr_set(err, SRPC_EINVAL, "a case of union value", NULL);
+    }
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int32(pk, v->tag);
+    switch (v->tag) {
+    case TYPES_KIND_NOTHING:
+        msgpack_pack_nil(pk);
+        return SRPC_OK;
+    case TYPES_KIND_NUMBER:
+        msgpack_pack_double(pk, v->number);
+        return SRPC_OK;
+    case TYPES_KIND_TEXT:
+        rc = srpc_put_str(pk, v->text, 16, err);
+        if (rc != SRPC_OK)
+            return srpc_derr_in(err, "text");
+        return SRPC_OK;
+    case TYPES_KIND_PLACE:
+        rc = encode_types_point(pk, &v->where, err);
+        if (rc != SRPC_OK)
+            return srpc_derr_in(err, "where");
+        return SRPC_OK;
+    default:
+        return SRPC_OK; /* not reached: checked above */
+    }
+}
+
+/* types.idl:72: int8 neg8(int8 v); */
 static int dispatch_neg8(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -974,7 +1156,7 @@ static int dispatch_neg8(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:58: int16 neg16(int16 v); */
+/* types.idl:73: int16 neg16(int16 v); */
 static int dispatch_neg16(srpc_call *call, const void *impl,
                           const msgpack_object *args, msgpack_packer *reply)
 {
@@ -995,7 +1177,7 @@ static int dispatch_neg16(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:59: uint8 inc8(uint8 v); */
+/* types.idl:74: uint8 inc8(uint8 v); */
 static int dispatch_inc8(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1016,7 +1198,7 @@ static int dispatch_inc8(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:60: uint16 inc16(uint16 v); */
+/* types.idl:75: uint16 inc16(uint16 v); */
 static int dispatch_inc16(srpc_call *call, const void *impl,
                           const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1037,7 +1219,7 @@ static int dispatch_inc16(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:61: int64 neg64(int64 v); */
+/* types.idl:76: int64 neg64(int64 v); */
 static int dispatch_neg64(srpc_call *call, const void *impl,
                           const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1058,7 +1240,7 @@ static int dispatch_neg64(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:62: uint64 id64(uint64 v); */
+/* types.idl:77: uint64 id64(uint64 v); */
 static int dispatch_id64(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1079,7 +1261,7 @@ static int dispatch_id64(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:63: float half(float v); */
+/* types.idl:78: float half(float v); */
 static int dispatch_half(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1100,7 +1282,7 @@ static int dispatch_half(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:64: bytes rev(bytes b); */
+/* types.idl:79: bytes rev(bytes b); */
 static int dispatch_rev(srpc_call *call, const void *impl,
                         const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1126,7 +1308,7 @@ static int dispatch_rev(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:65: bytes<8> rev8(bytes<8> b); */
+/* types.idl:80: bytes<8> rev8(bytes<8> b); */
 static int dispatch_rev8(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1152,7 +1334,7 @@ static int dispatch_rev8(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:66: string<4> up4(string<4> s); */
+/* types.idl:81: string<4> up4(string<4> s); */
 static int dispatch_up4(srpc_call *call, const void *impl,
                         const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1178,7 +1360,7 @@ static int dispatch_up4(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:67: point flip(point p); */
+/* types.idl:82: point flip(point p); */
 static int dispatch_flip(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1202,7 +1384,7 @@ static int dispatch_flip(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:68: shape grow(shape s, int32 by); */
+/* types.idl:83: shape grow(shape s, int32 by); */
 static int dispatch_grow(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1230,7 +1412,7 @@ static int dispatch_grow(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:69: segment span(point from, point to); */
+/* types.idl:84: segment span(point from, point to); */
 static int dispatch_span(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1258,7 +1440,7 @@ static int dispatch_span(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:70: color mix(color a, status s); */
+/* types.idl:85: color mix(color a, status s); */
 static int dispatch_mix(srpc_call *call, const void *impl,
                         const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1288,7 +1470,7 @@ static int dispatch_mix(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:71: status check(segment s); */
+/* types.idl:86: status check(segment s); */
 static int dispatch_check(srpc_call *call, const void *impl,
                           const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1310,7 +1492,7 @@ static int dispatch_check(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:72: sequence<int32> squares(sequence<int32, 100> v); */
+/* types.idl:87: sequence<int32> squares(sequence<int32, 100> v); */
 static int dispatch_squares(srpc_call *call, const void *impl,
                             const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1334,7 +1516,7 @@ static int dispatch_squares(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:73: map<string, sequence<color>> palette(map<uint16, bytes> m); */
+/* types.idl:88: map<string, sequence<color>> palette(map<uint16, bytes> m); */
 static int dispatch_palette(srpc_call *call, const void *impl,
                             const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1359,7 +1541,7 @@ static int dispatch_palette(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:74: polygon shift(polygon p, sequence<sequence<double>> by); */
+/* types.idl:89: polygon shift(polygon p, sequence<sequence<double>> by); */
 static int dispatch_shift(srpc_call *call, const void *impl,
                           const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1388,7 +1570,7 @@ static int dispatch_shift(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:75: any inspect(any v); */
+/* types.idl:90: any inspect(any v); */
 static int dispatch_inspect(srpc_call *call, const void *impl,
                             const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1409,7 +1591,7 @@ static int dispatch_inspect(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:76: optional point find(optional label l, optional int32 near); */
+/* types.idl:91: optional point find(optional label l, optional int32 near); */
 static int dispatch_find(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1450,7 +1632,7 @@ static int dispatch_find(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:77: optional int64 lookup(optional bytes key, optional color c); */
+/* types.idl:92: optional int64 lookup(optional bytes key, optional color c); */
 static int dispatch_lookup(srpc_call *call, const void *impl,
                            const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1494,7 +1676,7 @@ static int dispatch_lookup(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:78: double[3] cross(double[3] a, double[3] b); */
+/* types.idl:93: double[3] cross(double[3] a, double[3] b); */
 static int dispatch_cross(srpc_call *call, const void *impl,
                           const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1522,7 +1704,40 @@ static int dispatch_cross(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:79: oneway void draw(point p); */
+/* types.idl:94: value pick(value v, optional reply r); */
+static int dispatch_pick(srpc_call *call, const void *impl,
+                         const msgpack_object *args, msgpack_packer *reply)
+{
+    const struct types_ops *ops = impl;
+    struct types_value v;
+    struct types_reply *r = NULL;
+    struct types_value result = { 0 };
+    srpc_derr derr;
+    int rc;
+
+    if (ops->pick == NULL)
+        return srpc_call_not_implemented(call);
+    rc = decode_types_value(&args[0], srpc_call_arena(call), &v, &derr);
+    if (rc != SRPC_OK)
+        return srpc_call_bad_value(call, &derr, 0, "v");
+    if (args[1].type != MSGPACK_OBJECT_NIL) {
+        r = srpc_arena_alloc(srpc_call_arena(call), sizeof *r);
+        if (r == NULL)
+            return srpc_call_bad_arg(call, SRPC_ENOMEM, 1, "r", "reply");
+        rc = decode_types_reply(&args[1], srpc_call_arena(call), r, &derr);
+        if (rc != SRPC_OK)
+            return srpc_call_bad_value(call, &derr, 1, "r");
+    }
+    rc = ops->pick(call, &v, r, &result);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = encode_types_value(reply, &result, &derr);
+    if (rc != SRPC_OK)
+        return srpc_call_bad_result(call, &derr);
+    return SRPC_OK;
+}
+
+/* types.idl:95: oneway void draw(point p); */
 static int dispatch_draw(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1569,6 +1784,7 @@ static const struct srpc_method types_methods[] = {
     { "types.find", 2, dispatch_find },
     { "types.lookup", 2, dispatch_lookup },
     { "types.cross", 2, dispatch_cross },
+    { "types.pick", 2, dispatch_pick },
     { "types.draw", 1, dispatch_draw },
 };
 
