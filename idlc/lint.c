@@ -65,44 +65,58 @@ static void cxx_cname(struct diag *d, char *cname, const char *what,
 
 /*
  * Every name that reaches the generated C.  Most are prefixed with the
- * interface's name (calc_add, struct calc_point, enum calc_color,
- * calc_path), which makes a keyword only by accident ("xor" + "eq");
+ * interface's C prefix (calc_add, struct calc_point, enum calc_color,
+ * calc_path; acme_calc_add in a module), which makes a keyword only by
+ * accident ("xor" + "eq");
  * procedure names (the members of struct calc_ops), parameter names and
  * field names appear as they are.  Constants and enum values are
  * upper-case (CALC_COLOR_RED), and C++ has no upper-case keyword.
  */
+static void cxx_types(struct diag *d, const struct idl_iface *scope)
+{
+    const char *cn = scope->cname;
+    /* messages say "calc.point", or "geo.point" at a top level */
+    const char *in = scope->name != NULL ? scope->name : scope->cname;
+
+    for (size_t j = 0; j < scope->nenums; j++) {
+        const struct idl_enum *en = scope->enums[j];
+
+        cxx_cname(d, str_printf(CNAME_ENUM, cn, en->name), "enum", in,
+                  en->name, &en->loc);
+    }
+    for (size_t j = 0; j < scope->nstructs; j++) {
+        const struct idl_struct *st = scope->structs[j];
+
+        cxx_cname(d, str_printf(CNAME_STRUCT, cn, st->name),
+                  st->is_union ? "union" : "struct", in, st->name, &st->loc);
+        for (size_t k = 0; k < st->nfields; k++) {
+            /* A union's void arm has no name, so no member. */
+            if (st->fields[k].name != NULL)
+                cxx_name(d, st->is_union ? "arm" : "field",
+                         st->fields[k].name, &st->fields[k].loc);
+        }
+    }
+    for (size_t j = 0; j < scope->ntypedefs; j++) {
+        const struct idl_typedef *td = scope->typedefs[j];
+
+        cxx_cname(d, str_printf(CNAME_STRUCT, cn, td->name), "typedef", in,
+                  td->name, &td->loc);
+    }
+}
+
 static void cxx_compat(const struct idl_file *file, struct diag *d)
 {
+    cxx_types(d, file->scope);
     for (size_t i = 0; i < file->nifaces; i++) {
         const struct idl_iface *iface = file->ifaces[i];
-        const char *in = iface->name;
 
-        for (size_t j = 0; j < iface->nenums; j++) {
-            const struct idl_enum *en = iface->enums[j];
-
-            cxx_cname(d, str_printf(CNAME_ENUM, in, en->name), "enum", in,
-                      en->name, &en->loc);
-        }
-        for (size_t j = 0; j < iface->nstructs; j++) {
-            const struct idl_struct *st = iface->structs[j];
-
-            cxx_cname(d, str_printf(CNAME_STRUCT, in, st->name), "struct",
-                      in, st->name, &st->loc);
-            for (size_t k = 0; k < st->nfields; k++)
-                cxx_name(d, "field", st->fields[k].name, &st->fields[k].loc);
-        }
-        for (size_t j = 0; j < iface->ntypedefs; j++) {
-            const struct idl_typedef *td = iface->typedefs[j];
-
-            cxx_cname(d, str_printf(CNAME_STRUCT, in, td->name), "typedef",
-                      in, td->name, &td->loc);
-        }
+        cxx_types(d, iface);
         for (size_t j = 0; j < iface->nprocs; j++) {
             const struct idl_proc *proc = iface->procs[j];
 
             cxx_name(d, "procedure", proc->name, &proc->loc);
-            cxx_cname(d, str_printf(CNAME_STUB, in, proc->name),
-                      "procedure", in, proc->name, &proc->loc);
+            cxx_cname(d, str_printf(CNAME_STUB, iface->cname, proc->name),
+                      "procedure", iface->name, proc->name, &proc->loc);
             for (size_t k = 0; k < proc->nparams; k++)
                 cxx_name(d, "parameter", proc->params[k].name,
                          &proc->params[k].loc);
