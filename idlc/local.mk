@@ -24,7 +24,8 @@ idlc_libidlc_a_SOURCES = \
 	idlc/output.c idlc/output.h \
 	idlc/depfile.c idlc/depfile.h \
 	idlc/gen_skeleton.c idlc/skeleton.h \
-	idlc/lint.c idlc/lint.h
+	idlc/lint.c idlc/lint.h \
+	idlc/compat.c idlc/compat.h
 
 bin_PROGRAMS += idlc/idlc
 idlc_idlc_SOURCES = idlc/main.c idlc/options.c idlc/options.h

@@ -5,7 +5,8 @@
  * parse -> check -> generate -> write (options.c reads the command line).
  *
  * Exit status: 0 success, 1 errors in the input (or it cannot be read or
- * the outputs cannot be written), 2 bad usage.
+ * the outputs cannot be written), 2 bad usage.  --check-compat (compat.c)
+ * exits 1 for a change that breaks peers too.
  */
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat.h"
 #include "depfile.h"
 #include "diag.h"
 #include "lint.h"
@@ -363,13 +365,58 @@ static int run(const struct options *o)
     return status;
 }
 
+/* One side of --check-compat: a file read, parsed and checked. */
+struct loaded {
+    char *text;
+    struct diag d;
+    struct idl_file *file;
+};
+
+/* Loads PATH into *L; false after reporting why it is unusable. */
+static bool load(const struct options *o, const char *path,
+                 struct loaded *l)
+{
+    size_t len;
+    bool ok;
+
+    l->text = NULL;
+    l->file = NULL;
+    if (!read_input(path, &l->text, &len))
+        return false;
+    diag_init(&l->d, path, l->text, len, stderr);
+    l->d.config = o->diag;
+    l->d.sorted = true;
+    l->file = idl_parse(l->text, len, &l->d);
+    ok = l->file != NULL && sema_check(l->file, &l->d) && l->d.nerrors == 0;
+    diag_flush(&l->d);
+    /* From here on the two files' messages interleave. */
+    l->d.sorted = false;
+    return ok;
+}
+
+/* idlc --check-compat OLD.idl NEW.idl: the exit status. */
+static int run_compat(const struct options *o)
+{
+    struct loaded old, new;
+    bool ok = load(o, o->input, &old);
+
+    ok &= load(o, o->compat_new, &new);
+    if (ok)
+        ok = compat_check(old.file, &old.d, new.file, &new.d);
+    ast_file_free(old.file);
+    ast_file_free(new.file);
+    free(old.text);
+    free(new.text);
+    return ok ? EXIT_SUCCESS : EXIT_INPUT;
+}
+
 int main(int argc, char **argv)
 {
     struct options o;
     int status = options_parse(argc, argv, &o);
 
     if (status < 0)
-        status = run(&o);
+        status = o.compat_new != NULL ? run_compat(&o) : run(&o);
     options_free(&o);
     return status;
 }
