@@ -26,6 +26,9 @@ static const struct {
         true },
     [DIAG_W_CASE_CLASH] = { "case-clash",
         "names in one scope that differ only in case", false },
+    [DIAG_W_COMPAT_REMOVAL] = { "compat-removal",
+        "--check-compat: an optional field or open enum value removed",
+        true },
 };
 
 void diag_config_default(struct diag_config *c)

@@ -45,6 +45,8 @@ struct diag_entry;
 enum diag_warning {
     DIAG_W_CXX_COMPAT,   /* "c++-compat": a name C++ cannot compile */
     DIAG_W_CASE_CLASH,   /* "case-clash": names that differ only in case */
+    DIAG_W_COMPAT_REMOVAL, /* "compat-removal" (--check-compat): an
+                            optional field or open enum value removed */
     DIAG_NWARNINGS
 };
 

@@ -29,7 +29,8 @@ idlc_libidlc_a_SOURCES = \
 	idlc/depfile.c idlc/depfile.h \
 	idlc/gen_skeleton.c idlc/skeleton.h \
 	idlc/lint.c idlc/lint.h \
-	idlc/load.c idlc/load.h
+	idlc/load.c idlc/load.h \
+	idlc/compat.c idlc/compat.h
 
 bin_PROGRAMS += idlc/idlc
 idlc_idlc_SOURCES = idlc/main.c idlc/options.c idlc/options.h

@@ -5,7 +5,8 @@
  * parse -> check -> generate -> write (options.c reads the command line).
  *
  * Exit status: 0 success, 1 errors in the input (or it cannot be read or
- * the outputs cannot be written), 2 bad usage.
+ * the outputs cannot be written), 2 bad usage.  --check-compat (compat.c)
+ * exits 1 for a change that breaks peers too.
  */
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat.h"
 #include "depfile.h"
 #include "diag.h"
 #include "lint.h"
@@ -328,13 +330,37 @@ static int run(const struct options *o)
     return status;
 }
 
+/* idlc --check-compat OLD.idl NEW.idl: the exit status.  Each side has
+ * its loader: the two may import different versions of one file name. */
+static int run_compat(const struct options *o)
+{
+    struct loader lold, lnew;
+    struct idl_unit *old, *new;
+    bool ok;
+
+    loader_init(&lold, o->include_dirs, o->ninclude_dirs, &o->diag, stderr);
+    loader_init(&lnew, o->include_dirs, o->ninclude_dirs, &o->diag, stderr);
+    old = loader_load(&lold, o->input);
+    new = loader_load(&lnew, o->compat_new);
+    ok = old != NULL && old->ok && new != NULL && new->ok;
+    if (ok) {
+        /* From here on the two files' messages interleave. */
+        old->diag.sorted = false;
+        new->diag.sorted = false;
+        ok = compat_check(old->file, &old->diag, new->file, &new->diag);
+    }
+    loader_free(&lold);
+    loader_free(&lnew);
+    return ok ? EXIT_SUCCESS : EXIT_INPUT;
+}
+
 int main(int argc, char **argv)
 {
     struct options o;
     int status = options_parse(argc, argv, &o);
 
     if (status < 0)
-        status = run(&o);
+        status = o.compat_new != NULL ? run_compat(&o) : run(&o);
     options_free(&o);
     return status;
 }

@@ -15,8 +15,14 @@
 static void usage(FILE *out)
 {
     fputs("Usage: idlc [OPTION]... FILE.idl\n"
+          "  or:  idlc --check-compat [OPTION]... OLD.idl NEW.idl\n"
           "Compile the interfaces of FILE.idl into C client and server\n"
           "stubs for libsockrpc: FILE.h, FILE_client.c and FILE_server.c.\n"
+          "\n"
+          "Compatibility:\n"
+          "  --check-compat   write nothing; report every change from\n"
+          "                   OLD.idl to NEW.idl that breaks peers built\n"
+          "                   from the other (exit 1 if there is one)\n"
           "\n"
           "Output:\n"
           "  -o DIR           write the generated files into DIR (default:\n"
@@ -65,7 +71,9 @@ static void usage(FILE *out)
           "  --help           print this help and exit\n"
           "  --version        print the version and exit\n"
           "\n"
-          "Exit status: 0 success, 1 errors in the input, 2 bad usage.\n",
+          "Exit status: 0 success, 1 errors in the input, 2 bad usage.\n"
+          "With --check-compat: 0 compatible, 1 incompatible or errors in\n"
+          "the input, 2 bad usage.\n",
           out);
 }
 
@@ -165,19 +173,46 @@ static bool max_errors_option(const char *value, int *n)
     return true;
 }
 
+/* The end of parse() with --check-compat: two files, and no option
+ * about outputs (WRITES is the first one given, or NULL). */
+static int compat_usage(const struct options *o, const char *writes)
+{
+    if (o->compat_new == NULL)
+        return options_bad_usage("option '--check-compat' needs two "
+                                 "files, OLD.idl and NEW.idl", NULL);
+    if (writes != NULL) {
+        fprintf(stderr, "idlc: option '%s' does not go with "
+                "'--check-compat', which writes nothing; try 'idlc "
+                "--help'\n", writes);
+        return OPTIONS_EXIT_USAGE;
+    }
+    return -1;
+}
+
 static int parse(int argc, char **argv, struct options *o)
 {
     bool options_done = false;
     const char *mt = NULL;   /* the first -MT or -MP, for the message */
+    const char *writes = NULL;  /* the first option about outputs */
+    bool compat = false;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v;
 
         if (options_done || a[0] != '-' || a[1] == '\0') {
+            /* A second file is NEW.idl if --check-compat comes. */
+            if (o->compat_new != NULL && compat)
+                return options_bad_usage("more than two input files", a);
+            if (o->compat_new != NULL)
+                return options_bad_usage("more than one input file",
+                                         o->compat_new);
             if (o->input != NULL)
-                return options_bad_usage("more than one input file", a);
-            o->input = a;
+                o->compat_new = a;
+            else
+                o->input = a;
+        } else if (strcmp(a, "--check-compat") == 0) {
+            compat = true;
         } else if (strcmp(a, "--") == 0) {
             options_done = true;
         } else if (strcmp(a, "--help") == 0) {
@@ -188,20 +223,25 @@ static int parse(int argc, char **argv, struct options *o)
             return EXIT_SUCCESS;
         } else if (strcmp(a, "--header") == 0) {
             o->outputs |= OUT_HEADER;
+            writes = writes != NULL ? writes : "--header";
         } else if (strcmp(a, "--client") == 0) {
             o->outputs |= OUT_CLIENT;
+            writes = writes != NULL ? writes : "--client";
         } else if (strcmp(a, "--server") == 0) {
             o->outputs |= OUT_SERVER;
+            writes = writes != NULL ? writes : "--server";
         } else if (is_opt(a, "--skeleton")) {
             if (!take_value(argc, argv, &i, "--skeleton", &v))
                 return options_bad_usage("option '--skeleton' needs a file "
                                          "name", NULL);
             o->skeleton = v;
+            writes = writes != NULL ? writes : "--skeleton";
         } else if (is_opt(a, "-o")) {
             if (!take_value(argc, argv, &i, "-o", &v))
                 return options_bad_usage("option '-o' needs a directory",
                                          NULL);
             o->outdir = v;
+            writes = writes != NULL ? writes : "-o";
         } else if (is_opt(a, "-I")) {
             if (!take_value(argc, argv, &i, "-I", &v))
                 return options_bad_usage("option '-I' needs a directory",
@@ -209,6 +249,7 @@ static int parse(int argc, char **argv, struct options *o)
             o->include_dirs[o->ninclude_dirs++] = v;
         } else if (strcmp(a, "-MD") == 0) {
             o->depend = true;
+            writes = writes != NULL ? writes : "-MD";
         } else if (strcmp(a, "-MP") == 0) {
             o->phony = true;
             mt = mt != NULL ? mt : "-MP";
@@ -218,6 +259,7 @@ static int parse(int argc, char **argv, struct options *o)
                                          NULL);
             o->depfile = v;
             o->depend = true;
+            writes = writes != NULL ? writes : "-MF";
         } else if (is_opt(a, "-MT")) {
             if (!take_value(argc, argv, &i, "-MT", &v))
                 return options_bad_usage("option '-MT' needs a target",
@@ -242,6 +284,10 @@ static int parse(int argc, char **argv, struct options *o)
         && strcmp(o->skeleton + strlen(o->skeleton) - 4, ".idl") == 0)
         return options_bad_usage("no input file (option '--skeleton' takes "
                                  "a file name)", NULL);
+    if (compat)
+        return compat_usage(o, writes != NULL ? writes : mt);
+    if (o->compat_new != NULL)
+        return options_bad_usage("more than one input file", o->compat_new);
     if (o->input == NULL)
         return options_bad_usage("no input file", NULL);
     if (mt != NULL && !o->depend) {

@@ -23,7 +23,8 @@ enum {
 };
 
 struct options {
-    const char *input;       /* FILE.idl */
+    const char *input;       /* FILE.idl (OLD.idl with --check-compat) */
+    const char *compat_new;  /* --check-compat: NEW.idl; NULL without */
     const char *outdir;      /* -o DIR, default "." */
     unsigned outputs;        /* OUT_* bits; all unless --header... given */
     bool depend;             /* -MD or -MF: write a dependency file */

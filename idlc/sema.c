@@ -1180,11 +1180,8 @@ static void check_iface(struct diag *d, const struct idl_file *file,
         check_recursion(d, iface, iface->structs[k]);
 }
 
-/* Writes PROC's wire name, as it goes on the wire, to BUF: the body of
- * its @name literal (escapes as written; they spell each byte one way)
- * or IFACE.NAME.  False when it does not fit or is empty. */
-static bool wire_name(const struct idl_iface *iface,
-                      const struct idl_proc *proc, char *buf, size_t size)
+bool sema_wire_name(const struct idl_iface *iface,
+                    const struct idl_proc *proc, char *buf, size_t size)
 {
     char *literal = wire_literal(iface, proc);
     int n = -1;
@@ -1210,7 +1207,7 @@ static void check_wire_names(const struct idl_file *file, struct diag *d)
             const struct idl_proc *p = fi->procs[k];
             bool found = false;
 
-            if (!wire_name(fi, p, a, sizeof a))
+            if (!sema_wire_name(fi, p, a, sizeof a))
                 continue;
             for (size_t j = 0; j <= i && !found; j++) {
                 const struct idl_iface *fj = file->ifaces[j];
@@ -1221,7 +1218,7 @@ static void check_wire_names(const struct idl_file *file, struct diag *d)
 
                     if ((p->wire_name == NULL && q->wire_name == NULL
                          && i == j)
-                        || !wire_name(fj, q, b, sizeof b)
+                        || !sema_wire_name(fj, q, b, sizeof b)
                         || strcmp(a, b) != 0)
                         continue;
                     diag_error(d, p->wire_name ? &p->wire_loc : &p->loc,

@@ -18,6 +18,12 @@
  */
 bool sema_check(struct idl_file *file, struct diag *d);
 
+/* Writes PROC's wire name, as it goes on the wire, to BUF: the body of
+ * its @name literal (escapes as written; they spell each byte one way)
+ * or IFACE.NAME.  False when it does not fit or is empty. */
+bool sema_wire_name(const struct idl_iface *iface,
+                    const struct idl_proc *proc, char *buf, size_t size);
+
 /* The C-name checks (sema_names.c): keywords, reserved identifiers and
  * clashes between the names the generators will write. */
 enum name_kind { NAME_IFACE, NAME_PROC, NAME_PARAM, NAME_STRUCT, NAME_FIELD };

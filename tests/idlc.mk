@@ -72,6 +72,16 @@ tests_unit_test_idlc_import_LDADD = $(IDLC_TEST_LDADD)
 EXTRA_tests_unit_test_idlc_import_DEPENDENCIES = idlc/idlc$(EXEEXT)
 $(tests_unit_test_idlc_import_OBJECTS): idlc/parser.h
 
+check_PROGRAMS += tests/unit/test_compat
+TESTS += tests/unit/test_compat
+tests_unit_test_compat_SOURCES = tests/unit/test_compat.c $(IDLC_TEST_RUN)
+tests_unit_test_compat_CPPFLAGS = $(TEST_CPP)
+tests_unit_test_compat_CFLAGS = $(TEST_CC)
+tests_unit_test_compat_LDFLAGS = $(TEST_LINK)
+tests_unit_test_compat_LDADD = $(IDLC_TEST_LDADD)
+EXTRA_tests_unit_test_compat_DEPENDENCIES = idlc/idlc$(EXEEXT)
+$(tests_unit_test_compat_OBJECTS): idlc/parser.h
+
 check_PROGRAMS += tests/unit/test_idlc_skeleton
 TESTS += tests/unit/test_idlc_skeleton
 tests_unit_test_idlc_skeleton_SOURCES = tests/unit/test_idlc_skeleton.c $(IDLC_TEST_RUN)
