@@ -72,6 +72,8 @@ enum change {
 
 static void compare_struct(struct compat *c, const struct idl_struct *os,
                            const struct idl_struct *ns);
+static void compare_union(struct compat *c, const struct idl_struct *ou,
+                          const struct idl_struct *nu);
 static void compare_enum(struct compat *c, const struct idl_enum *oe,
                          const struct idl_enum *ne);
 
@@ -127,8 +129,11 @@ static bool seen(struct compat *c, const void *old, const void *new)
 static const char *spell(const struct idl_type_ref *ref, char *buf)
 {
     char *s = idl_type_spelling(ref);
+    /* A struct turned union keeps its name: say which it is. */
+    const char *kind = ref->decl == NULL ? ""
+                       : ref->decl->is_union ? "union " : "struct ";
 
-    snprintf(buf, TEXT_MAX, "%s", s != NULL ? s : "?");
+    snprintf(buf, TEXT_MAX, "%s%s", kind, s != NULL ? s : "?");
     free(s);
     return buf;
 }
@@ -159,7 +164,14 @@ static enum change compare_type(struct compat *c,
         return RETYPED;
     switch (old->type->kind) {
     case IDL_STRUCT:
-        compare_struct(c, old->decl, new->decl);
+        /* A map and a [discriminant, value] pair never read as each
+         * other. */
+        if (old->decl->is_union != new->decl->is_union)
+            return RETYPED;
+        if (old->decl->is_union)
+            compare_union(c, old->decl, new->decl);
+        else
+            compare_struct(c, old->decl, new->decl);
         return SAME;
     case IDL_ENUM:
         compare_enum(c, old->edecl, new->edecl);
@@ -287,6 +299,72 @@ static void compare_struct(struct compat *c, const struct idl_struct *os,
     for (size_t i = 0; i < os->nfields && !stopped(c); i++) {
         if (find_field(ns, os->fields[i].name) == NULL)
             removed_field(c, os, ns, &os->fields[i]);
+    }
+}
+
+/* ---- unions ----------------------------------------------------------- */
+
+/* The arm of union UN whose label has VALUE, or NULL. */
+static const struct idl_field *arm_labelled(const struct idl_struct *un,
+                                            long long value)
+{
+    for (size_t i = 0; i < un->nfields; i++) {
+        if (un->fields[i].label_value == value)
+            return &un->fields[i];
+    }
+    return NULL;
+}
+
+/* "case NUM" and the arm's name, for messages. */
+static const char *arm_text(const struct idl_field *arm, char *buf)
+{
+    snprintf(buf, TEXT_MAX, "case %s%s%s%s", arm->label_negative ? "-" : "",
+             arm->label, arm->name != NULL ? " " : "",
+             arm->name != NULL ? arm->name : "(void)");
+    return buf;
+}
+
+/*
+ * Arms are matched by their discriminant's value, the only part of the
+ * label that travels.  A receiver refuses a discriminant it has no arm
+ * for, so an arm added breaks old receivers and an arm removed breaks
+ * old senders; an arm kept must keep its type.
+ */
+static void compare_union(struct compat *c, const struct idl_struct *ou,
+                          const struct idl_struct *nu)
+{
+    char what[2 * TEXT_MAX], arm[TEXT_MAX];
+
+    if (seen(c, ou, nu))
+        return;
+    snprintf(what, sizeof what, "the discriminant of union '%s'", nu->name);
+    check_type(c, what, &ou->disc, &nu->disc);
+    for (size_t i = 0; i < nu->nfields && !stopped(c); i++) {
+        const struct idl_field *na = &nu->fields[i];
+        const struct idl_field *oa = arm_labelled(ou, na->label_value);
+
+        if (oa == NULL) {
+            diag_error(c->dnew, &na->label_loc, "union '%s' has a new arm "
+                       "'%s'; old peers refuse a value with its "
+                       "discriminant", nu->name, arm_text(na, arm));
+            note(c->dnew, c->dold, &ou->loc, "union '%s' was declared "
+                 "here", ou->name);
+            continue;
+        }
+        snprintf(what, sizeof what, "arm '%s' of union '%s'",
+                 arm_text(na, arm), nu->name);
+        check_type(c, what, &oa->type, &na->type);
+    }
+    for (size_t i = 0; i < ou->nfields && !stopped(c); i++) {
+        const struct idl_field *oa = &ou->fields[i];
+
+        if (arm_labelled(nu, oa->label_value) != NULL)
+            continue;
+        diag_error(c->dold, &oa->label_loc, "arm '%s' of union '%s' was "
+                   "removed; old peers still send it and new ones refuse "
+                   "it", arm_text(oa, arm), ou->name);
+        note(c->dold, c->dnew, &nu->loc, "union '%s' is declared here",
+             nu->name);
     }
 }
 
