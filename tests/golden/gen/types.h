@@ -17,6 +17,13 @@
  *
  * A server fills in an interface's struct NAME_ops with its handlers
  * and registers it with NAME_serve().
+ *
+ * A procedure NAME that raises an enum of error codes has two more
+ * functions: its handler fails with "return NAME_fail(call, CODE,
+ * format, ...);", and after NAME() failed with SRPC_EREMOTE,
+ * NAME_error(client, &code) is true with the code when the server
+ * sent one of the enum's values (any int32 for an open enum);
+ * srpc_client_errmsg() has the message.
  */
 #ifndef TYPES_H
 #define TYPES_H
@@ -27,23 +34,37 @@
 #include <msgpack.h>
 #include <sockrpc.h>
 
+#include "geo.h" /* types.idl:5: import "geo.idl"; */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* ---- types.idl:4: interface types ---- */
+/* ---- types.idl: declarations outside interfaces ---- */
 
-/* types.idl:5: const uint32 MAX_LABEL = 16; */
+/*
+ * When something happened, shared by every interface of the file.
+ */
+/* types.idl:8: struct stamp */
+struct types_stamp {
+    uint64_t seconds;
+    bool has_nanos;
+    uint32_t nanos;
+};
+
+/* ---- types.idl:13: interface types ---- */
+
+/* types.idl:14: const uint32 MAX_LABEL = 16; */
 #define TYPES_MAX_LABEL UINT32_C(16)
 /*
  * The smallest int64.
  */
-/* types.idl:7: const int64 LOWEST = -9223372036854775808; */
+/* types.idl:16: const int64 LOWEST = -9223372036854775808; */
 #define TYPES_LOWEST (-INT64_C(9223372036854775807) - 1)
-/* types.idl:8: const string GREETING = "hello, \"world\"\n"; */
+/* types.idl:17: const string GREETING = "hello, \"world\"\n"; */
 #define TYPES_GREETING "hello, \"world\"\n"
 
-/* types.idl:31: enum color */
+/* types.idl:40: enum color */
 enum types_color {
     TYPES_COLOR_RED = 0,
     TYPES_COLOR_GREEN = 5,
@@ -53,19 +74,25 @@ enum types_color {
 /*
  * How a call went.
  */
-/* types.idl:33: open enum status */
+/* types.idl:42: open enum status */
 enum types_status {
     TYPES_STATUS_OK = 0,
     TYPES_STATUS_FAILED = -1,
     TYPES_STATUS_INT32_ = INT32_MAX /* not a value: holds any int32 */
 };
 
-/* types.idl:57: enum kind */
+/* types.idl:66: enum kind */
 enum types_kind {
     TYPES_KIND_NOTHING = 0,
     TYPES_KIND_NUMBER = 1,
     TYPES_KIND_TEXT = 2,
     TYPES_KIND_PLACE = 3
+};
+
+/* types.idl:105: enum failure */
+enum types_failure {
+    TYPES_FAILURE_NOT_FOUND = 1,
+    TYPES_FAILURE_TOO_LATE = 2
 };
 
 /* Sequences (n items) and maps (n keys and values) of types.idl. */
@@ -125,7 +152,7 @@ struct types_seq_seq_double {
 /*
  * A point on the plane.
  */
-/* types.idl:13: struct point */
+/* types.idl:22: struct point */
 struct types_point {
     /*
      * East of the origin.
@@ -137,7 +164,7 @@ struct types_point {
     double z;
 };
 
-/* types.idl:21: struct shape */
+/* types.idl:30: struct shape */
 struct types_shape {
     const char *name;
     struct types_point origin;
@@ -148,7 +175,7 @@ struct types_shape {
     uint8_t sides;
 };
 
-/* types.idl:35: struct segment */
+/* types.idl:44: struct segment */
 struct types_segment {
     struct types_point from;
     struct types_point to;
@@ -157,12 +184,12 @@ struct types_segment {
     enum types_status state;
 };
 
-/* types.idl:42: struct unused */
+/* types.idl:51: struct unused */
 struct types_unused {
     bool flag;
 };
 
-/* types.idl:49: struct polygon */
+/* types.idl:58: struct polygon */
 struct types_polygon {
     struct types_seq_point corners;
     const struct types_seq_string *notes;
@@ -174,7 +201,7 @@ struct types_polygon {
 /*
  * One of several kinds of value, tagged by its kind.
  */
-/* types.idl:59: union value switch (kind) */
+/* types.idl:68: union value switch (kind) */
 struct types_value {
     enum types_kind tag; /* which arm holds the value */
     union {
@@ -188,7 +215,7 @@ struct types_value {
     };
 };
 
-/* types.idl:66: union reply switch (int16) */
+/* types.idl:75: union reply switch (int16) */
 struct types_reply {
     int16_t tag; /* which arm holds the value */
     union {
@@ -208,71 +235,71 @@ struct types_arr3_double {
     double items[3];
 };
 
-/* types.idl:46: typedef sequence<point, 64> path */
+/* types.idl:55: typedef sequence<point, 64> path */
 typedef struct types_seq_point types_path;
 
-/* types.idl:47: typedef string<16> label */
+/* types.idl:56: typedef string<16> label */
 typedef const char *types_label;
 
-/* types.idl:72: int8 neg8(int8 v); */
+/* types.idl:81: int8 neg8(int8 v); */
 int types_neg8(srpc_client *client, int8_t v, int8_t *result);
 int types_neg8_async(srpc_client *client, int8_t v, srpc_pending **call);
 int types_neg8_finish(srpc_client *client, srpc_pending *call, int8_t *result);
 
-/* types.idl:73: int16 neg16(int16 v); */
+/* types.idl:82: int16 neg16(int16 v); */
 int types_neg16(srpc_client *client, int16_t v, int16_t *result);
 int types_neg16_async(srpc_client *client, int16_t v, srpc_pending **call);
 int types_neg16_finish(srpc_client *client, srpc_pending *call,
                        int16_t *result);
 
-/* types.idl:74: uint8 inc8(uint8 v); */
+/* types.idl:83: uint8 inc8(uint8 v); */
 int types_inc8(srpc_client *client, uint8_t v, uint8_t *result);
 int types_inc8_async(srpc_client *client, uint8_t v, srpc_pending **call);
 int types_inc8_finish(srpc_client *client, srpc_pending *call,
                       uint8_t *result);
 
-/* types.idl:75: uint16 inc16(uint16 v); */
+/* types.idl:84: uint16 inc16(uint16 v); */
 int types_inc16(srpc_client *client, uint16_t v, uint16_t *result);
 int types_inc16_async(srpc_client *client, uint16_t v, srpc_pending **call);
 int types_inc16_finish(srpc_client *client, srpc_pending *call,
                        uint16_t *result);
 
-/* types.idl:76: int64 neg64(int64 v); */
+/* types.idl:85: int64 neg64(int64 v); */
 int types_neg64(srpc_client *client, int64_t v, int64_t *result);
 int types_neg64_async(srpc_client *client, int64_t v, srpc_pending **call);
 int types_neg64_finish(srpc_client *client, srpc_pending *call,
                        int64_t *result);
 
-/* types.idl:77: uint64 id64(uint64 v); */
+/* types.idl:86: uint64 id64(uint64 v); */
 int types_id64(srpc_client *client, uint64_t v, uint64_t *result);
 int types_id64_async(srpc_client *client, uint64_t v, srpc_pending **call);
 int types_id64_finish(srpc_client *client, srpc_pending *call,
                       uint64_t *result);
 
-/* types.idl:78: float half(float v); */
+/* types.idl:87: float half(float v); */
 int types_half(srpc_client *client, float v, float *result);
 int types_half_async(srpc_client *client, float v, srpc_pending **call);
 int types_half_finish(srpc_client *client, srpc_pending *call, float *result);
 
-/* types.idl:79: bytes rev(bytes b); */
+/* types.idl:88: bytes rev(bytes b); */
 int types_rev(srpc_client *client, srpc_bytes b, srpc_bytes *result);
 int types_rev_async(srpc_client *client, srpc_bytes b, srpc_pending **call);
 int types_rev_finish(srpc_client *client, srpc_pending *call,
                      srpc_bytes *result);
 
-/* types.idl:80: bytes<8> rev8(bytes<8> b); */
+/* types.idl:89: bytes<8> rev8(bytes<8> b); */
 int types_rev8(srpc_client *client, srpc_bytes b, srpc_bytes *result);
 int types_rev8_async(srpc_client *client, srpc_bytes b, srpc_pending **call);
 int types_rev8_finish(srpc_client *client, srpc_pending *call,
                       srpc_bytes *result);
 
-/* types.idl:81: string<4> up4(string<4> s); */
+/* types.idl:90: string<4> up4(string<4> s); */
 int types_up4(srpc_client *client, const char *s, const char **result);
 int types_up4_async(srpc_client *client, const char *s, srpc_pending **call);
 int types_up4_finish(srpc_client *client, srpc_pending *call,
                      const char **result);
 
-/* types.idl:82: point flip(point p); */
+/* types.idl:91: point flip(point p); */
 int types_flip(srpc_client *client, const struct types_point *p,
                struct types_point *result);
 int types_flip_async(srpc_client *client, const struct types_point *p,
@@ -280,7 +307,7 @@ int types_flip_async(srpc_client *client, const struct types_point *p,
 int types_flip_finish(srpc_client *client, srpc_pending *call,
                       struct types_point *result);
 
-/* types.idl:83: shape grow(shape s, int32 by); */
+/* types.idl:92: shape grow(shape s, int32 by); */
 int types_grow(srpc_client *client, const struct types_shape *s, int32_t by,
                struct types_shape *result);
 int types_grow_async(srpc_client *client, const struct types_shape *s,
@@ -288,7 +315,7 @@ int types_grow_async(srpc_client *client, const struct types_shape *s,
 int types_grow_finish(srpc_client *client, srpc_pending *call,
                       struct types_shape *result);
 
-/* types.idl:84: segment span(point from, point to); */
+/* types.idl:93: segment span(point from, point to); */
 int types_span(srpc_client *client, const struct types_point *from,
                const struct types_point *to, struct types_segment *result);
 int types_span_async(srpc_client *client, const struct types_point *from,
@@ -296,7 +323,7 @@ int types_span_async(srpc_client *client, const struct types_point *from,
 int types_span_finish(srpc_client *client, srpc_pending *call,
                       struct types_segment *result);
 
-/* types.idl:85: color mix(color a, status s); */
+/* types.idl:94: color mix(color a, status s); */
 int types_mix(srpc_client *client, enum types_color a, enum types_status s,
               enum types_color *result);
 int types_mix_async(srpc_client *client, enum types_color a,
@@ -304,7 +331,7 @@ int types_mix_async(srpc_client *client, enum types_color a,
 int types_mix_finish(srpc_client *client, srpc_pending *call,
                      enum types_color *result);
 
-/* types.idl:86: status check(segment s); */
+/* types.idl:95: status check(segment s); */
 int types_check(srpc_client *client, const struct types_segment *s,
                 enum types_status *result);
 int types_check_async(srpc_client *client, const struct types_segment *s,
@@ -312,7 +339,7 @@ int types_check_async(srpc_client *client, const struct types_segment *s,
 int types_check_finish(srpc_client *client, srpc_pending *call,
                        enum types_status *result);
 
-/* types.idl:87: sequence<int32> squares(sequence<int32, 100> v); */
+/* types.idl:96: sequence<int32> squares(sequence<int32, 100> v); */
 int types_squares(srpc_client *client, const struct types_seq_int32 *v,
                   struct types_seq_int32 *result);
 int types_squares_async(srpc_client *client, const struct types_seq_int32 *v,
@@ -320,7 +347,7 @@ int types_squares_async(srpc_client *client, const struct types_seq_int32 *v,
 int types_squares_finish(srpc_client *client, srpc_pending *call,
                          struct types_seq_int32 *result);
 
-/* types.idl:88: map<string, sequence<color>> palette(map<uint16, bytes> m); */
+/* types.idl:97: map<string, sequence<color>> palette(map<uint16, bytes> m); */
 int types_palette(srpc_client *client, const struct types_map_uint16_bytes *m,
                   struct types_map_string_seq_color *result);
 int types_palette_async(srpc_client *client,
@@ -329,7 +356,7 @@ int types_palette_async(srpc_client *client,
 int types_palette_finish(srpc_client *client, srpc_pending *call,
                          struct types_map_string_seq_color *result);
 
-/* types.idl:89: polygon shift(polygon p, sequence<sequence<double>> by); */
+/* types.idl:98: polygon shift(polygon p, sequence<sequence<double>> by); */
 int types_shift(srpc_client *client, const struct types_polygon *p,
                 const struct types_seq_seq_double *by,
                 struct types_polygon *result);
@@ -339,7 +366,7 @@ int types_shift_async(srpc_client *client, const struct types_polygon *p,
 int types_shift_finish(srpc_client *client, srpc_pending *call,
                        struct types_polygon *result);
 
-/* types.idl:90: any inspect(any v); */
+/* types.idl:99: any inspect(any v); */
 int types_inspect(srpc_client *client, const msgpack_object *v,
                   const msgpack_object **result);
 int types_inspect_async(srpc_client *client, const msgpack_object *v,
@@ -347,7 +374,7 @@ int types_inspect_async(srpc_client *client, const msgpack_object *v,
 int types_inspect_finish(srpc_client *client, srpc_pending *call,
                          const msgpack_object **result);
 
-/* types.idl:91: optional point find(optional label l, optional int32 near); */
+/* types.idl:100: optional point find(optional label l, optional int32 near); */
 int types_find(srpc_client *client, const char *l, const int32_t *near,
                const struct types_point **result);
 int types_find_async(srpc_client *client, const char *l, const int32_t *near,
@@ -355,7 +382,7 @@ int types_find_async(srpc_client *client, const char *l, const int32_t *near,
 int types_find_finish(srpc_client *client, srpc_pending *call,
                       const struct types_point **result);
 
-/* types.idl:92: optional int64 lookup(optional bytes key, optional color c); */
+/* types.idl:101: optional int64 lookup(optional bytes key, optional color c); */
 int types_lookup(srpc_client *client, const srpc_bytes *key,
                  const enum types_color *c, const int64_t **result);
 int types_lookup_async(srpc_client *client, const srpc_bytes *key,
@@ -363,7 +390,7 @@ int types_lookup_async(srpc_client *client, const srpc_bytes *key,
 int types_lookup_finish(srpc_client *client, srpc_pending *call,
                         const int64_t **result);
 
-/* types.idl:93: double[3] cross(double[3] a, double[3] b); */
+/* types.idl:102: double[3] cross(double[3] a, double[3] b); */
 int types_cross(srpc_client *client, const struct types_arr3_double *a,
                 const struct types_arr3_double *b,
                 struct types_arr3_double *result);
@@ -372,7 +399,7 @@ int types_cross_async(srpc_client *client, const struct types_arr3_double *a,
 int types_cross_finish(srpc_client *client, srpc_pending *call,
                        struct types_arr3_double *result);
 
-/* types.idl:94: value pick(value v, optional reply r); */
+/* types.idl:103: value pick(value v, optional reply r); */
 int types_pick(srpc_client *client, const struct types_value *v,
                const struct types_reply *r, struct types_value *result);
 int types_pick_async(srpc_client *client, const struct types_value *v,
@@ -380,84 +407,110 @@ int types_pick_async(srpc_client *client, const struct types_value *v,
 int types_pick_finish(srpc_client *client, srpc_pending *call,
                       struct types_value *result);
 
-/* types.idl:95: oneway void draw(point p); */
+/*
+ * An imported struct, a top-level one, and error codes.
+ */
+/* types.idl:107: box locate(stamp when, box hint) raises (failure); */
+int types_locate(srpc_client *client, const struct types_stamp *when,
+                 const struct geo_box *hint, struct geo_box *result);
+int types_locate_async(srpc_client *client, const struct types_stamp *when,
+                       const struct geo_box *hint, srpc_pending **call);
+int types_locate_finish(srpc_client *client, srpc_pending *call,
+                        struct geo_box *result);
+bool types_locate_error(const srpc_client *client, enum types_failure *code);
+
+/* types.idl:108: oneway void draw(point p); */
 int types_draw(srpc_client *client, const struct types_point *p);
 
 /*
- * types.idl:4: interface types
+ * types.idl:13: interface types
  * The handlers a server implements; a NULL handler answers "not
  * implemented".  A handler returns SRPC_OK after setting *result,
  * or the status of srpc_call_fail().
  */
 struct types_ops {
-    /* types.idl:72: int8 neg8(int8 v); */
+    /* types.idl:81: int8 neg8(int8 v); */
     int (*neg8)(srpc_call *call, int8_t v, int8_t *result);
-    /* types.idl:73: int16 neg16(int16 v); */
+    /* types.idl:82: int16 neg16(int16 v); */
     int (*neg16)(srpc_call *call, int16_t v, int16_t *result);
-    /* types.idl:74: uint8 inc8(uint8 v); */
+    /* types.idl:83: uint8 inc8(uint8 v); */
     int (*inc8)(srpc_call *call, uint8_t v, uint8_t *result);
-    /* types.idl:75: uint16 inc16(uint16 v); */
+    /* types.idl:84: uint16 inc16(uint16 v); */
     int (*inc16)(srpc_call *call, uint16_t v, uint16_t *result);
-    /* types.idl:76: int64 neg64(int64 v); */
+    /* types.idl:85: int64 neg64(int64 v); */
     int (*neg64)(srpc_call *call, int64_t v, int64_t *result);
-    /* types.idl:77: uint64 id64(uint64 v); */
+    /* types.idl:86: uint64 id64(uint64 v); */
     int (*id64)(srpc_call *call, uint64_t v, uint64_t *result);
-    /* types.idl:78: float half(float v); */
+    /* types.idl:87: float half(float v); */
     int (*half)(srpc_call *call, float v, float *result);
-    /* types.idl:79: bytes rev(bytes b); */
+    /* types.idl:88: bytes rev(bytes b); */
     int (*rev)(srpc_call *call, srpc_bytes b, srpc_bytes *result);
-    /* types.idl:80: bytes<8> rev8(bytes<8> b); */
+    /* types.idl:89: bytes<8> rev8(bytes<8> b); */
     int (*rev8)(srpc_call *call, srpc_bytes b, srpc_bytes *result);
-    /* types.idl:81: string<4> up4(string<4> s); */
+    /* types.idl:90: string<4> up4(string<4> s); */
     int (*up4)(srpc_call *call, const char *s, const char **result);
-    /* types.idl:82: point flip(point p); */
+    /* types.idl:91: point flip(point p); */
     int (*flip)(srpc_call *call, const struct types_point *p,
                 struct types_point *result);
-    /* types.idl:83: shape grow(shape s, int32 by); */
+    /* types.idl:92: shape grow(shape s, int32 by); */
     int (*grow)(srpc_call *call, const struct types_shape *s, int32_t by,
                 struct types_shape *result);
-    /* types.idl:84: segment span(point from, point to); */
+    /* types.idl:93: segment span(point from, point to); */
     int (*span)(srpc_call *call, const struct types_point *from,
                 const struct types_point *to, struct types_segment *result);
-    /* types.idl:85: color mix(color a, status s); */
+    /* types.idl:94: color mix(color a, status s); */
     int (*mix)(srpc_call *call, enum types_color a, enum types_status s,
                enum types_color *result);
-    /* types.idl:86: status check(segment s); */
+    /* types.idl:95: status check(segment s); */
     int (*check)(srpc_call *call, const struct types_segment *s,
                  enum types_status *result);
-    /* types.idl:87: sequence<int32> squares(sequence<int32, 100> v); */
+    /* types.idl:96: sequence<int32> squares(sequence<int32, 100> v); */
     int (*squares)(srpc_call *call, const struct types_seq_int32 *v,
                    struct types_seq_int32 *result);
-    /* types.idl:88: map<string, sequence<color>> palette(map<uint16, bytes> m); */
+    /* types.idl:97: map<string, sequence<color>> palette(map<uint16, bytes> m); */
     int (*palette)(srpc_call *call, const struct types_map_uint16_bytes *m,
                    struct types_map_string_seq_color *result);
-    /* types.idl:89: polygon shift(polygon p, sequence<sequence<double>> by); */
+    /* types.idl:98: polygon shift(polygon p, sequence<sequence<double>> by); */
     int (*shift)(srpc_call *call, const struct types_polygon *p,
                  const struct types_seq_seq_double *by,
                  struct types_polygon *result);
-    /* types.idl:90: any inspect(any v); */
+    /* types.idl:99: any inspect(any v); */
     int (*inspect)(srpc_call *call, const msgpack_object *v,
                    const msgpack_object **result);
-    /* types.idl:91: optional point find(optional label l, optional int32 near); */
+    /* types.idl:100: optional point find(optional label l, optional int32 near); */
     int (*find)(srpc_call *call, const char *l, const int32_t *near,
                 const struct types_point **result);
-    /* types.idl:92: optional int64 lookup(optional bytes key, optional color c); */
+    /* types.idl:101: optional int64 lookup(optional bytes key, optional color c); */
     int (*lookup)(srpc_call *call, const srpc_bytes *key,
                   const enum types_color *c, const int64_t **result);
-    /* types.idl:93: double[3] cross(double[3] a, double[3] b); */
+    /* types.idl:102: double[3] cross(double[3] a, double[3] b); */
     int (*cross)(srpc_call *call, const struct types_arr3_double *a,
                  const struct types_arr3_double *b,
                  struct types_arr3_double *result);
-    /* types.idl:94: value pick(value v, optional reply r); */
+    /* types.idl:103: value pick(value v, optional reply r); */
     int (*pick)(srpc_call *call, const struct types_value *v,
                 const struct types_reply *r, struct types_value *result);
-    /* types.idl:95: oneway void draw(point p); */
+    /*
+     * An imported struct, a top-level one, and error codes.
+     */
+    /* types.idl:107: box locate(stamp when, box hint) raises (failure); */
+    int (*locate)(srpc_call *call, const struct types_stamp *when,
+                  const struct geo_box *hint, struct geo_box *result);
+    /* types.idl:108: oneway void draw(point p); */
     int (*draw)(srpc_call *call, const struct types_point *p);
 };
 
-/* types.idl:4: registers the types interface's handlers OPS on SERVER. */
+/* types.idl:13: registers the types interface's handlers OPS on SERVER. */
 int types_serve(srpc_server *server, const struct types_ops *ops,
                 void *user_data);
+
+/* types.idl:107: box locate(stamp when, box hint) raises (failure); */
+int types_locate_fail(srpc_call *call, enum types_failure code,
+                      const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
 
 #ifdef __cplusplus
 }

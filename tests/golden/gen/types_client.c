@@ -12,6 +12,9 @@
 
 #include <sockrpc/codec.h>
 
+static int encode_geo_seq_string(msgpack_packer *pk,
+                                 const struct geo_seq_string *v,
+                                 srpc_derr *err);
 static int encode_types_seq_point(msgpack_packer *pk,
                                   const struct types_seq_point *v,
                                   srpc_derr *err);
@@ -42,6 +45,12 @@ static int encode_types_seq_seq_double(msgpack_packer *pk,
 static int encode_types_arr3_double(msgpack_packer *pk,
                                     const struct types_arr3_double *v,
                                     srpc_derr *err);
+static int encode_geo_point(msgpack_packer *pk, const struct geo_point *v,
+                            srpc_derr *err);
+static int encode_geo_box(msgpack_packer *pk, const struct geo_box *v,
+                          srpc_derr *err);
+static int encode_types_stamp(msgpack_packer *pk, const struct types_stamp *v,
+                              srpc_derr *err);
 static int encode_types_point(msgpack_packer *pk, const struct types_point *v,
                               srpc_derr *err);
 static int encode_types_shape(msgpack_packer *pk, const struct types_shape *v,
@@ -54,6 +63,26 @@ static int encode_types_value(msgpack_packer *pk, const struct types_value *v,
                               srpc_derr *err);
 static int encode_types_reply(msgpack_packer *pk, const struct types_reply *v,
                               srpc_derr *err);
+
+/* sequence<string>, as a msgpack array */
+static int encode_geo_seq_string(msgpack_packer *pk,
+                                 const struct geo_seq_string *v,
+                                 srpc_derr *err)
+{
+    int rc;
+
+    if (v == NULL || (v->n > 0 && v->items == NULL))
+        return srpc_derr_set(err, SRPC_EINVAL, "sequence<string>", NULL);
+    if ((uint64_t)v->n > UINT32_MAX)
+        return srpc_derr_count(err, "sequence<string>", v->n);
+    msgpack_pack_array(pk, (uint32_t)v->n);
+    for (size_t i = 0; i < v->n; i++) {
+        rc = srpc_put_str(pk, v->items[i], 0, err);
+        if (rc != SRPC_OK)
+            return srpc_derr_index(err, i);
+    }
+    return SRPC_OK;
+}
 
 /* sequence<point, 64>, as a msgpack array */
 static int encode_types_seq_point(msgpack_packer *pk,
@@ -233,7 +262,78 @@ static int encode_types_arr3_double(msgpack_packer *pk,
     return SRPC_OK;
 }
 
-/* types.idl:13: struct point, as a map keyed by field name */
+/* types.idl:10: struct point, as a map keyed by field name */
+static int encode_geo_point(msgpack_packer *pk, const struct geo_point *v,
+                            srpc_derr *err)
+{
+    uint32_t n = 2;
+    int rc;
+
+    if (v == NULL)
+        return srpc_derr_set(err, SRPC_EINVAL, "struct point", NULL);
+    if (v->label != NULL)
+        n++;
+    msgpack_pack_map(pk, n);
+    srpc_pack_str(pk, "x");
+    msgpack_pack_int32(pk, v->x);
+    srpc_pack_str(pk, "y");
+    msgpack_pack_int32(pk, v->y);
+    if (v->label != NULL) {
+        srpc_pack_str(pk, "label");
+        rc = srpc_put_str(pk, v->label, 0, err);
+        if (rc != SRPC_OK)
+            return srpc_derr_in(err, "label");
+    }
+    return SRPC_OK;
+}
+
+/* types.idl:16: struct box, as a map keyed by field name */
+static int encode_geo_box(msgpack_packer *pk, const struct geo_box *v,
+                          srpc_derr *err)
+{
+    int rc;
+
+    if (v == NULL)
+        return srpc_derr_set(err, SRPC_EINVAL, "struct box", NULL);
+    msgpack_pack_map(pk, 4);
+    srpc_pack_str(pk, "low");
+    rc = encode_geo_point(pk, &v->low, err);
+    if (rc != SRPC_OK)
+        return srpc_derr_in(err, "low");
+    srpc_pack_str(pk, "high");
+    rc = encode_geo_point(pk, &v->high, err);
+    if (rc != SRPC_OK)
+        return srpc_derr_in(err, "high");
+    srpc_pack_str(pk, "unit");
+    msgpack_pack_int32(pk, v->unit);
+    srpc_pack_str(pk, "tags");
+    rc = encode_geo_seq_string(pk, &v->tags, err);
+    if (rc != SRPC_OK)
+        return srpc_derr_in(err, "tags");
+    return SRPC_OK;
+}
+
+/* types.idl:8: struct stamp, as a map keyed by field name */
+static int encode_types_stamp(msgpack_packer *pk, const struct types_stamp *v,
+                              srpc_derr *err)
+{
+    uint32_t n = 1;
+
+    if (v == NULL)
+        return srpc_derr_set(err, SRPC_EINVAL, "struct stamp", NULL);
+    if (v->has_nanos)
+        n++;
+    msgpack_pack_map(pk, n);
+    srpc_pack_str(pk, "seconds");
+    msgpack_pack_uint64(pk, v->seconds);
+    if (v->has_nanos) {
+        srpc_pack_str(pk, "nanos");
+        msgpack_pack_uint32(pk, v->nanos);
+    }
+    return SRPC_OK;
+}
+
+/* types.idl:22: struct point, as a map keyed by field name */
 static int encode_types_point(msgpack_packer *pk, const struct types_point *v,
                               srpc_derr *err)
 {
@@ -264,7 +364,7 @@ static int encode_types_point(msgpack_packer *pk, const struct types_point *v,
     return SRPC_OK;
 }
 
-/* types.idl:21: struct shape, as a map keyed by field name */
+/* types.idl:30: struct shape, as a map keyed by field name */
 static int encode_types_shape(msgpack_packer *pk, const struct types_shape *v,
                               srpc_derr *err)
 {
@@ -315,7 +415,7 @@ static int encode_types_shape(msgpack_packer *pk, const struct types_shape *v,
     return SRPC_OK;
 }
 
-/* types.idl:35: struct segment, as a map keyed by field name */
+/* types.idl:44: struct segment, as a map keyed by field name */
 static int encode_types_segment(msgpack_packer *pk,
                                 const struct types_segment *v, srpc_derr *err)
 {
@@ -344,7 +444,7 @@ static int encode_types_segment(msgpack_packer *pk,
     return SRPC_OK;
 }
 
-/* types.idl:49: struct polygon, as a map keyed by field name */
+/* types.idl:58: struct polygon, as a map keyed by field name */
 static int encode_types_polygon(msgpack_packer *pk,
                                 const struct types_polygon *v, srpc_derr *err)
 {
@@ -387,7 +487,7 @@ static int encode_types_polygon(msgpack_packer *pk,
     return SRPC_OK;
 }
 
-/* types.idl:59: union value, as [discriminant, value] */
+/* types.idl:68: union value, as [discriminant, value] */
 static int encode_types_value(msgpack_packer *pk, const struct types_value *v,
                               srpc_derr *err)
 {
@@ -428,7 +528,7 @@ static int encode_types_value(msgpack_packer *pk, const struct types_value *v,
     }
 }
 
-/* types.idl:66: union reply, as [discriminant, value] */
+/* types.idl:75: union reply, as [discriminant, value] */
 static int encode_types_reply(msgpack_packer *pk, const struct types_reply *v,
                               srpc_derr *err)
 {
@@ -465,7 +565,25 @@ static int encode_types_reply(msgpack_packer *pk, const struct types_reply *v,
     }
 }
 
-/* types.idl:31: enum color, from an integer */
+/* types.idl:7: enum unit, from an integer */
+static int get_geo_unit(const msgpack_object *o, enum geo_unit *out)
+{
+    int32_t v;
+
+    if (srpc_get_int32(o, &v) != SRPC_OK)
+        return SRPC_ETYPE;
+    switch (v) {
+    case GEO_UNIT_MM:
+    case GEO_UNIT_INCH:
+        break;
+    default:
+        return SRPC_ETYPE; /* not one of its values */
+    }
+    *out = (enum geo_unit)v;
+    return SRPC_OK;
+}
+
+/* types.idl:40: enum color, from an integer */
 static int get_types_color(const msgpack_object *o, enum types_color *out)
 {
     int32_t v;
@@ -484,7 +602,7 @@ static int get_types_color(const msgpack_object *o, enum types_color *out)
     return SRPC_OK;
 }
 
-/* types.idl:33: open enum status, from an integer */
+/* types.idl:42: open enum status, from an integer */
 static int get_types_status(const msgpack_object *o, enum types_status *out)
 {
     int32_t v;
@@ -495,7 +613,7 @@ static int get_types_status(const msgpack_object *o, enum types_status *out)
     return SRPC_OK;
 }
 
-/* types.idl:57: enum kind, from an integer */
+/* types.idl:66: enum kind, from an integer */
 static int get_types_kind(const msgpack_object *o, enum types_kind *out)
 {
     int32_t v;
@@ -515,6 +633,8 @@ static int get_types_kind(const msgpack_object *o, enum types_kind *out)
     return SRPC_OK;
 }
 
+static int decode_geo_seq_string(const msgpack_object *o, srpc_arena *arena,
+                                 struct geo_seq_string *out, srpc_derr *err);
 static int decode_types_seq_point(const msgpack_object *o, srpc_arena *arena,
                                   struct types_seq_point *out, srpc_derr *err);
 static int decode_types_seq_string(const msgpack_object *o, srpc_arena *arena,
@@ -537,6 +657,10 @@ static int decode_types_map_string_seq_color(
 static int decode_types_arr3_double(const msgpack_object *o, srpc_arena *arena,
                                     struct types_arr3_double *out,
                                     srpc_derr *err);
+static int decode_geo_point(const msgpack_object *o, srpc_arena *arena,
+                            struct geo_point *out, srpc_derr *err);
+static int decode_geo_box(const msgpack_object *o, srpc_arena *arena,
+                          struct geo_box *out, srpc_derr *err);
 static int decode_types_point(const msgpack_object *o, srpc_arena *arena,
                               struct types_point *out, srpc_derr *err);
 static int decode_types_shape(const msgpack_object *o, srpc_arena *arena,
@@ -547,6 +671,33 @@ static int decode_types_polygon(const msgpack_object *o, srpc_arena *arena,
                                 struct types_polygon *out, srpc_derr *err);
 static int decode_types_value(const msgpack_object *o, srpc_arena *arena,
                               struct types_value *out, srpc_derr *err);
+
+/* sequence<string>, from a msgpack array */
+static int decode_geo_seq_string(const msgpack_object *o, srpc_arena *arena,
+                                 struct geo_seq_string *out, srpc_derr *err)
+{
+    const char **items;
+    uint32_t n;
+
+    if (o->type != MSGPACK_OBJECT_ARRAY)
+        return srpc_derr_set(err, SRPC_ETYPE, "sequence<string>", o);
+    n = o->via.array.size;
+    items = srpc_arena_alloc(arena, n * sizeof *items);
+    if (items == NULL)
+        return srpc_derr_nomem(err);
+    for (uint32_t i = 0; i < n; i++) {
+        int rc;
+
+        rc = srpc_get_str(&o->via.array.ptr[i], arena, &items[i]);
+        if (rc != SRPC_OK) {
+            srpc_derr_set(err, rc, "string", &o->via.array.ptr[i]);
+            return srpc_derr_index(err, i);
+        }
+    }
+    out->n = n;
+    out->items = items;
+    return SRPC_OK;
+}
 
 /* sequence<point, 64>, from a msgpack array */
 static int decode_types_seq_point(const msgpack_object *o, srpc_arena *arena,
@@ -778,7 +929,106 @@ static int decode_types_arr3_double(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:13: struct point, from a map keyed by field name */
+/* types.idl:10: struct point, from a map keyed by field name */
+static int decode_geo_point(const msgpack_object *o, srpc_arena *arena,
+                            struct geo_point *out, srpc_derr *err)
+{
+    static const char *const names[] = { "x", "y", "label" };
+    bool seen[3] = { false };
+
+    if (o->type != MSGPACK_OBJECT_MAP)
+        return srpc_derr_set(err, SRPC_ETYPE, "struct point", o);
+    memset(out, 0, sizeof *out);
+    for (uint32_t i = 0; i < o->via.map.size; i++) {
+        const msgpack_object *val = &o->via.map.ptr[i].val;
+        int f = srpc_field_index(&o->via.map.ptr[i].key, names, 3);
+        int rc = SRPC_OK;
+
+        if (f < 0)
+            continue; /* a field of a newer peer */
+        if (seen[f])
+            return srpc_derr_duplicate(err, names[f]);
+        seen[f] = true;
+        switch (f) {
+        case 0:
+            rc = srpc_get_int32(val, &out->x);
+            if (rc != SRPC_OK)
+                rc = srpc_derr_set(err, rc, "int32", val);
+            break;
+        case 1:
+            rc = srpc_get_int32(val, &out->y);
+            if (rc != SRPC_OK)
+                rc = srpc_derr_set(err, rc, "int32", val);
+            break;
+        case 2:
+            if (val->type == MSGPACK_OBJECT_NIL)
+                break; /* absent */
+            rc = srpc_get_str(val, arena, &out->label);
+            if (rc != SRPC_OK)
+                rc = srpc_derr_set(err, rc, "string", val);
+            break;
+        }
+        if (rc != SRPC_OK)
+            return srpc_derr_in(err, names[f]);
+    }
+    if (!seen[0])
+        return srpc_derr_missing(err, names[0]);
+    if (!seen[1])
+        return srpc_derr_missing(err, names[1]);
+    return SRPC_OK;
+}
+
+/* types.idl:16: struct box, from a map keyed by field name */
+static int decode_geo_box(const msgpack_object *o, srpc_arena *arena,
+                          struct geo_box *out, srpc_derr *err)
+{
+    static const char *const names[] = { "low", "high", "unit", "tags" };
+    bool seen[4] = { false };
+
+    if (o->type != MSGPACK_OBJECT_MAP)
+        return srpc_derr_set(err, SRPC_ETYPE, "struct box", o);
+    memset(out, 0, sizeof *out);
+    for (uint32_t i = 0; i < o->via.map.size; i++) {
+        const msgpack_object *val = &o->via.map.ptr[i].val;
+        int f = srpc_field_index(&o->via.map.ptr[i].key, names, 4);
+        int rc = SRPC_OK;
+
+        if (f < 0)
+            continue; /* a field of a newer peer */
+        if (seen[f])
+            return srpc_derr_duplicate(err, names[f]);
+        seen[f] = true;
+        switch (f) {
+        case 0:
+            rc = decode_geo_point(val, arena, &out->low, err);
+            break;
+        case 1:
+            rc = decode_geo_point(val, arena, &out->high, err);
+            break;
+        case 2:
+            rc = get_geo_unit(val, &out->unit);
+            if (rc != SRPC_OK)
+                rc = srpc_derr_set(err, rc, "enum unit", val);
+            break;
+        case 3:
+            rc = decode_geo_seq_string(val, arena, &out->tags, err);
+            break;
+        }
+        if (rc != SRPC_OK)
+            return srpc_derr_in(err, names[f]);
+    }
+    if (!seen[0])
+        return srpc_derr_missing(err, names[0]);
+    if (!seen[1])
+        return srpc_derr_missing(err, names[1]);
+    if (!seen[2])
+        return srpc_derr_missing(err, names[2]);
+    if (!seen[3])
+        return srpc_derr_missing(err, names[3]);
+    return SRPC_OK;
+}
+
+/* types.idl:22: struct point, from a map keyed by field name */
 static int decode_types_point(const msgpack_object *o, srpc_arena *arena,
                               struct types_point *out, srpc_derr *err)
 {
@@ -835,7 +1085,7 @@ static int decode_types_point(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:21: struct shape, from a map keyed by field name */
+/* types.idl:30: struct shape, from a map keyed by field name */
 static int decode_types_shape(const msgpack_object *o, srpc_arena *arena,
                               struct types_shape *out, srpc_derr *err)
 {
@@ -932,7 +1182,7 @@ static int decode_types_shape(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:35: struct segment, from a map keyed by field name */
+/* types.idl:44: struct segment, from a map keyed by field name */
 static int decode_types_segment(const msgpack_object *o, srpc_arena *arena,
                                 struct types_segment *out, srpc_derr *err)
 {
@@ -985,7 +1235,7 @@ static int decode_types_segment(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:49: struct polygon, from a map keyed by field name */
+/* types.idl:58: struct polygon, from a map keyed by field name */
 static int decode_types_polygon(const msgpack_object *o, srpc_arena *arena,
                                 struct types_polygon *out, srpc_derr *err)
 {
@@ -1058,7 +1308,7 @@ static int decode_types_polygon(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:59: union value, from [discriminant, value] */
+/* types.idl:68: union value, from [discriminant, value] */
 static int decode_types_value(const msgpack_object *o, srpc_arena *arena,
                               struct types_value *out, srpc_derr *err)
 {
@@ -1103,7 +1353,7 @@ static int decode_types_value(const msgpack_object *o, srpc_arena *arena,
     }
 }
 
-/* types.idl:72: int8 neg8(int8 v); */
+/* types.idl:81: int8 neg8(int8 v); */
 int types_neg8(srpc_client *client, int8_t v, int8_t *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.neg8", 1);
@@ -1120,7 +1370,7 @@ int types_neg8(srpc_client *client, int8_t v, int8_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:72: int8 neg8(int8 v); */
+/* types.idl:81: int8 neg8(int8 v); */
 int types_neg8_async(srpc_client *client, int8_t v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.neg8", 1);
@@ -1129,7 +1379,7 @@ int types_neg8_async(srpc_client *client, int8_t v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:72: int8 neg8(int8 v); */
+/* types.idl:81: int8 neg8(int8 v); */
 int types_neg8_finish(srpc_client *client, srpc_pending *call, int8_t *result)
 {
     const msgpack_object *reply;
@@ -1144,7 +1394,7 @@ int types_neg8_finish(srpc_client *client, srpc_pending *call, int8_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:73: int16 neg16(int16 v); */
+/* types.idl:82: int16 neg16(int16 v); */
 int types_neg16(srpc_client *client, int16_t v, int16_t *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.neg16", 1);
@@ -1161,7 +1411,7 @@ int types_neg16(srpc_client *client, int16_t v, int16_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:73: int16 neg16(int16 v); */
+/* types.idl:82: int16 neg16(int16 v); */
 int types_neg16_async(srpc_client *client, int16_t v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.neg16", 1);
@@ -1170,7 +1420,7 @@ int types_neg16_async(srpc_client *client, int16_t v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:73: int16 neg16(int16 v); */
+/* types.idl:82: int16 neg16(int16 v); */
 int types_neg16_finish(srpc_client *client, srpc_pending *call,
                        int16_t *result)
 {
@@ -1186,7 +1436,7 @@ int types_neg16_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:74: uint8 inc8(uint8 v); */
+/* types.idl:83: uint8 inc8(uint8 v); */
 int types_inc8(srpc_client *client, uint8_t v, uint8_t *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.inc8", 1);
@@ -1203,7 +1453,7 @@ int types_inc8(srpc_client *client, uint8_t v, uint8_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:74: uint8 inc8(uint8 v); */
+/* types.idl:83: uint8 inc8(uint8 v); */
 int types_inc8_async(srpc_client *client, uint8_t v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.inc8", 1);
@@ -1212,7 +1462,7 @@ int types_inc8_async(srpc_client *client, uint8_t v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:74: uint8 inc8(uint8 v); */
+/* types.idl:83: uint8 inc8(uint8 v); */
 int types_inc8_finish(srpc_client *client, srpc_pending *call, uint8_t *result)
 {
     const msgpack_object *reply;
@@ -1227,7 +1477,7 @@ int types_inc8_finish(srpc_client *client, srpc_pending *call, uint8_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:75: uint16 inc16(uint16 v); */
+/* types.idl:84: uint16 inc16(uint16 v); */
 int types_inc16(srpc_client *client, uint16_t v, uint16_t *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.inc16", 1);
@@ -1244,7 +1494,7 @@ int types_inc16(srpc_client *client, uint16_t v, uint16_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:75: uint16 inc16(uint16 v); */
+/* types.idl:84: uint16 inc16(uint16 v); */
 int types_inc16_async(srpc_client *client, uint16_t v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.inc16", 1);
@@ -1253,7 +1503,7 @@ int types_inc16_async(srpc_client *client, uint16_t v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:75: uint16 inc16(uint16 v); */
+/* types.idl:84: uint16 inc16(uint16 v); */
 int types_inc16_finish(srpc_client *client, srpc_pending *call,
                        uint16_t *result)
 {
@@ -1269,7 +1519,7 @@ int types_inc16_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:76: int64 neg64(int64 v); */
+/* types.idl:85: int64 neg64(int64 v); */
 int types_neg64(srpc_client *client, int64_t v, int64_t *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.neg64", 1);
@@ -1286,7 +1536,7 @@ int types_neg64(srpc_client *client, int64_t v, int64_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:76: int64 neg64(int64 v); */
+/* types.idl:85: int64 neg64(int64 v); */
 int types_neg64_async(srpc_client *client, int64_t v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.neg64", 1);
@@ -1295,7 +1545,7 @@ int types_neg64_async(srpc_client *client, int64_t v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:76: int64 neg64(int64 v); */
+/* types.idl:85: int64 neg64(int64 v); */
 int types_neg64_finish(srpc_client *client, srpc_pending *call,
                        int64_t *result)
 {
@@ -1311,7 +1561,7 @@ int types_neg64_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:77: uint64 id64(uint64 v); */
+/* types.idl:86: uint64 id64(uint64 v); */
 int types_id64(srpc_client *client, uint64_t v, uint64_t *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.id64", 1);
@@ -1328,7 +1578,7 @@ int types_id64(srpc_client *client, uint64_t v, uint64_t *result)
     return SRPC_OK;
 }
 
-/* types.idl:77: uint64 id64(uint64 v); */
+/* types.idl:86: uint64 id64(uint64 v); */
 int types_id64_async(srpc_client *client, uint64_t v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.id64", 1);
@@ -1337,7 +1587,7 @@ int types_id64_async(srpc_client *client, uint64_t v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:77: uint64 id64(uint64 v); */
+/* types.idl:86: uint64 id64(uint64 v); */
 int types_id64_finish(srpc_client *client, srpc_pending *call,
                       uint64_t *result)
 {
@@ -1353,7 +1603,7 @@ int types_id64_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:78: float half(float v); */
+/* types.idl:87: float half(float v); */
 int types_half(srpc_client *client, float v, float *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.half", 1);
@@ -1370,7 +1620,7 @@ int types_half(srpc_client *client, float v, float *result)
     return SRPC_OK;
 }
 
-/* types.idl:78: float half(float v); */
+/* types.idl:87: float half(float v); */
 int types_half_async(srpc_client *client, float v, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.half", 1);
@@ -1379,7 +1629,7 @@ int types_half_async(srpc_client *client, float v, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:78: float half(float v); */
+/* types.idl:87: float half(float v); */
 int types_half_finish(srpc_client *client, srpc_pending *call, float *result)
 {
     const msgpack_object *reply;
@@ -1394,7 +1644,7 @@ int types_half_finish(srpc_client *client, srpc_pending *call, float *result)
     return SRPC_OK;
 }
 
-/* types.idl:79: bytes rev(bytes b); */
+/* types.idl:88: bytes rev(bytes b); */
 int types_rev(srpc_client *client, srpc_bytes b, srpc_bytes *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.rev", 1);
@@ -1416,7 +1666,7 @@ int types_rev(srpc_client *client, srpc_bytes b, srpc_bytes *result)
     return SRPC_OK;
 }
 
-/* types.idl:79: bytes rev(bytes b); */
+/* types.idl:88: bytes rev(bytes b); */
 int types_rev_async(srpc_client *client, srpc_bytes b, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.rev", 1);
@@ -1429,7 +1679,7 @@ int types_rev_async(srpc_client *client, srpc_bytes b, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:79: bytes rev(bytes b); */
+/* types.idl:88: bytes rev(bytes b); */
 int types_rev_finish(srpc_client *client, srpc_pending *call,
                      srpc_bytes *result)
 {
@@ -1448,7 +1698,7 @@ int types_rev_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:80: bytes<8> rev8(bytes<8> b); */
+/* types.idl:89: bytes<8> rev8(bytes<8> b); */
 int types_rev8(srpc_client *client, srpc_bytes b, srpc_bytes *result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.rev8", 1);
@@ -1470,7 +1720,7 @@ int types_rev8(srpc_client *client, srpc_bytes b, srpc_bytes *result)
     return SRPC_OK;
 }
 
-/* types.idl:80: bytes<8> rev8(bytes<8> b); */
+/* types.idl:89: bytes<8> rev8(bytes<8> b); */
 int types_rev8_async(srpc_client *client, srpc_bytes b, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.rev8", 1);
@@ -1483,7 +1733,7 @@ int types_rev8_async(srpc_client *client, srpc_bytes b, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:80: bytes<8> rev8(bytes<8> b); */
+/* types.idl:89: bytes<8> rev8(bytes<8> b); */
 int types_rev8_finish(srpc_client *client, srpc_pending *call,
                       srpc_bytes *result)
 {
@@ -1502,7 +1752,7 @@ int types_rev8_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:81: string<4> up4(string<4> s); */
+/* types.idl:90: string<4> up4(string<4> s); */
 int types_up4(srpc_client *client, const char *s, const char **result)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.up4", 1);
@@ -1524,7 +1774,7 @@ int types_up4(srpc_client *client, const char *s, const char **result)
     return SRPC_OK;
 }
 
-/* types.idl:81: string<4> up4(string<4> s); */
+/* types.idl:90: string<4> up4(string<4> s); */
 int types_up4_async(srpc_client *client, const char *s, srpc_pending **call)
 {
     msgpack_packer *pk = srpc_client_begin(client, "types.up4", 1);
@@ -1537,7 +1787,7 @@ int types_up4_async(srpc_client *client, const char *s, srpc_pending **call)
     return srpc_client_send(client, call);
 }
 
-/* types.idl:81: string<4> up4(string<4> s); */
+/* types.idl:90: string<4> up4(string<4> s); */
 int types_up4_finish(srpc_client *client, srpc_pending *call,
                      const char **result)
 {
@@ -1556,7 +1806,7 @@ int types_up4_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:82: point flip(point p); */
+/* types.idl:91: point flip(point p); */
 int types_flip(srpc_client *client, const struct types_point *p,
                struct types_point *result)
 {
@@ -1579,7 +1829,7 @@ int types_flip(srpc_client *client, const struct types_point *p,
     return SRPC_OK;
 }
 
-/* types.idl:82: point flip(point p); */
+/* types.idl:91: point flip(point p); */
 int types_flip_async(srpc_client *client, const struct types_point *p,
                      srpc_pending **call)
 {
@@ -1593,7 +1843,7 @@ int types_flip_async(srpc_client *client, const struct types_point *p,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:82: point flip(point p); */
+/* types.idl:91: point flip(point p); */
 int types_flip_finish(srpc_client *client, srpc_pending *call,
                       struct types_point *result)
 {
@@ -1612,7 +1862,7 @@ int types_flip_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:83: shape grow(shape s, int32 by); */
+/* types.idl:92: shape grow(shape s, int32 by); */
 int types_grow(srpc_client *client, const struct types_shape *s, int32_t by,
                struct types_shape *result)
 {
@@ -1636,7 +1886,7 @@ int types_grow(srpc_client *client, const struct types_shape *s, int32_t by,
     return SRPC_OK;
 }
 
-/* types.idl:83: shape grow(shape s, int32 by); */
+/* types.idl:92: shape grow(shape s, int32 by); */
 int types_grow_async(srpc_client *client, const struct types_shape *s,
                      int32_t by, srpc_pending **call)
 {
@@ -1651,7 +1901,7 @@ int types_grow_async(srpc_client *client, const struct types_shape *s,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:83: shape grow(shape s, int32 by); */
+/* types.idl:92: shape grow(shape s, int32 by); */
 int types_grow_finish(srpc_client *client, srpc_pending *call,
                       struct types_shape *result)
 {
@@ -1670,7 +1920,7 @@ int types_grow_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:84: segment span(point from, point to); */
+/* types.idl:93: segment span(point from, point to); */
 int types_span(srpc_client *client, const struct types_point *from,
                const struct types_point *to, struct types_segment *result)
 {
@@ -1697,7 +1947,7 @@ int types_span(srpc_client *client, const struct types_point *from,
     return SRPC_OK;
 }
 
-/* types.idl:84: segment span(point from, point to); */
+/* types.idl:93: segment span(point from, point to); */
 int types_span_async(srpc_client *client, const struct types_point *from,
                      const struct types_point *to, srpc_pending **call)
 {
@@ -1714,7 +1964,7 @@ int types_span_async(srpc_client *client, const struct types_point *from,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:84: segment span(point from, point to); */
+/* types.idl:93: segment span(point from, point to); */
 int types_span_finish(srpc_client *client, srpc_pending *call,
                       struct types_segment *result)
 {
@@ -1734,7 +1984,7 @@ int types_span_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:85: color mix(color a, status s); */
+/* types.idl:94: color mix(color a, status s); */
 int types_mix(srpc_client *client, enum types_color a, enum types_status s,
               enum types_color *result)
 {
@@ -1756,7 +2006,7 @@ int types_mix(srpc_client *client, enum types_color a, enum types_status s,
     return SRPC_OK;
 }
 
-/* types.idl:85: color mix(color a, status s); */
+/* types.idl:94: color mix(color a, status s); */
 int types_mix_async(srpc_client *client, enum types_color a,
                     enum types_status s, srpc_pending **call)
 {
@@ -1767,7 +2017,7 @@ int types_mix_async(srpc_client *client, enum types_color a,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:85: color mix(color a, status s); */
+/* types.idl:94: color mix(color a, status s); */
 int types_mix_finish(srpc_client *client, srpc_pending *call,
                      enum types_color *result)
 {
@@ -1786,7 +2036,7 @@ int types_mix_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:86: status check(segment s); */
+/* types.idl:95: status check(segment s); */
 int types_check(srpc_client *client, const struct types_segment *s,
                 enum types_status *result)
 {
@@ -1809,7 +2059,7 @@ int types_check(srpc_client *client, const struct types_segment *s,
     return SRPC_OK;
 }
 
-/* types.idl:86: status check(segment s); */
+/* types.idl:95: status check(segment s); */
 int types_check_async(srpc_client *client, const struct types_segment *s,
                       srpc_pending **call)
 {
@@ -1823,7 +2073,7 @@ int types_check_async(srpc_client *client, const struct types_segment *s,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:86: status check(segment s); */
+/* types.idl:95: status check(segment s); */
 int types_check_finish(srpc_client *client, srpc_pending *call,
                        enum types_status *result)
 {
@@ -1842,7 +2092,7 @@ int types_check_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:87: sequence<int32> squares(sequence<int32, 100> v); */
+/* types.idl:96: sequence<int32> squares(sequence<int32, 100> v); */
 int types_squares(srpc_client *client, const struct types_seq_int32 *v,
                   struct types_seq_int32 *result)
 {
@@ -1866,7 +2116,7 @@ int types_squares(srpc_client *client, const struct types_seq_int32 *v,
     return SRPC_OK;
 }
 
-/* types.idl:87: sequence<int32> squares(sequence<int32, 100> v); */
+/* types.idl:96: sequence<int32> squares(sequence<int32, 100> v); */
 int types_squares_async(srpc_client *client, const struct types_seq_int32 *v,
                         srpc_pending **call)
 {
@@ -1880,7 +2130,7 @@ int types_squares_async(srpc_client *client, const struct types_seq_int32 *v,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:87: sequence<int32> squares(sequence<int32, 100> v); */
+/* types.idl:96: sequence<int32> squares(sequence<int32, 100> v); */
 int types_squares_finish(srpc_client *client, srpc_pending *call,
                          struct types_seq_int32 *result)
 {
@@ -1900,7 +2150,7 @@ int types_squares_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:88: map<string, sequence<color>> palette(map<uint16, bytes> m); */
+/* types.idl:97: map<string, sequence<color>> palette(map<uint16, bytes> m); */
 int types_palette(srpc_client *client, const struct types_map_uint16_bytes *m,
                   struct types_map_string_seq_color *result)
 {
@@ -1924,7 +2174,7 @@ int types_palette(srpc_client *client, const struct types_map_uint16_bytes *m,
     return SRPC_OK;
 }
 
-/* types.idl:88: map<string, sequence<color>> palette(map<uint16, bytes> m); */
+/* types.idl:97: map<string, sequence<color>> palette(map<uint16, bytes> m); */
 int types_palette_async(srpc_client *client,
                         const struct types_map_uint16_bytes *m,
                         srpc_pending **call)
@@ -1939,7 +2189,7 @@ int types_palette_async(srpc_client *client,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:88: map<string, sequence<color>> palette(map<uint16, bytes> m); */
+/* types.idl:97: map<string, sequence<color>> palette(map<uint16, bytes> m); */
 int types_palette_finish(srpc_client *client, srpc_pending *call,
                          struct types_map_string_seq_color *result)
 {
@@ -1959,7 +2209,7 @@ int types_palette_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:89: polygon shift(polygon p, sequence<sequence<double>> by); */
+/* types.idl:98: polygon shift(polygon p, sequence<sequence<double>> by); */
 int types_shift(srpc_client *client, const struct types_polygon *p,
                 const struct types_seq_seq_double *by,
                 struct types_polygon *result)
@@ -1987,7 +2237,7 @@ int types_shift(srpc_client *client, const struct types_polygon *p,
     return SRPC_OK;
 }
 
-/* types.idl:89: polygon shift(polygon p, sequence<sequence<double>> by); */
+/* types.idl:98: polygon shift(polygon p, sequence<sequence<double>> by); */
 int types_shift_async(srpc_client *client, const struct types_polygon *p,
                       const struct types_seq_seq_double *by,
                       srpc_pending **call)
@@ -2005,7 +2255,7 @@ int types_shift_async(srpc_client *client, const struct types_polygon *p,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:89: polygon shift(polygon p, sequence<sequence<double>> by); */
+/* types.idl:98: polygon shift(polygon p, sequence<sequence<double>> by); */
 int types_shift_finish(srpc_client *client, srpc_pending *call,
                        struct types_polygon *result)
 {
@@ -2025,7 +2275,7 @@ int types_shift_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:90: any inspect(any v); */
+/* types.idl:99: any inspect(any v); */
 int types_inspect(srpc_client *client, const msgpack_object *v,
                   const msgpack_object **result)
 {
@@ -2043,7 +2293,7 @@ int types_inspect(srpc_client *client, const msgpack_object *v,
     return SRPC_OK;
 }
 
-/* types.idl:90: any inspect(any v); */
+/* types.idl:99: any inspect(any v); */
 int types_inspect_async(srpc_client *client, const msgpack_object *v,
                         srpc_pending **call)
 {
@@ -2053,7 +2303,7 @@ int types_inspect_async(srpc_client *client, const msgpack_object *v,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:90: any inspect(any v); */
+/* types.idl:99: any inspect(any v); */
 int types_inspect_finish(srpc_client *client, srpc_pending *call,
                          const msgpack_object **result)
 {
@@ -2069,7 +2319,7 @@ int types_inspect_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:91: optional point find(optional label l, optional int32 near); */
+/* types.idl:100: optional point find(optional label l, optional int32 near); */
 int types_find(srpc_client *client, const char *l, const int32_t *near,
                const struct types_point **result)
 {
@@ -2108,7 +2358,7 @@ int types_find(srpc_client *client, const char *l, const int32_t *near,
     return SRPC_OK;
 }
 
-/* types.idl:91: optional point find(optional label l, optional int32 near); */
+/* types.idl:100: optional point find(optional label l, optional int32 near); */
 int types_find_async(srpc_client *client, const char *l, const int32_t *near,
                      srpc_pending **call)
 {
@@ -2131,7 +2381,7 @@ int types_find_async(srpc_client *client, const char *l, const int32_t *near,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:91: optional point find(optional label l, optional int32 near); */
+/* types.idl:100: optional point find(optional label l, optional int32 near); */
 int types_find_finish(srpc_client *client, srpc_pending *call,
                       const struct types_point **result)
 {
@@ -2157,7 +2407,7 @@ int types_find_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:92: optional int64 lookup(optional bytes key, optional color c); */
+/* types.idl:101: optional int64 lookup(optional bytes key, optional color c); */
 int types_lookup(srpc_client *client, const srpc_bytes *key,
                  const enum types_color *c, const int64_t **result)
 {
@@ -2196,7 +2446,7 @@ int types_lookup(srpc_client *client, const srpc_bytes *key,
     return SRPC_OK;
 }
 
-/* types.idl:92: optional int64 lookup(optional bytes key, optional color c); */
+/* types.idl:101: optional int64 lookup(optional bytes key, optional color c); */
 int types_lookup_async(srpc_client *client, const srpc_bytes *key,
                        const enum types_color *c, srpc_pending **call)
 {
@@ -2219,7 +2469,7 @@ int types_lookup_async(srpc_client *client, const srpc_bytes *key,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:92: optional int64 lookup(optional bytes key, optional color c); */
+/* types.idl:101: optional int64 lookup(optional bytes key, optional color c); */
 int types_lookup_finish(srpc_client *client, srpc_pending *call,
                         const int64_t **result)
 {
@@ -2244,7 +2494,7 @@ int types_lookup_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:93: double[3] cross(double[3] a, double[3] b); */
+/* types.idl:102: double[3] cross(double[3] a, double[3] b); */
 int types_cross(srpc_client *client, const struct types_arr3_double *a,
                 const struct types_arr3_double *b,
                 struct types_arr3_double *result)
@@ -2272,7 +2522,7 @@ int types_cross(srpc_client *client, const struct types_arr3_double *a,
     return SRPC_OK;
 }
 
-/* types.idl:93: double[3] cross(double[3] a, double[3] b); */
+/* types.idl:102: double[3] cross(double[3] a, double[3] b); */
 int types_cross_async(srpc_client *client, const struct types_arr3_double *a,
                       const struct types_arr3_double *b, srpc_pending **call)
 {
@@ -2289,7 +2539,7 @@ int types_cross_async(srpc_client *client, const struct types_arr3_double *a,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:93: double[3] cross(double[3] a, double[3] b); */
+/* types.idl:102: double[3] cross(double[3] a, double[3] b); */
 int types_cross_finish(srpc_client *client, srpc_pending *call,
                        struct types_arr3_double *result)
 {
@@ -2309,7 +2559,7 @@ int types_cross_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:94: value pick(value v, optional reply r); */
+/* types.idl:103: value pick(value v, optional reply r); */
 int types_pick(srpc_client *client, const struct types_value *v,
                const struct types_reply *r, struct types_value *result)
 {
@@ -2339,7 +2589,7 @@ int types_pick(srpc_client *client, const struct types_value *v,
     return SRPC_OK;
 }
 
-/* types.idl:94: value pick(value v, optional reply r); */
+/* types.idl:103: value pick(value v, optional reply r); */
 int types_pick_async(srpc_client *client, const struct types_value *v,
                      const struct types_reply *r, srpc_pending **call)
 {
@@ -2360,7 +2610,7 @@ int types_pick_async(srpc_client *client, const struct types_value *v,
     return srpc_client_send(client, call);
 }
 
-/* types.idl:94: value pick(value v, optional reply r); */
+/* types.idl:103: value pick(value v, optional reply r); */
 int types_pick_finish(srpc_client *client, srpc_pending *call,
                       struct types_value *result)
 {
@@ -2379,7 +2629,88 @@ int types_pick_finish(srpc_client *client, srpc_pending *call,
     return SRPC_OK;
 }
 
-/* types.idl:95: oneway void draw(point p); */
+/* types.idl:107: box locate(stamp when, box hint) raises (failure); */
+int types_locate(srpc_client *client, const struct types_stamp *when,
+                 const struct geo_box *hint, struct geo_box *result)
+{
+    msgpack_packer *pk = srpc_client_begin(client, "types.locate", 2);
+    const msgpack_object *reply;
+    struct geo_box decoded;
+    srpc_derr derr;
+    int rc;
+
+    rc = encode_types_stamp(pk, when, &derr);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_arg(client, &derr, 0, "when");
+    rc = encode_geo_box(pk, hint, &derr);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_arg(client, &derr, 1, "hint");
+    rc = srpc_client_call(client, &reply);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = decode_geo_box(reply, srpc_client_arena(client), &decoded, &derr);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_value(client, &derr);
+    *result = decoded;
+    return SRPC_OK;
+}
+
+/* types.idl:107: box locate(stamp when, box hint) raises (failure); */
+int types_locate_async(srpc_client *client, const struct types_stamp *when,
+                       const struct geo_box *hint, srpc_pending **call)
+{
+    msgpack_packer *pk = srpc_client_begin(client, "types.locate", 2);
+    srpc_derr derr;
+    int rc;
+
+    rc = encode_types_stamp(pk, when, &derr);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_arg(client, &derr, 0, "when");
+    rc = encode_geo_box(pk, hint, &derr);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_arg(client, &derr, 1, "hint");
+    return srpc_client_send(client, call);
+}
+
+/* types.idl:107: box locate(stamp when, box hint) raises (failure); */
+int types_locate_finish(srpc_client *client, srpc_pending *call,
+                        struct geo_box *result)
+{
+    const msgpack_object *reply;
+    struct geo_box decoded;
+    srpc_derr derr;
+    int rc;
+
+    rc = srpc_client_wait(client, call, &reply);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = decode_geo_box(reply, srpc_client_arena(client), &decoded, &derr);
+    if (rc != SRPC_OK)
+        return srpc_client_bad_value(client, &derr);
+    *result = decoded;
+    return SRPC_OK;
+}
+
+/* types.idl:107: box locate(stamp when, box hint) raises (failure); */
+bool types_locate_error(const srpc_client *client, enum types_failure *code)
+{
+    int64_t value;
+
+    if (!srpc_client_app_code(client, &value))
+        return false;
+    switch (value) {
+    case TYPES_FAILURE_NOT_FOUND:
+    case TYPES_FAILURE_TOO_LATE:
+        break;
+    default:
+        return false; /* not a value of enum failure */
+    }
+    if (code != NULL)
+        *code = (enum types_failure)value;
+    return true;
+}
+
+/* types.idl:108: oneway void draw(point p); */
 int types_draw(srpc_client *client, const struct types_point *p)
 {
     msgpack_packer *pk = srpc_client_begin_notify(client, "types.draw", 1);

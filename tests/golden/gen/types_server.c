@@ -6,11 +6,30 @@
  */
 #include "types.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include <sockrpc/codec.h>
 
-/* types.idl:31: enum color, from an integer */
+/* types.idl:7: enum unit, from an integer */
+static int get_geo_unit(const msgpack_object *o, enum geo_unit *out)
+{
+    int32_t v;
+
+    if (srpc_get_int32(o, &v) != SRPC_OK)
+        return SRPC_ETYPE;
+    switch (v) {
+    case GEO_UNIT_MM:
+    case GEO_UNIT_INCH:
+        break;
+    default:
+        return SRPC_ETYPE; /* not one of its values */
+    }
+    *out = (enum geo_unit)v;
+    return SRPC_OK;
+}
+
+/* types.idl:40: enum color, from an integer */
 static int get_types_color(const msgpack_object *o, enum types_color *out)
 {
     int32_t v;
@@ -29,7 +48,7 @@ static int get_types_color(const msgpack_object *o, enum types_color *out)
     return SRPC_OK;
 }
 
-/* types.idl:33: open enum status, from an integer */
+/* types.idl:42: open enum status, from an integer */
 static int get_types_status(const msgpack_object *o, enum types_status *out)
 {
     int32_t v;
@@ -40,7 +59,7 @@ static int get_types_status(const msgpack_object *o, enum types_status *out)
     return SRPC_OK;
 }
 
-/* types.idl:57: enum kind, from an integer */
+/* types.idl:66: enum kind, from an integer */
 static int get_types_kind(const msgpack_object *o, enum types_kind *out)
 {
     int32_t v;
@@ -60,6 +79,8 @@ static int get_types_kind(const msgpack_object *o, enum types_kind *out)
     return SRPC_OK;
 }
 
+static int decode_geo_seq_string(const msgpack_object *o, srpc_arena *arena,
+                                 struct geo_seq_string *out, srpc_derr *err);
 static int decode_types_seq_point(const msgpack_object *o, srpc_arena *arena,
                                   struct types_seq_point *out, srpc_derr *err);
 static int decode_types_seq_string(const msgpack_object *o, srpc_arena *arena,
@@ -91,6 +112,12 @@ static int decode_types_seq_seq_double(const msgpack_object *o,
 static int decode_types_arr3_double(const msgpack_object *o, srpc_arena *arena,
                                     struct types_arr3_double *out,
                                     srpc_derr *err);
+static int decode_geo_point(const msgpack_object *o, srpc_arena *arena,
+                            struct geo_point *out, srpc_derr *err);
+static int decode_geo_box(const msgpack_object *o, srpc_arena *arena,
+                          struct geo_box *out, srpc_derr *err);
+static int decode_types_stamp(const msgpack_object *o, srpc_arena *arena,
+                              struct types_stamp *out, srpc_derr *err);
 static int decode_types_point(const msgpack_object *o, srpc_arena *arena,
                               struct types_point *out, srpc_derr *err);
 static int decode_types_shape(const msgpack_object *o, srpc_arena *arena,
@@ -103,6 +130,33 @@ static int decode_types_value(const msgpack_object *o, srpc_arena *arena,
                               struct types_value *out, srpc_derr *err);
 static int decode_types_reply(const msgpack_object *o, srpc_arena *arena,
                               struct types_reply *out, srpc_derr *err);
+
+/* sequence<string>, from a msgpack array */
+static int decode_geo_seq_string(const msgpack_object *o, srpc_arena *arena,
+                                 struct geo_seq_string *out, srpc_derr *err)
+{
+    const char **items;
+    uint32_t n;
+
+    if (o->type != MSGPACK_OBJECT_ARRAY)
+        return srpc_derr_set(err, SRPC_ETYPE, "sequence<string>", o);
+    n = o->via.array.size;
+    items = srpc_arena_alloc(arena, n * sizeof *items);
+    if (items == NULL)
+        return srpc_derr_nomem(err);
+    for (uint32_t i = 0; i < n; i++) {
+        int rc;
+
+        rc = srpc_get_str(&o->via.array.ptr[i], arena, &items[i]);
+        if (rc != SRPC_OK) {
+            srpc_derr_set(err, rc, "string", &o->via.array.ptr[i]);
+            return srpc_derr_index(err, i);
+        }
+    }
+    out->n = n;
+    out->items = items;
+    return SRPC_OK;
+}
 
 /* sequence<point, 64>, from a msgpack array */
 static int decode_types_seq_point(const msgpack_object *o, srpc_arena *arena,
@@ -394,7 +448,150 @@ static int decode_types_arr3_double(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:13: struct point, from a map keyed by field name */
+/* types.idl:10: struct point, from a map keyed by field name */
+static int decode_geo_point(const msgpack_object *o, srpc_arena *arena,
+                            struct geo_point *out, srpc_derr *err)
+{
+    static const char *const names[] = { "x", "y", "label" };
+    bool seen[3] = { false };
+
+    if (o->type != MSGPACK_OBJECT_MAP)
+        return srpc_derr_set(err, SRPC_ETYPE, "struct point", o);
+    memset(out, 0, sizeof *out);
+    for (uint32_t i = 0; i < o->via.map.size; i++) {
+        const msgpack_object *val = &o->via.map.ptr[i].val;
+        int f = srpc_field_index(&o->via.map.ptr[i].key, names, 3);
+        int rc = SRPC_OK;
+
+        if (f < 0)
+            continue; /* a field of a newer peer */
+        if (seen[f])
+            return srpc_derr_duplicate(err, names[f]);
+        seen[f] = true;
+        switch (f) {
+        case 0:
+            rc = srpc_get_int32(val, &out->x);
+            if (rc != SRPC_OK)
+                rc = srpc_derr_set(err, rc, "int32", val);
+            break;
+        case 1:
+            rc = srpc_get_int32(val, &out->y);
+            if (rc != SRPC_OK)
+                rc = srpc_derr_set(err, rc, "int32", val);
+            break;
+        case 2:
+            if (val->type == MSGPACK_OBJECT_NIL)
+                break; /* absent */
+            rc = srpc_get_str(val, arena, &out->label);
+            if (rc != SRPC_OK)
+                rc = srpc_derr_set(err, rc, "string", val);
+            break;
+        }
+        if (rc != SRPC_OK)
+            return srpc_derr_in(err, names[f]);
+    }
+    if (!seen[0])
+        return srpc_derr_missing(err, names[0]);
+    if (!seen[1])
+        return srpc_derr_missing(err, names[1]);
+    return SRPC_OK;
+}
+
+/* types.idl:16: struct box, from a map keyed by field name */
+static int decode_geo_box(const msgpack_object *o, srpc_arena *arena,
+                          struct geo_box *out, srpc_derr *err)
+{
+    static const char *const names[] = { "low", "high", "unit", "tags" };
+    bool seen[4] = { false };
+
+    if (o->type != MSGPACK_OBJECT_MAP)
+        return srpc_derr_set(err, SRPC_ETYPE, "struct box", o);
+    memset(out, 0, sizeof *out);
+    for (uint32_t i = 0; i < o->via.map.size; i++) {
+        const msgpack_object *val = &o->via.map.ptr[i].val;
+        int f = srpc_field_index(&o->via.map.ptr[i].key, names, 4);
+        int rc = SRPC_OK;
+
+        if (f < 0)
+            continue; /* a field of a newer peer */
+        if (seen[f])
+            return srpc_derr_duplicate(err, names[f]);
+        seen[f] = true;
+        switch (f) {
+        case 0:
+            rc = decode_geo_point(val, arena, &out->low, err);
+            break;
+        case 1:
+            rc = decode_geo_point(val, arena, &out->high, err);
+            break;
+        case 2:
+            rc = get_geo_unit(val, &out->unit);
+            if (rc != SRPC_OK)
+                rc = srpc_derr_set(err, rc, "enum unit", val);
+            break;
+        case 3:
+            rc = decode_geo_seq_string(val, arena, &out->tags, err);
+            break;
+        }
+        if (rc != SRPC_OK)
+            return srpc_derr_in(err, names[f]);
+    }
+    if (!seen[0])
+        return srpc_derr_missing(err, names[0]);
+    if (!seen[1])
+        return srpc_derr_missing(err, names[1]);
+    if (!seen[2])
+        return srpc_derr_missing(err, names[2]);
+    if (!seen[3])
+        return srpc_derr_missing(err, names[3]);
+    return SRPC_OK;
+}
+
+/* types.idl:8: struct stamp, from a map keyed by field name */
+static int decode_types_stamp(const msgpack_object *o, srpc_arena *arena,
+                              struct types_stamp *out, srpc_derr *err)
+{
+    static const char *const names[] = { "seconds", "nanos" };
+    bool seen[2] = { false };
+
+    (void)arena; /* no field needs memory */
+    if (o->type != MSGPACK_OBJECT_MAP)
+        return srpc_derr_set(err, SRPC_ETYPE, "struct stamp", o);
+    memset(out, 0, sizeof *out);
+    for (uint32_t i = 0; i < o->via.map.size; i++) {
+        const msgpack_object *val = &o->via.map.ptr[i].val;
+        int f = srpc_field_index(&o->via.map.ptr[i].key, names, 2);
+        int rc = SRPC_OK;
+
+        if (f < 0)
+            continue; /* a field of a newer peer */
+        if (seen[f])
+            return srpc_derr_duplicate(err, names[f]);
+        seen[f] = true;
+        switch (f) {
+        case 0:
+            rc = srpc_get_uint64(val, &out->seconds);
+            if (rc != SRPC_OK)
+                rc = srpc_derr_set(err, rc, "uint64", val);
+            break;
+        case 1:
+            if (val->type == MSGPACK_OBJECT_NIL)
+                break; /* absent */
+            rc = srpc_get_uint32(val, &out->nanos);
+            if (rc != SRPC_OK)
+                rc = srpc_derr_set(err, rc, "uint32", val);
+            out->has_nanos = rc == SRPC_OK;
+            break;
+        }
+        if (rc != SRPC_OK)
+            return srpc_derr_in(err, names[f]);
+    }
+    if (!seen[0])
+        return srpc_derr_missing(err, names[0]);
+    return SRPC_OK;
+}
+
+/* types.idl:22: struct point, from a map keyed by field name */
 static int decode_types_point(const msgpack_object *o, srpc_arena *arena,
                               struct types_point *out, srpc_derr *err)
 {
@@ -451,7 +648,7 @@ static int decode_types_point(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:21: struct shape, from a map keyed by field name */
+/* types.idl:30: struct shape, from a map keyed by field name */
 static int decode_types_shape(const msgpack_object *o, srpc_arena *arena,
                               struct types_shape *out, srpc_derr *err)
 {
@@ -548,7 +745,7 @@ static int decode_types_shape(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:35: struct segment, from a map keyed by field name */
+/* types.idl:44: struct segment, from a map keyed by field name */
 static int decode_types_segment(const msgpack_object *o, srpc_arena *arena,
                                 struct types_segment *out, srpc_derr *err)
 {
@@ -601,7 +798,7 @@ static int decode_types_segment(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:49: struct polygon, from a map keyed by field name */
+/* types.idl:58: struct polygon, from a map keyed by field name */
 static int decode_types_polygon(const msgpack_object *o, srpc_arena *arena,
                                 struct types_polygon *out, srpc_derr *err)
 {
@@ -674,7 +871,7 @@ static int decode_types_polygon(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:59: union value, from [discriminant, value] */
+/* types.idl:68: union value, from [discriminant, value] */
 static int decode_types_value(const msgpack_object *o, srpc_arena *arena,
                               struct types_value *out, srpc_derr *err)
 {
@@ -719,7 +916,7 @@ static int decode_types_value(const msgpack_object *o, srpc_arena *arena,
     }
 }
 
-/* types.idl:66: union reply, from [discriminant, value] */
+/* types.idl:75: union reply, from [discriminant, value] */
 static int decode_types_reply(const msgpack_object *o, srpc_arena *arena,
                               struct types_reply *out, srpc_derr *err)
 {
@@ -760,6 +957,9 @@ static int decode_types_reply(const msgpack_object *o, srpc_arena *arena,
     }
 }
 
+static int encode_geo_seq_string(msgpack_packer *pk,
+                                 const struct geo_seq_string *v,
+                                 srpc_derr *err);
 static int encode_types_seq_point(msgpack_packer *pk,
                                   const struct types_seq_point *v,
                                   srpc_derr *err);
@@ -784,6 +984,10 @@ static int encode_types_map_string_seq_color(
 static int encode_types_arr3_double(msgpack_packer *pk,
                                     const struct types_arr3_double *v,
                                     srpc_derr *err);
+static int encode_geo_point(msgpack_packer *pk, const struct geo_point *v,
+                            srpc_derr *err);
+static int encode_geo_box(msgpack_packer *pk, const struct geo_box *v,
+                          srpc_derr *err);
 static int encode_types_point(msgpack_packer *pk, const struct types_point *v,
                               srpc_derr *err);
 static int encode_types_shape(msgpack_packer *pk, const struct types_shape *v,
@@ -794,6 +998,26 @@ static int encode_types_polygon(msgpack_packer *pk,
                                 const struct types_polygon *v, srpc_derr *err);
 static int encode_types_value(msgpack_packer *pk, const struct types_value *v,
                               srpc_derr *err);
+
+/* sequence<string>, as a msgpack array */
+static int encode_geo_seq_string(msgpack_packer *pk,
+                                 const struct geo_seq_string *v,
+                                 srpc_derr *err)
+{
+    int rc;
+
+    if (v == NULL || (v->n > 0 && v->items == NULL))
+        return srpc_derr_set(err, SRPC_EINVAL, "sequence<string>", NULL);
+    if ((uint64_t)v->n > UINT32_MAX)
+        return srpc_derr_count(err, "sequence<string>", v->n);
+    msgpack_pack_array(pk, (uint32_t)v->n);
+    for (size_t i = 0; i < v->n; i++) {
+        rc = srpc_put_str(pk, v->items[i], 0, err);
+        if (rc != SRPC_OK)
+            return srpc_derr_index(err, i);
+    }
+    return SRPC_OK;
+}
 
 /* sequence<point, 64>, as a msgpack array */
 static int encode_types_seq_point(msgpack_packer *pk,
@@ -940,7 +1164,58 @@ static int encode_types_arr3_double(msgpack_packer *pk,
     return SRPC_OK;
 }
 
-/* types.idl:13: struct point, as a map keyed by field name */
+/* types.idl:10: struct point, as a map keyed by field name */
+static int encode_geo_point(msgpack_packer *pk, const struct geo_point *v,
+                            srpc_derr *err)
+{
+    uint32_t n = 2;
+    int rc;
+
+    if (v == NULL)
+        return srpc_derr_set(err, SRPC_EINVAL, "struct point", NULL);
+    if (v->label != NULL)
+        n++;
+    msgpack_pack_map(pk, n);
+    srpc_pack_str(pk, "x");
+    msgpack_pack_int32(pk, v->x);
+    srpc_pack_str(pk, "y");
+    msgpack_pack_int32(pk, v->y);
+    if (v->label != NULL) {
+        srpc_pack_str(pk, "label");
+        rc = srpc_put_str(pk, v->label, 0, err);
+        if (rc != SRPC_OK)
+            return srpc_derr_in(err, "label");
+    }
+    return SRPC_OK;
+}
+
+/* types.idl:16: struct box, as a map keyed by field name */
+static int encode_geo_box(msgpack_packer *pk, const struct geo_box *v,
+                          srpc_derr *err)
+{
+    int rc;
+
+    if (v == NULL)
+        return srpc_derr_set(err, SRPC_EINVAL, "struct box", NULL);
+    msgpack_pack_map(pk, 4);
+    srpc_pack_str(pk, "low");
+    rc = encode_geo_point(pk, &v->low, err);
+    if (rc != SRPC_OK)
+        return srpc_derr_in(err, "low");
+    srpc_pack_str(pk, "high");
+    rc = encode_geo_point(pk, &v->high, err);
+    if (rc != SRPC_OK)
+        return srpc_derr_in(err, "high");
+    srpc_pack_str(pk, "unit");
+    msgpack_pack_int32(pk, v->unit);
+    srpc_pack_str(pk, "tags");
+    rc = encode_geo_seq_string(pk, &v->tags, err);
+    if (rc != SRPC_OK)
+        return srpc_derr_in(err, "tags");
+    return SRPC_OK;
+}
+
+/* types.idl:22: struct point, as a map keyed by field name */
 static int encode_types_point(msgpack_packer *pk, const struct types_point *v,
                               srpc_derr *err)
 {
@@ -971,7 +1246,7 @@ static int encode_types_point(msgpack_packer *pk, const struct types_point *v,
     return SRPC_OK;
 }
 
-/* types.idl:21: struct shape, as a map keyed by field name */
+/* types.idl:30: struct shape, as a map keyed by field name */
 static int encode_types_shape(msgpack_packer *pk, const struct types_shape *v,
                               srpc_derr *err)
 {
@@ -1022,7 +1297,7 @@ static int encode_types_shape(msgpack_packer *pk, const struct types_shape *v,
     return SRPC_OK;
 }
 
-/* types.idl:35: struct segment, as a map keyed by field name */
+/* types.idl:44: struct segment, as a map keyed by field name */
 static int encode_types_segment(msgpack_packer *pk,
                                 const struct types_segment *v, srpc_derr *err)
 {
@@ -1051,7 +1326,7 @@ static int encode_types_segment(msgpack_packer *pk,
     return SRPC_OK;
 }
 
-/* types.idl:49: struct polygon, as a map keyed by field name */
+/* types.idl:58: struct polygon, as a map keyed by field name */
 static int encode_types_polygon(msgpack_packer *pk,
                                 const struct types_polygon *v, srpc_derr *err)
 {
@@ -1094,7 +1369,7 @@ static int encode_types_polygon(msgpack_packer *pk,
     return SRPC_OK;
 }
 
-/* types.idl:59: union value, as [discriminant, value] */
+/* types.idl:68: union value, as [discriminant, value] */
 static int encode_types_value(msgpack_packer *pk, const struct types_value *v,
                               srpc_derr *err)
 {
@@ -1135,7 +1410,7 @@ static int encode_types_value(msgpack_packer *pk, const struct types_value *v,
     }
 }
 
-/* types.idl:72: int8 neg8(int8 v); */
+/* types.idl:81: int8 neg8(int8 v); */
 static int dispatch_neg8(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1156,7 +1431,7 @@ static int dispatch_neg8(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:73: int16 neg16(int16 v); */
+/* types.idl:82: int16 neg16(int16 v); */
 static int dispatch_neg16(srpc_call *call, const void *impl,
                           const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1177,7 +1452,7 @@ static int dispatch_neg16(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:74: uint8 inc8(uint8 v); */
+/* types.idl:83: uint8 inc8(uint8 v); */
 static int dispatch_inc8(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1198,7 +1473,7 @@ static int dispatch_inc8(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:75: uint16 inc16(uint16 v); */
+/* types.idl:84: uint16 inc16(uint16 v); */
 static int dispatch_inc16(srpc_call *call, const void *impl,
                           const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1219,7 +1494,7 @@ static int dispatch_inc16(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:76: int64 neg64(int64 v); */
+/* types.idl:85: int64 neg64(int64 v); */
 static int dispatch_neg64(srpc_call *call, const void *impl,
                           const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1240,7 +1515,7 @@ static int dispatch_neg64(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:77: uint64 id64(uint64 v); */
+/* types.idl:86: uint64 id64(uint64 v); */
 static int dispatch_id64(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1261,7 +1536,7 @@ static int dispatch_id64(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:78: float half(float v); */
+/* types.idl:87: float half(float v); */
 static int dispatch_half(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1282,7 +1557,7 @@ static int dispatch_half(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:79: bytes rev(bytes b); */
+/* types.idl:88: bytes rev(bytes b); */
 static int dispatch_rev(srpc_call *call, const void *impl,
                         const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1308,7 +1583,7 @@ static int dispatch_rev(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:80: bytes<8> rev8(bytes<8> b); */
+/* types.idl:89: bytes<8> rev8(bytes<8> b); */
 static int dispatch_rev8(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1334,7 +1609,7 @@ static int dispatch_rev8(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:81: string<4> up4(string<4> s); */
+/* types.idl:90: string<4> up4(string<4> s); */
 static int dispatch_up4(srpc_call *call, const void *impl,
                         const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1360,7 +1635,7 @@ static int dispatch_up4(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:82: point flip(point p); */
+/* types.idl:91: point flip(point p); */
 static int dispatch_flip(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1384,7 +1659,7 @@ static int dispatch_flip(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:83: shape grow(shape s, int32 by); */
+/* types.idl:92: shape grow(shape s, int32 by); */
 static int dispatch_grow(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1412,7 +1687,7 @@ static int dispatch_grow(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:84: segment span(point from, point to); */
+/* types.idl:93: segment span(point from, point to); */
 static int dispatch_span(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1440,7 +1715,7 @@ static int dispatch_span(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:85: color mix(color a, status s); */
+/* types.idl:94: color mix(color a, status s); */
 static int dispatch_mix(srpc_call *call, const void *impl,
                         const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1470,7 +1745,7 @@ static int dispatch_mix(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:86: status check(segment s); */
+/* types.idl:95: status check(segment s); */
 static int dispatch_check(srpc_call *call, const void *impl,
                           const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1492,7 +1767,7 @@ static int dispatch_check(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:87: sequence<int32> squares(sequence<int32, 100> v); */
+/* types.idl:96: sequence<int32> squares(sequence<int32, 100> v); */
 static int dispatch_squares(srpc_call *call, const void *impl,
                             const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1516,7 +1791,7 @@ static int dispatch_squares(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:88: map<string, sequence<color>> palette(map<uint16, bytes> m); */
+/* types.idl:97: map<string, sequence<color>> palette(map<uint16, bytes> m); */
 static int dispatch_palette(srpc_call *call, const void *impl,
                             const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1541,7 +1816,7 @@ static int dispatch_palette(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:89: polygon shift(polygon p, sequence<sequence<double>> by); */
+/* types.idl:98: polygon shift(polygon p, sequence<sequence<double>> by); */
 static int dispatch_shift(srpc_call *call, const void *impl,
                           const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1570,7 +1845,7 @@ static int dispatch_shift(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:90: any inspect(any v); */
+/* types.idl:99: any inspect(any v); */
 static int dispatch_inspect(srpc_call *call, const void *impl,
                             const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1591,7 +1866,7 @@ static int dispatch_inspect(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:91: optional point find(optional label l, optional int32 near); */
+/* types.idl:100: optional point find(optional label l, optional int32 near); */
 static int dispatch_find(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1632,7 +1907,7 @@ static int dispatch_find(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:92: optional int64 lookup(optional bytes key, optional color c); */
+/* types.idl:101: optional int64 lookup(optional bytes key, optional color c); */
 static int dispatch_lookup(srpc_call *call, const void *impl,
                            const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1676,7 +1951,7 @@ static int dispatch_lookup(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:93: double[3] cross(double[3] a, double[3] b); */
+/* types.idl:102: double[3] cross(double[3] a, double[3] b); */
 static int dispatch_cross(srpc_call *call, const void *impl,
                           const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1704,7 +1979,7 @@ static int dispatch_cross(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:94: value pick(value v, optional reply r); */
+/* types.idl:103: value pick(value v, optional reply r); */
 static int dispatch_pick(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1737,7 +2012,48 @@ static int dispatch_pick(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:95: oneway void draw(point p); */
+/* types.idl:107: box locate(stamp when, box hint) raises (failure); */
+static int dispatch_locate(srpc_call *call, const void *impl,
+                           const msgpack_object *args, msgpack_packer *reply)
+{
+    const struct types_ops *ops = impl;
+    struct types_stamp when;
+    struct geo_box hint;
+    struct geo_box result = { 0 };
+    srpc_derr derr;
+    int rc;
+
+    if (ops->locate == NULL)
+        return srpc_call_not_implemented(call);
+    rc = decode_types_stamp(&args[0], srpc_call_arena(call), &when, &derr);
+    if (rc != SRPC_OK)
+        return srpc_call_bad_value(call, &derr, 0, "when");
+    rc = decode_geo_box(&args[1], srpc_call_arena(call), &hint, &derr);
+    if (rc != SRPC_OK)
+        return srpc_call_bad_value(call, &derr, 1, "hint");
+    rc = ops->locate(call, &when, &hint, &result);
+    if (rc != SRPC_OK)
+        return rc;
+    rc = encode_geo_box(reply, &result, &derr);
+    if (rc != SRPC_OK)
+        return srpc_call_bad_result(call, &derr);
+    return SRPC_OK;
+}
+
+/* types.idl:107: box locate(stamp when, box hint) raises (failure); */
+int types_locate_fail(srpc_call *call, enum types_failure code,
+                      const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+
+    va_start(ap, fmt);
+    rc = srpc_call_vfail(call, (int32_t)code, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* types.idl:108: oneway void draw(point p); */
 static int dispatch_draw(srpc_call *call, const void *impl,
                          const msgpack_object *args, msgpack_packer *reply)
 {
@@ -1760,7 +2076,7 @@ static int dispatch_draw(srpc_call *call, const void *impl,
     return SRPC_OK;
 }
 
-/* types.idl:4: interface types */
+/* types.idl:13: interface types */
 static const struct srpc_method types_methods[] = {
     { "types.neg8", 1, dispatch_neg8 },
     { "types.neg16", 1, dispatch_neg16 },
@@ -1785,6 +2101,7 @@ static const struct srpc_method types_methods[] = {
     { "types.lookup", 2, dispatch_lookup },
     { "types.cross", 2, dispatch_cross },
     { "types.pick", 2, dispatch_pick },
+    { "types.locate", 2, dispatch_locate },
     { "types.draw", 1, dispatch_draw },
 };
 
@@ -1792,7 +2109,7 @@ static const struct srpc_interface types_interface = {
     "types", types_methods, sizeof types_methods / sizeof types_methods[0]
 };
 
-/* types.idl:4: registers the types interface's handlers OPS on SERVER. */
+/* types.idl:13: registers the types interface's handlers OPS on SERVER. */
 int types_serve(srpc_server *server, const struct types_ops *ops,
                 void *user_data)
 {
