@@ -47,80 +47,96 @@ static void cxx_name(struct diag *d, const char *what, const char *name,
 }
 
 /* Warns when CNAME (malloc'd, taken; NULL when memory ran out), the C
- * name that interface IFACE's WHAT named NAME becomes, is a C++ keyword:
- * "xor" and "eq" make "xor_eq", "wchar" and "t" make "wchar_t". */
+ * name that WHAT 'IN NAME' becomes (IN: "calc." or, at a file's top
+ * level, ""), is a C++ keyword: interface "xor" and procedure "eq" make
+ * "xor_eq", top level "wchar" (wchar.idl) and typedef "t" make "wchar_t". */
 static void cxx_cname(struct diag *d, char *cname, const char *what,
-                      const char *iface, const char *name,
+                      const char *in, const char *name,
                       const struct idl_loc *loc)
 {
     if (cname == NULL)
         diag_oom(d);
     else if (is_cxx_keyword(cname))
         diag_warning(d, DIAG_W_CXX_COMPAT, loc,
-                     "the C name '%s' of %s '%s.%s' is a C++ keyword: the "
-                     "header will not compile as C++", cname, what, iface,
+                     "the C name '%s' of %s '%s%s' is a C++ keyword: the "
+                     "header will not compile as C++", cname, what, in,
                      name);
     free(cname);
 }
 
-/*
- * Every name that reaches the generated C.  Most are prefixed with the
- * interface's C prefix (calc_add, struct calc_point, enum calc_color,
- * calc_path; acme_calc_add in a module), which makes a keyword only by
- * accident ("xor" + "eq");
- * procedure names (the members of struct calc_ops), parameter names and
- * field names appear as they are.  Constants and enum values are
- * upper-case (CALC_COLOR_RED), and C++ has no upper-case keyword.
- */
-static void cxx_types(struct diag *d, const struct idl_iface *scope)
+/* The types of IFACE, an interface or a file's top level. */
+static void cxx_types(const struct idl_iface *iface, struct diag *d)
 {
-    const char *cn = scope->cname;
-    /* messages say "calc.point", or "geo.point" at a top level */
-    const char *in = scope->name != NULL ? scope->name : scope->cname;
+    const char *cn = iface->cname;  /* C names begin so */
+    /* "calc." before a name in messages; nothing at the top level */
+    char *in = str_printf("%s%s", iface->name != NULL ? iface->name : "",
+                          iface->name != NULL ? "." : "");
 
-    for (size_t j = 0; j < scope->nenums; j++) {
-        const struct idl_enum *en = scope->enums[j];
+    if (in == NULL) {
+        diag_oom(d);
+        return;
+    }
+    for (size_t j = 0; j < iface->nenums; j++) {
+        const struct idl_enum *en = iface->enums[j];
 
         cxx_cname(d, str_printf(CNAME_ENUM, cn, en->name), "enum", in,
                   en->name, &en->loc);
     }
-    for (size_t j = 0; j < scope->nstructs; j++) {
-        const struct idl_struct *st = scope->structs[j];
+    for (size_t j = 0; j < iface->nstructs; j++) {
+        const struct idl_struct *st = iface->structs[j];
+        const char *what = st->is_union ? "union" : "struct";
 
-        cxx_cname(d, str_printf(CNAME_STRUCT, cn, st->name),
-                  st->is_union ? "union" : "struct", in, st->name, &st->loc);
+        cxx_cname(d, str_printf(CNAME_STRUCT, cn, st->name), what, in,
+                  st->name, &st->loc);
         for (size_t k = 0; k < st->nfields; k++) {
-            /* A union's void arm has no name, so no member. */
+            /* A union's "case X: void;" arm has no name. */
             if (st->fields[k].name != NULL)
-                cxx_name(d, st->is_union ? "arm" : "field",
+                cxx_name(d, st->is_union ? "union arm" : "field",
                          st->fields[k].name, &st->fields[k].loc);
         }
     }
-    for (size_t j = 0; j < scope->ntypedefs; j++) {
-        const struct idl_typedef *td = scope->typedefs[j];
+    for (size_t j = 0; j < iface->ntypedefs; j++) {
+        const struct idl_typedef *td = iface->typedefs[j];
 
         cxx_cname(d, str_printf(CNAME_STRUCT, cn, td->name), "typedef", in,
                   td->name, &td->loc);
     }
+    free(in);
 }
 
+/*
+ * Every name that reaches the generated C.  Most begin with the C prefix
+ * of their interface or top level (calc_add, struct calc_point, enum
+ * calc_color, calc_path), which makes a keyword only by accident ("xor" +
+ * "eq"); procedure names (the members of struct calc_ops), parameter
+ * names, field names and union arm names appear as they are.  Constants
+ * and enum values are upper-case (CALC_COLOR_RED), and C++ has no
+ * upper-case keyword; the other generated names end in a suffix
+ * (calc_add_async, calc_ops) that no keyword ends in.
+ */
 static void cxx_compat(const struct idl_file *file, struct diag *d)
 {
-    cxx_types(d, file->scope);
+    cxx_types(file->scope, d);
     for (size_t i = 0; i < file->nifaces; i++) {
         const struct idl_iface *iface = file->ifaces[i];
+        char *in = str_printf("%s.", iface->name);
 
-        cxx_types(d, iface);
+        if (in == NULL) {
+            diag_oom(d);
+            return;
+        }
+        cxx_types(iface, d);
         for (size_t j = 0; j < iface->nprocs; j++) {
             const struct idl_proc *proc = iface->procs[j];
 
             cxx_name(d, "procedure", proc->name, &proc->loc);
             cxx_cname(d, str_printf(CNAME_STUB, iface->cname, proc->name),
-                      "procedure", iface->name, proc->name, &proc->loc);
+                      "procedure", in, proc->name, &proc->loc);
             for (size_t k = 0; k < proc->nparams; k++)
                 cxx_name(d, "parameter", proc->params[k].name,
                          &proc->params[k].loc);
         }
+        free(in);
     }
 }
 

@@ -5,10 +5,10 @@
  * the checks assume every name is valid.
  *
  *   c++-compat  a name in the generated C that is a C++ keyword: a
- *               procedure, parameter or struct field named so, or a
- *               prefixed name that happens to make one ("xor" + "eq"):
- *               the header is meant for C++ too (extern "C") and would
- *               not compile there ("int (*delete)(srpc_call *call)")
+ *               procedure, parameter, struct field or union arm named
+ *               so, or a prefixed name that happens to make one ("xor"
+ *               + "eq"): the header is meant for C++ too (extern "C")
+ *               and would not compile there ("int (*delete)(...)")
  *   case-clash  two interfaces, or two procedures of one interface, whose
  *               names differ only in case: legal, but easy to confuse, and
  *               a peer in a language that ignores case cannot tell them
