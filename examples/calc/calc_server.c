@@ -11,6 +11,7 @@
 #define _POSIX_C_SOURCE 200809L     /* sigaction() under -std=c11 */
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,40 +22,61 @@
 
 /* The arithmetic is done in 64 bits so that a result that does not fit in
  * an int32 is reported instead of overflowing (undefined behaviour in C).
- * FAIL is the procedure's calc_NAME_fail(), generated from "raises (error)":
- * it sends the code of enum calc_error and the message in the error reply. */
-typedef int (*fail_fn)(srpc_call *, enum calc_error, const char *, ...);
-
-static int reply_checked(srpc_call *call, fail_fn fail, int64_t value,
-                         int32_t *result)
+ * calc_NAME_fail() comes from "raises (error)" in calc.idl: it sends a code
+ * of enum calc_error and a message in the error reply. */
+static bool fits_int32(int64_t value)
 {
-    if (value < INT32_MIN || value > INT32_MAX)
-        return fail(call, CALC_ERROR_OVERFLOW,
-                    "result %lld does not fit in an int32", (long long)value);
-    *result = (int32_t)value;
-    return SRPC_OK;
+    return value >= INT32_MIN && value <= INT32_MAX;
 }
 
 static int calc_add_handler(srpc_call *call, int32_t a, int32_t b, int32_t *result)
 {
-    return reply_checked(call, calc_add_fail, (int64_t)a + b, result);
+    int64_t sum = (int64_t)a + b;
+
+    if (!fits_int32(sum))
+        return calc_add_fail(call, CALC_ERROR_OVERFLOW,
+                             "result %lld does not fit in an int32", (long long)sum);
+    *result = (int32_t)sum;
+    return SRPC_OK;
 }
 
 static int calc_sub_handler(srpc_call *call, int32_t a, int32_t b, int32_t *result)
 {
-    return reply_checked(call, calc_sub_fail, (int64_t)a - b, result);
+    int64_t difference = (int64_t)a - b;
+
+    if (!fits_int32(difference))
+        return calc_sub_fail(call, CALC_ERROR_OVERFLOW,
+                             "result %lld does not fit in an int32",
+                             (long long)difference);
+    *result = (int32_t)difference;
+    return SRPC_OK;
 }
 
 static int calc_mul_handler(srpc_call *call, int32_t a, int32_t b, int32_t *result)
 {
-    return reply_checked(call, calc_mul_fail, (int64_t)a * b, result);
+    int64_t product = (int64_t)a * b;
+
+    if (!fits_int32(product))
+        return calc_mul_fail(call, CALC_ERROR_OVERFLOW,
+                             "result %lld does not fit in an int32",
+                             (long long)product);
+    *result = (int32_t)product;
+    return SRPC_OK;
 }
 
 static int calc_div_handler(srpc_call *call, int32_t a, int32_t b, int32_t *result)
 {
+    int64_t quotient;
+
     if (b == 0)
         return calc_div_fail(call, CALC_ERROR_DIVISION_BY_ZERO, "division by zero");
-    return reply_checked(call, calc_div_fail, (int64_t)a / b, result);
+    quotient = (int64_t)a / b;      /* INT32_MIN / -1 does not fit */
+    if (!fits_int32(quotient))
+        return calc_div_fail(call, CALC_ERROR_OVERFLOW,
+                             "result %lld does not fit in an int32",
+                             (long long)quotient);
+    *result = (int32_t)quotient;
+    return SRPC_OK;
 }
 
 static int calc_note_handler(srpc_call *call, const char *text)
