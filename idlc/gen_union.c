@@ -195,15 +195,19 @@ void gen_union_encoder(const struct gen *g, struct emit *e,
 
 /* Decodes VAL into out->NAME for ARM (a nil for a void arm), then
  * returns. */
-static void decode_arm(struct emit *e, const struct idl_field *arm)
+static void decode_arm(struct emit *e, const struct idl_struct *un,
+                       const struct idl_field *arm)
 {
     struct emit call;
     char *dst, *type;
 
     if (!has_value(arm)) {
+        /* No arm name to put in the path: the message names the case. */
         emit_line(e, "if (val->type != MSGPACK_OBJECT_NIL)");
-        emit_line(e, "    return srpc_derr_set(err, SRPC_ETYPE, \"nil\", "
-                  "val);");
+        emit_line(e, "    return srpc_derr_set(err, SRPC_ETYPE,");
+        emit_line(e, "                         \"nil (case %s%s of union %s)\", "
+                  "val);", arm->label_negative ? "-" : "", arm->label,
+                  un->name);
         emit_line(e, "return SRPC_OK;");
         return;
     }
@@ -252,9 +256,13 @@ void gen_union_decoder(const struct gen *g, struct emit *e,
     emit_blank(e);
     if (!arena)
         emit_line(e, "(void)arena; /* no arm needs memory */");
-    emit_line(e, "if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size "
-              "!= 2)");
+    /* Not an array, or one of another length: as for a fixed array, the
+     * message says which ("got map", "got 3 items"). */
+    emit_line(e, "if (o->type != MSGPACK_OBJECT_ARRAY)");
     emit_line(e, "    return srpc_derr_set(err, SRPC_ETYPE, \"union %s\", o);",
+              un->name);
+    emit_line(e, "if (o->via.array.size != 2)");
+    emit_line(e, "    return srpc_derr_set(err, SRPC_ETOOBIG, \"union %s\", o);",
               un->name);
     emit_line(e, "memset(out, 0, sizeof *out);");
     emit_init(&call);
@@ -272,7 +280,7 @@ void gen_union_decoder(const struct gen *g, struct emit *e,
     for (size_t k = 0; k < un->nfields; k++) {
         emit_case(e, un, &un->fields[k]);
         e->indent++;
-        decode_arm(e, &un->fields[k]);
+        decode_arm(e, un, &un->fields[k]);
         e->indent--;
     }
     emit_line(e, "default:");

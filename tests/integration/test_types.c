@@ -14,6 +14,7 @@
 #include <check.h>
 #include <float.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -309,6 +310,136 @@ static int swap(srpc_call *call, const struct types_arr2_string *v,
     return SRPC_OK;
 }
 
+/* ---- unions ------------------------------------------------------- */
+
+/* How many calls of twice, echo_wide and eval reached the server: a call
+ * its client refused never does. */
+static atomic_int union_calls;
+
+/* V with its NUM doubled, its PAIR flipped, its LIST reversed; NONE and
+ * TEXT as they came: proof the server decoded the arm it was sent. */
+static int twice(srpc_call *call, const struct types_value *v,
+                 struct types_value *result)
+{
+    int32_t *items;
+
+    atomic_fetch_add(&union_calls, 1);
+    *result = *v;
+    switch (v->tag) {
+    case TYPES_KIND_NUM:
+        result->number = 2 * v->number;
+        break;
+    case TYPES_KIND_PAIR:
+        return flip(call, &v->p, &result->p);
+    case TYPES_KIND_LIST:
+        items = srpc_call_alloc(call, v->list.n * sizeof *items + 1);
+        if (items == NULL)
+            return srpc_call_fail(call, 1, "out of memory");
+        for (size_t i = 0; i < v->list.n; i++)
+            items[i] = v->list.items[v->list.n - 1 - i];
+        result->list.items = items;
+        break;
+    default:
+        break;
+    }
+    return SRPC_OK;
+}
+
+static int echo_wide(srpc_call *call, const struct types_wide *w,
+                     struct types_wide *result)
+{
+    (void)call;
+    atomic_fetch_add(&union_calls, 1);
+    *result = *w;
+    return SRPC_OK;
+}
+
+/* B with v and extra swapped when extra is there. */
+static int echo_boxed(srpc_call *call, const struct types_boxed *b,
+                      struct types_boxed *result)
+{
+    (void)call;
+    *result = *b;
+    if (b->extra != NULL) {
+        result->v = *b->extra;
+        result->extra = &b->v;
+    }
+    return SRPC_OK;
+}
+
+/* V as it came; without V, W's low or high arm as a NUM (none for W's
+ * void arm). */
+static int maybe_value(srpc_call *call, const struct types_value *v,
+                       const struct types_wide *w,
+                       const struct types_value **result)
+{
+    struct types_value *r;
+
+    if (v != NULL) {
+        *result = v;
+        return SRPC_OK;
+    }
+    if (w->tag == -1) {
+        *result = NULL;
+        return SRPC_OK;
+    }
+    r = srpc_call_alloc(call, sizeof *r);
+    if (r == NULL)
+        return srpc_call_fail(call, 1, "out of memory");
+    r->tag = TYPES_KIND_NUM;
+    r->number = w->tag == INT64_MIN ? (double)w->low : (double)w->high;
+    *result = r;
+    return SRPC_OK;
+}
+
+static int64_t sum_leaves(const struct types_expr *e)
+{
+    int64_t sum = 0;
+
+    if (e == NULL)
+        return 0;
+    if (e->tag == TYPES_OP_LEAF)
+        return e->n;
+    sum += sum_leaves(e->p.left);
+    sum += sum_leaves(e->p.right);
+    return sum;
+}
+
+static int eval(srpc_call *call, const struct types_expr *e,
+                int64_t *result)
+{
+    (void)call;
+    atomic_fetch_add(&union_calls, 1);
+    *result = sum_leaves(e);
+    return SRPC_OK;
+}
+
+/* A copy of E, in the call's arena, with left and right swapped at every
+ * ADD. */
+static int mirror(srpc_call *call, const struct types_expr *e,
+                  struct types_expr *result)
+{
+    const struct types_expr *from[2];
+    struct types_expr *to[2] = { NULL, NULL };
+
+    *result = *e;
+    if (e->tag != TYPES_OP_ADD)
+        return SRPC_OK;
+    from[0] = e->p.right;
+    from[1] = e->p.left;
+    for (int i = 0; i < 2; i++) {
+        if (from[i] == NULL)
+            continue;
+        to[i] = srpc_call_alloc(call, sizeof *to[i]);
+        if (to[i] == NULL)
+            return srpc_call_fail(call, 1, "out of memory");
+        mirror(call, from[i], to[i]);
+    }
+    result->p.left = to[0];
+    result->p.right = to[1];
+    return SRPC_OK;
+}
+
 static const struct types_ops ops = {
     .echo_i8 = echo_i8, .echo_i16 = echo_i16, .echo_u8 = echo_u8,
     .echo_u16 = echo_u16, .echo_i64 = echo_i64, .echo_u64 = echo_u64,
@@ -320,6 +451,8 @@ static const struct types_ops ops = {
     .echo_nest = echo_nest, .echo_bag = echo_bag, .echo_any = echo_any,
     .maybe_i32 = maybe_i32, .maybe_str = maybe_str,
     .maybe_point = maybe_point, .rotate = rotate, .swap = swap,
+    .twice = twice, .echo_wide = echo_wide, .echo_boxed = echo_boxed,
+    .maybe_value = maybe_value, .eval = eval, .mirror = mirror,
 };
 
 /* ---- fixture: a server thread and a connected client -------------- */
@@ -1220,6 +1353,497 @@ START_TEST(fixed_arrays)
 }
 END_TEST
 
+/* ---- unions ------------------------------------------------------- */
+
+/* Every arm of the enum-switched union, through the server and back. */
+START_TEST(union_every_arm_round_trips)
+{
+    int32_t items[] = { 1, -2, INT32_MAX, INT32_MIN };
+    struct types_value v = { .tag = TYPES_KIND_NONE };
+    struct types_value r;
+
+    memset(&r, 0xa5, sizeof r);
+    ck_assert_int_eq(types_twice(client, &v, &r), SRPC_OK);
+    ck_assert_int_eq(r.tag, TYPES_KIND_NONE);
+
+    v.tag = TYPES_KIND_NUM;
+    v.number = -1.25;
+    ck_assert_int_eq(types_twice(client, &v, &r), SRPC_OK);
+    ck_assert_int_eq(r.tag, TYPES_KIND_NUM);
+    ck_assert(r.number == -2.5);
+
+    v.tag = TYPES_KIND_TEXT;
+    v.text = "12345678"; /* exactly string<SHORT> */
+    ck_assert_int_eq(types_twice(client, &v, &r), SRPC_OK);
+    ck_assert_int_eq(r.tag, TYPES_KIND_TEXT);
+    ck_assert_str_eq(r.text, "12345678");
+    v.text = "";
+    ck_assert_int_eq(types_twice(client, &v, &r), SRPC_OK);
+    ck_assert_str_eq(r.text, "");
+
+    v.tag = TYPES_KIND_PAIR;
+    v.p = (struct types_point){ .x = 3, .y = -4, .label = "here" };
+    ck_assert_int_eq(types_twice(client, &v, &r), SRPC_OK);
+    ck_assert_int_eq(r.tag, TYPES_KIND_PAIR);
+    ck_assert_int_eq(r.p.x, -4);
+    ck_assert_int_eq(r.p.y, 3);
+    ck_assert_str_eq(r.p.label, "here");
+    ck_assert(!r.p.has_z);
+
+    v.tag = TYPES_KIND_LIST;
+    v.list.n = 4;
+    v.list.items = items;
+    ck_assert_int_eq(types_twice(client, &v, &r), SRPC_OK);
+    ck_assert_int_eq(r.tag, TYPES_KIND_LIST);
+    ck_assert_uint_eq(r.list.n, 4);
+    ck_assert_int_eq(r.list.items[0], INT32_MIN);
+    ck_assert_int_eq(r.list.items[1], INT32_MAX);
+    ck_assert_int_eq(r.list.items[2], -2);
+    ck_assert_int_eq(r.list.items[3], 1);
+    v.list.n = 0;
+    ck_assert_int_eq(types_twice(client, &v, &r), SRPC_OK);
+    ck_assert_int_eq(r.tag, TYPES_KIND_LIST);
+    ck_assert_uint_eq(r.list.n, 0);
+    srpc_client_free_results(client);
+}
+END_TEST
+
+/* The integer discriminant at its extremes: INT64_MIN (a const label),
+ * -1 (a void arm) and INT64_MAX; the wire carries them as they are. */
+START_TEST(union_integer_discriminant_extremes)
+{
+    struct types_wide w = { .tag = TYPES_LOWEST, .low = INT32_MIN };
+    struct types_wide r;
+    const msgpack_object *reply;
+    msgpack_packer *pk;
+
+    ck_assert_int_eq(types_echo_wide(client, &w, &r), SRPC_OK);
+    ck_assert(r.tag == INT64_MIN);
+    ck_assert_int_eq(r.low, INT32_MIN);
+
+    w.tag = -1;
+    memset(&r, 0xa5, sizeof r);
+    ck_assert_int_eq(types_echo_wide(client, &w, &r), SRPC_OK);
+    ck_assert(r.tag == -1);
+
+    w.tag = INT64_MAX;
+    w.high = UINT64_MAX;
+    ck_assert_int_eq(types_echo_wide(client, &w, &r), SRPC_OK);
+    ck_assert(r.tag == INT64_MAX);
+    ck_assert(r.high == UINT64_MAX);
+
+    /* On the wire: [INT64_MIN, -5] and [-1, nil]. */
+    pk = srpc_client_begin(client, "types.echo_wide", 1);
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int64(pk, INT64_MIN);
+    msgpack_pack_int32(pk, -5);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_OK);
+    ck_assert_int_eq(reply->type, MSGPACK_OBJECT_ARRAY);
+    ck_assert_uint_eq(reply->via.array.size, 2);
+    ck_assert(reply->via.array.ptr[0].via.i64 == INT64_MIN);
+    ck_assert(reply->via.array.ptr[1].via.i64 == -5);
+    pk = srpc_client_begin(client, "types.echo_wide", 1);
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int64(pk, -1);
+    msgpack_pack_nil(pk);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_OK);
+    ck_assert_int_eq(reply->type, MSGPACK_OBJECT_ARRAY);
+    ck_assert_uint_eq(reply->via.array.size, 2);
+    ck_assert(reply->via.array.ptr[0].via.i64 == -1);
+    ck_assert_int_eq(reply->via.array.ptr[1].type, MSGPACK_OBJECT_NIL);
+    srpc_client_free_results(client);
+}
+END_TEST
+
+/* A tag with no arm: the client's encoder refuses it before anything is
+ * sent, and the connection serves the next call. */
+START_TEST(union_tag_without_arm_refused_by_client)
+{
+    struct types_value v = { .tag = TYPES_KIND_SPARE };
+    struct types_wide w = { .tag = 0 };
+    struct types_boxed b = { .name = "box", .v = { .tag = TYPES_KIND_NONE } };
+    struct types_value r;
+    struct types_wide rw;
+    struct types_boxed rb;
+    int calls = atomic_load(&union_calls);
+
+    ck_assert_int_eq(types_twice(client, &v, &r), SRPC_EINVAL);
+    ck_errmsg("types.twice: argument 1 (v): expected a case of union value");
+    ck_assert_int_eq(srpc_client_remote_code(client), 0);
+    v.tag = (enum types_kind)-7;
+    ck_assert_int_eq(types_twice(client, &v, &r), SRPC_EINVAL);
+    ck_errmsg("a case of union value");
+    ck_assert_int_eq(types_echo_wide(client, &w, &rw), SRPC_EINVAL);
+    ck_errmsg("types.echo_wide: argument 1 (w): expected a case of union "
+              "wide");
+    b.extra = &v;
+    ck_assert_int_eq(types_echo_boxed(client, &b, &rb), SRPC_EINVAL);
+    ck_errmsg("argument 1 (b) field 'extra': expected a case of union value");
+    /* A bad arm value is refused too, with the arm in the path. */
+    v.tag = TYPES_KIND_TEXT;
+    v.text = "123456789";
+    ck_assert_int_eq(types_twice(client, &v, &r), SRPC_EINVAL);
+    ck_errmsg("argument 1 (v) field 'text': expected string<8>, got 9 bytes");
+
+    ck_assert_int_eq(atomic_load(&union_calls), calls); /* none sent */
+
+    v.tag = TYPES_KIND_NUM;
+    v.number = 21;
+    ck_assert_int_eq(types_twice(client, &v, &r), SRPC_OK);
+    ck_assert(r.number == 42);
+    ck_assert_int_eq(atomic_load(&union_calls), calls + 1);
+    srpc_client_free_results(client);
+}
+END_TEST
+
+/* Sends [DISC, VALUE] as the argument of types.twice, packed by FN. */
+typedef void pack_fn(msgpack_packer *pk);
+
+static void refused(const char *proc, pack_fn *fn, const char *want)
+{
+    const msgpack_object *reply;
+    msgpack_packer *pk = srpc_client_begin(client, proc, 1);
+
+    fn(pk);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_assert_int_eq(srpc_client_remote_code(client), SRPC_WIRE_INVALID_ARGS);
+    ck_errmsg(want);
+}
+
+static void unknown_disc(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int32(pk, 4242);
+    msgpack_pack_nil(pk);
+}
+
+static void spare_disc(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int32(pk, TYPES_KIND_SPARE);
+    msgpack_pack_nil(pk);
+}
+
+static void not_array(msgpack_packer *pk)
+{
+    msgpack_pack_map(pk, 1);
+    srpc_pack_str(pk, "number");
+    msgpack_pack_double(pk, 1.0);
+}
+
+static void one_item(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 1);
+    msgpack_pack_int32(pk, TYPES_KIND_NONE);
+}
+
+static void three_items(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 3);
+    msgpack_pack_int32(pk, TYPES_KIND_NUM);
+    msgpack_pack_double(pk, 1.0);
+    msgpack_pack_nil(pk);
+}
+
+static void string_disc(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 2);
+    srpc_pack_str(pk, "NUM");
+    msgpack_pack_double(pk, 1.0);
+}
+
+static void void_with_value(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int32(pk, TYPES_KIND_NONE);
+    msgpack_pack_int32(pk, 0);
+}
+
+static void arm_wrong_type(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int32(pk, TYPES_KIND_NUM);
+    srpc_pack_str(pk, "1.5");
+}
+
+static void text_over_bound(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int32(pk, TYPES_KIND_TEXT);
+    srpc_pack_str(pk, "123456789");
+}
+
+static void list_over_bound(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int32(pk, TYPES_KIND_LIST);
+    msgpack_pack_array(pk, 5);
+    for (int i = 0; i < 5; i++)
+        msgpack_pack_int32(pk, i);
+}
+
+static void pair_wrong_field(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int32(pk, TYPES_KIND_PAIR);
+    msgpack_pack_map(pk, 2);
+    srpc_pack_str(pk, "x");
+    msgpack_pack_int32(pk, 1);
+    srpc_pack_str(pk, "y");
+    msgpack_pack_true(pk);
+}
+
+static void wide_unknown(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int64(pk, INT64_MIN + 1);
+    msgpack_pack_int32(pk, 1);
+}
+
+static void wide_uint_disc(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_uint64(pk, UINT64_MAX); /* no int64 */
+    msgpack_pack_uint64(pk, 1);
+}
+
+static void wide_low_too_big(msgpack_packer *pk)
+{
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int64(pk, INT64_MIN);
+    msgpack_pack_int64(pk, (int64_t)INT32_MAX + 1);
+}
+
+/* Hand-packed unions the server refuses, each with its path. */
+START_TEST(union_malformed_refused_by_server)
+{
+    struct types_value v = { .tag = TYPES_KIND_NUM, .number = 4 };
+    struct types_value r;
+
+    refused("types.twice", unknown_disc, "types.twice: argument 1 (v): "
+            "expected a case of union value, got");
+    refused("types.twice", spare_disc, "types.twice: argument 1 (v): "
+            "expected a case of union value, got");
+    refused("types.twice", not_array, "types.twice: argument 1 (v): "
+            "expected union value, got map");
+    refused("types.twice", one_item, "types.twice: argument 1 (v): "
+            "expected union value, got 1 items");
+    refused("types.twice", three_items, "types.twice: argument 1 (v): "
+            "expected union value, got 3 items");
+    refused("types.twice", string_disc, "types.twice: argument 1 (v): "
+            "expected a case of union value, got string");
+    refused("types.twice", void_with_value, "types.twice: argument 1 (v): "
+            "expected nil (case NONE of union value), got int");
+    refused("types.twice", arm_wrong_type, "types.twice: argument 1 (v) "
+            "field 'number': expected double, got string");
+    refused("types.twice", text_over_bound, "types.twice: argument 1 (v) "
+            "field 'text': expected string<8>, got 9 bytes");
+    refused("types.twice", list_over_bound, "types.twice: argument 1 (v) "
+            "field 'list'");
+    refused("types.twice", pair_wrong_field, "types.twice: argument 1 (v) "
+            "field 'p.y': expected int32, got bool");
+    refused("types.echo_wide", wide_unknown, "types.echo_wide: argument 1 "
+            "(w): expected a case of union wide, got");
+    refused("types.echo_wide", wide_uint_disc, "types.echo_wide: argument 1 "
+            "(w): expected a case of union wide, got");
+    refused("types.echo_wide", wide_low_too_big, "types.echo_wide: argument "
+            "1 (w) field 'low': expected int32, got");
+
+    /* The connection still serves. */
+    ck_assert_int_eq(types_twice(client, &v, &r), SRPC_OK);
+    ck_assert(r.number == 8);
+    srpc_client_free_results(client);
+}
+END_TEST
+
+/* A union as a struct field and as an optional parameter and result. */
+START_TEST(union_in_struct_and_optional)
+{
+    struct types_value extra = { .tag = TYPES_KIND_TEXT, .text = "xtra" };
+    struct types_boxed b = { .name = "box", .v = { .tag = TYPES_KIND_NUM,
+                                                   .number = 0.5 } };
+    struct types_wide w = { .tag = -1 };
+    struct types_boxed rb;
+    const struct types_value *rv;
+
+    ck_assert_int_eq(types_echo_boxed(client, &b, &rb), SRPC_OK);
+    ck_assert_str_eq(rb.name, "box");
+    ck_assert_int_eq(rb.v.tag, TYPES_KIND_NUM);
+    ck_assert(rb.v.number == 0.5);
+    ck_assert_ptr_null(rb.extra);
+    b.extra = &extra;
+    ck_assert_int_eq(types_echo_boxed(client, &b, &rb), SRPC_OK);
+    ck_assert_int_eq(rb.v.tag, TYPES_KIND_TEXT);
+    ck_assert_str_eq(rb.v.text, "xtra");
+    ck_assert_ptr_nonnull(rb.extra);
+    ck_assert_int_eq(rb.extra->tag, TYPES_KIND_NUM);
+    ck_assert(rb.extra->number == 0.5);
+    b.v.tag = TYPES_KIND_NONE;
+    ck_assert_int_eq(types_echo_boxed(client, &b, &rb), SRPC_OK);
+    ck_assert_int_eq(rb.extra->tag, TYPES_KIND_NONE);
+
+    /* Absent in, absent out (w's void arm); present in, present out. */
+    rv = &extra;
+    ck_assert_int_eq(types_maybe_value(client, NULL, &w, &rv), SRPC_OK);
+    ck_assert_ptr_null(rv);
+    w.tag = TYPES_LOWEST;
+    w.low = -9;
+    ck_assert_int_eq(types_maybe_value(client, NULL, &w, &rv), SRPC_OK);
+    ck_assert_ptr_nonnull(rv);
+    ck_assert_int_eq(rv->tag, TYPES_KIND_NUM);
+    ck_assert(rv->number == -9);
+    ck_assert_int_eq(types_maybe_value(client, &extra, &w, &rv), SRPC_OK);
+    ck_assert_ptr_nonnull(rv);
+    ck_assert_int_eq(rv->tag, TYPES_KIND_TEXT);
+    ck_assert_str_eq(rv->text, "xtra");
+    /* The required union is not optional. */
+    ck_assert_int_eq(types_maybe_value(client, &extra, NULL, &rv),
+                     SRPC_EINVAL);
+    ck_errmsg("argument 2 (w): expected union wide, got NULL");
+    srpc_client_free_results(client);
+}
+END_TEST
+
+/* A full ADD tree of DEPTH levels over the leaves FIRST, FIRST + 1, ...,
+ * its nodes taken from *NEXT. */
+static struct types_expr *build_tree(struct types_expr **next, int depth,
+                                     int64_t first)
+{
+    struct types_expr *e = (*next)++;
+
+    if (depth == 0) {
+        *e = (struct types_expr){ .tag = TYPES_OP_LEAF, .n = first };
+        return e;
+    }
+    e->tag = TYPES_OP_ADD;
+    e->p.left = build_tree(next, depth - 1, first);
+    e->p.right = build_tree(next, depth - 1,
+                            first + ((int64_t)1 << (depth - 1)));
+    return e;
+}
+
+/* Checks that the leaves of E, left to right, are *WANT, *WANT - 1, ...;
+ * returns how many there were. */
+static int check_leaves_down(const struct types_expr *e, int64_t *want)
+{
+    int n = 0;
+
+    ck_assert_ptr_nonnull(e);
+    if (e->tag == TYPES_OP_LEAF) {
+        ck_assert(e->n == *want);
+        (*want)--;
+        return 1;
+    }
+    ck_assert_int_eq(e->tag, TYPES_OP_ADD);
+    n += check_leaves_down(e->p.left, want);
+    n += check_leaves_down(e->p.right, want);
+    return n;
+}
+
+/* As deep as a message may nest (SRPC__FRAME_MAX_DEPTH, 32): each level
+ * of the tree is two (the union's array and the pair's map). */
+#define TREE_DEPTH 12
+#define LEAVES ((int64_t)1 << TREE_DEPTH)
+
+START_TEST(union_recursive_expression_tree)
+{
+    static struct types_expr nodes[2 * LEAVES - 1];
+    struct types_expr *next = nodes;
+    struct types_expr *top = build_tree(&next, TREE_DEPTH, 1);
+    struct types_expr big = { .tag = TYPES_OP_LEAF, .n = INT64_MAX };
+    struct types_expr half = { .tag = TYPES_OP_ADD,
+                               .p = { .left = NULL, .right = &big } };
+    struct types_expr *deep;
+    struct types_expr r;
+    int64_t sum, want;
+    int calls;
+
+    ck_assert(next == nodes + 2 * LEAVES - 1);
+    ck_assert_int_eq(types_eval(client, top, &sum), SRPC_OK);
+    ck_assert(sum == LEAVES * (LEAVES + 1) / 2);
+    ck_assert_int_eq(types_eval(client, &half, &sum), SRPC_OK);
+    ck_assert(sum == INT64_MAX);
+
+    /* Mirrored: the leaves come back right to left. */
+    ck_assert_int_eq(types_mirror(client, top, &r), SRPC_OK);
+    want = LEAVES;
+    ck_assert_int_eq(check_leaves_down(&r, &want), LEAVES);
+    ck_assert(want == 0);
+    ck_assert_int_eq(types_mirror(client, &half, &r), SRPC_OK);
+    ck_assert_int_eq(r.tag, TYPES_OP_ADD);
+    ck_assert_ptr_nonnull(r.p.left);
+    ck_assert_ptr_null(r.p.right);
+    ck_assert(r.p.left->n == INT64_MAX);
+
+    /* A bad tag deep down is refused by the client, with its path. */
+    for (deep = top; deep->p.right->tag == TYPES_OP_ADD;)
+        deep = (struct types_expr *)deep->p.right;
+    deep->p.left = &big;
+    big.tag = (enum types_op)9;
+    calls = atomic_load(&union_calls);
+    ck_assert_int_eq(types_eval(client, top, &sum), SRPC_EINVAL);
+    ck_errmsg("argument 1 (e) field 'p.right.p.right.p.right.p.right");
+    ck_errmsg("p.right.p.left': expected a case of union expr, got NULL");
+    ck_assert_int_eq(srpc_client_remote_code(client), 0);
+    ck_assert_int_eq(atomic_load(&union_calls), calls); /* not sent */
+    /* Mended (the leaf it replaced held LEAVES - 1), it sums again. */
+    big.tag = TYPES_OP_LEAF;
+    big.n = LEAVES - 1;
+    ck_assert_int_eq(types_eval(client, top, &sum), SRPC_OK);
+    ck_assert(sum == LEAVES * (LEAVES + 1) / 2);
+    srpc_client_free_results(client);
+}
+END_TEST
+
+/* [ADD, {left: [ADD, {left: [LEAF, 1], right: [LEAF, S]}]}] */
+static void pack_nested(msgpack_packer *pk, bool bad)
+{
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int32(pk, TYPES_OP_ADD);
+    msgpack_pack_map(pk, 2);
+    pack_key(pk, "right");
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int32(pk, TYPES_OP_LEAF);
+    msgpack_pack_int64(pk, 5);
+    pack_key(pk, "left");
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int32(pk, TYPES_OP_ADD);
+    msgpack_pack_map(pk, 2);
+    pack_key(pk, "left");
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int32(pk, TYPES_OP_LEAF);
+    msgpack_pack_int64(pk, 1);
+    pack_key(pk, "right");
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int32(pk, TYPES_OP_LEAF);
+    if (bad)
+        srpc_pack_str(pk, "seven");
+    else
+        msgpack_pack_int64(pk, 7);
+}
+
+/* Decoding fails deep inside a nested union after its siblings were
+ * decoded into the arena: refused with the path, nothing leaks (ASan,
+ * valgrind); the same tree, well formed, sums up. */
+START_TEST(union_nested_failure_halfway)
+{
+    const msgpack_object *reply;
+    msgpack_packer *pk = srpc_client_begin(client, "types.eval", 1);
+
+    pack_nested(pk, true);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_EARGS);
+    ck_assert_int_eq(srpc_client_remote_code(client), SRPC_WIRE_INVALID_ARGS);
+    ck_errmsg("types.eval: argument 1 (e) field 'p.left.p.right.n': "
+              "expected int64, got string");
+
+    pk = srpc_client_begin(client, "types.eval", 1);
+    pack_nested(pk, false);
+    ck_assert_int_eq(srpc_client_call(client, &reply), SRPC_OK);
+    ck_assert_int_eq(reply->type, MSGPACK_OBJECT_POSITIVE_INTEGER);
+    ck_assert_uint_eq(reply->via.u64, 13);
+}
+END_TEST
+
 static Suite *types_suite(void)
 {
     Suite *s = suite_create("types");
@@ -1259,6 +1883,13 @@ static Suite *types_suite(void)
     tcase_add_test(tc, optional_scalars);
     tcase_add_test(tc, optional_strings_and_structs);
     tcase_add_test(tc, fixed_arrays);
+    tcase_add_test(tc, union_every_arm_round_trips);
+    tcase_add_test(tc, union_integer_discriminant_extremes);
+    tcase_add_test(tc, union_tag_without_arm_refused_by_client);
+    tcase_add_test(tc, union_malformed_refused_by_server);
+    tcase_add_test(tc, union_in_struct_and_optional);
+    tcase_add_test(tc, union_recursive_expression_tree);
+    tcase_add_test(tc, union_nested_failure_halfway);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -364,8 +364,10 @@ static int decode_geo_mark(const msgpack_object *o, srpc_arena *arena,
     const msgpack_object *val;
     int rc;
 
-    if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size != 2)
+    if (o->type != MSGPACK_OBJECT_ARRAY)
         return srpc_derr_set(err, SRPC_ETYPE, "union mark", o);
+    if (o->via.array.size != 2)
+        return srpc_derr_set(err, SRPC_ETOOBIG, "union mark", o);
     memset(out, 0, sizeof *out);
     rc = get_geo_unit(&o->via.array.ptr[0], &out->tag);
     if (rc != SRPC_OK)
@@ -380,7 +382,8 @@ static int decode_geo_mark(const msgpack_object *o, srpc_arena *arena,
         return SRPC_OK;
     case GEO_UNIT_INCH:
         if (val->type != MSGPACK_OBJECT_NIL)
-            return srpc_derr_set(err, SRPC_ETYPE, "nil", val);
+            return srpc_derr_set(err, SRPC_ETYPE,
+                                 "nil (case INCH of union mark)", val);
         return SRPC_OK;
     default:
         return srpc_derr_set(err, SRPC_ETYPE, "a case of union mark",

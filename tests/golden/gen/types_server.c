@@ -878,8 +878,10 @@ static int decode_types_value(const msgpack_object *o, srpc_arena *arena,
     const msgpack_object *val;
     int rc;
 
-    if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size != 2)
+    if (o->type != MSGPACK_OBJECT_ARRAY)
         return srpc_derr_set(err, SRPC_ETYPE, "union value", o);
+    if (o->via.array.size != 2)
+        return srpc_derr_set(err, SRPC_ETOOBIG, "union value", o);
     memset(out, 0, sizeof *out);
     rc = get_types_kind(&o->via.array.ptr[0], &out->tag);
     if (rc != SRPC_OK)
@@ -889,7 +891,8 @@ static int decode_types_value(const msgpack_object *o, srpc_arena *arena,
     switch (out->tag) {
     case TYPES_KIND_NOTHING:
         if (val->type != MSGPACK_OBJECT_NIL)
-            return srpc_derr_set(err, SRPC_ETYPE, "nil", val);
+            return srpc_derr_set(err, SRPC_ETYPE,
+                                 "nil (case NOTHING of union value)", val);
         return SRPC_OK;
     case TYPES_KIND_NUMBER:
         rc = srpc_get_double(val, &out->number);
@@ -923,8 +926,10 @@ static int decode_types_reply(const msgpack_object *o, srpc_arena *arena,
     const msgpack_object *val;
     int rc;
 
-    if (o->type != MSGPACK_OBJECT_ARRAY || o->via.array.size != 2)
+    if (o->type != MSGPACK_OBJECT_ARRAY)
         return srpc_derr_set(err, SRPC_ETYPE, "union reply", o);
+    if (o->via.array.size != 2)
+        return srpc_derr_set(err, SRPC_ETOOBIG, "union reply", o);
     memset(out, 0, sizeof *out);
     rc = srpc_get_int16(&o->via.array.ptr[0], &out->tag);
     if (rc != SRPC_OK)
