@@ -272,6 +272,7 @@ static int run_dispatch(srpc_call *call, const struct srpc__msg *m,
     struct srpc_wbuf *dst = out;
     msgpack_packer pk;
     size_t mark, body;
+    const char *why;
     int rc;
 
     if (m->type == SRPC__MSG_NOTIFY) {
@@ -288,6 +289,17 @@ static int run_dispatch(srpc_call *call, const struct srpc__msg *m,
     if (rc == SRPC_OK && !dst->error && !call->failed) {
         if (m->type == SRPC__MSG_REQUEST && srpc__wbuf_size(dst) == body)
             msgpack_pack_nil(&pk); /* keep the reply well-formed */
+        /* A result nested deeper than clients read would make the client
+         * drop the connection: an error reply says why instead. */
+        if (dst->error == SRPC_OK && m->type == SRPC__MSG_REQUEST
+            && !srpc__frame_whole(srpc__wbuf_bytes(dst) + mark,
+                                  srpc__wbuf_size(dst) - mark, &why)) {
+            srpc__wbuf_truncate(dst, mark);
+            fail(call, SRPC_WIRE_INTERNAL, "%s: cannot send the result: %s "
+                 "(at most %d levels)", srpc_call_method(call), why,
+                 SRPC__FRAME_MAX_DEPTH);
+            return queue_error(call->ws, out, m, call->code, call->message);
+        }
         if (dst->error == SRPC_OK) {
             if (m->type == SRPC__MSG_REQUEST)
                 srpc__log_debug("reply to %u: %zu bytes", (unsigned)m->msgid,

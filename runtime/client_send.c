@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "client.h"
+#include "frame.h"
 #include "log.h"
 #include "sockutil.h"
 #include "transport.h"
@@ -232,6 +233,8 @@ static int send_once(srpc_client *c, srpc_pending *s, bool *retry)
 
 int srpc__client_send_slot(srpc_client *c, srpc_pending *s)
 {
+    const char *why;
+
     bool retry;
     int rc;
 
@@ -242,6 +245,16 @@ int srpc__client_send_slot(srpc_client *c, srpc_pending *s)
                                 s->kind == SLOT_NOTIFY ? "notification"
                                                        : "request",
                                 srpc_strerror(s->out.error));
+    /* Deeper than a server reads (a long recursive list, say), it would
+     * close the connection instead of answering, failing every call in
+     * flight. */
+    if (!srpc__frame_whole(srpc__wbuf_bytes(&s->out),
+                           srpc__wbuf_size(&s->out), &why))
+        return srpc__slot_error(s, SRPC_EINVAL, "%s: cannot send the %s: "
+                                "%s (at most %d levels)", s->method,
+                                s->kind == SLOT_NOTIFY ? "notification"
+                                                       : "request",
+                                why, SRPC__FRAME_MAX_DEPTH);
     pthread_mutex_lock(&c->send_lock);
     rc = send_once(c, s, &retry);
     /* The peer was gone before any byte of S reached it: S was not run,

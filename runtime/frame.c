@@ -194,3 +194,17 @@ enum srpc__frame_result srpc__frame_scan(struct srpc__frame *f,
     }
     return SRPC__FRAME_MORE;
 }
+
+bool srpc__frame_whole(const void *data, size_t len, const char **why)
+{
+    struct srpc__frame f;
+    size_t msg_len = 0;
+    enum srpc__frame_result r;
+
+    srpc__frame_init(&f, SIZE_MAX);
+    r = srpc__frame_scan(&f, data, len, &msg_len);
+    if (r == SRPC__FRAME_DONE && msg_len == len)
+        return true;
+    *why = r == SRPC__FRAME_BAD ? f.why : "not one whole message";
+    return false;
+}

@@ -24,6 +24,7 @@
 #ifndef SRPC_FRAME_H
 #define SRPC_FRAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,5 +64,15 @@ void srpc__frame_reset(struct srpc__frame *f);
 enum srpc__frame_result srpc__frame_scan(struct srpc__frame *f,
                                          const void *data, size_t len,
                                          size_t *msg_len);
+
+/*
+ * True when DATA[0, LEN) is exactly one message that a peer's scanner
+ * accepts, whatever its size; else *WHY says what breaks the rules (a
+ * message nesting deeper than SRPC__FRAME_MAX_DEPTH, typically).  For
+ * checking what we are about to send: the scan jumps over strings and
+ * binaries by their length, so it costs a few nanoseconds per msgpack
+ * element, not per byte.
+ */
+bool srpc__frame_whole(const void *data, size_t len, const char **why);
 
 #endif

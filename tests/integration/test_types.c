@@ -761,6 +761,41 @@ END_TEST
 
 /* Nested structs, optional structs and bytes, recursion through an
  * optional field. */
+/*
+ * Recursion up to the documented limit: a message nests at most 32
+ * msgpack containers (doc/idl.md, Structs).  depth() takes [0, id,
+ * "types.depth", [s]]: two arrays, then a map per shape, and the last
+ * shape's origin is one more map, so 29 shapes reach 32 levels.  One
+ * more is refused by the client before anything is sent, and the
+ * connection stays usable.
+ */
+START_TEST(recursion_to_the_depth_limit)
+{
+    enum { LIMIT = 29 };
+    struct types_shape chain[LIMIT + 1];
+    int32_t n = -1;
+
+    memset(chain, 0, sizeof chain);
+    for (int i = 0; i <= LIMIT; i++) {
+        chain[i].name = "link";
+        chain[i].next = i < LIMIT ? &chain[i + 1] : NULL;
+    }
+    /* chain[1 .. LIMIT]: LIMIT shapes, the deepest message accepted. */
+    ck_assert_int_eq(types_depth(client, &chain[1], &n), SRPC_OK);
+    ck_assert_int_eq(n, LIMIT - 1);
+
+    n = -1;
+    ck_assert_int_eq(types_depth(client, &chain[0], &n), SRPC_EINVAL);
+    ck_errmsg("types.depth: cannot send the request: message nests too "
+              "deeply (at most 32 levels)");
+    ck_assert_int_eq(n, -1);
+    ck_assert_int_eq(srpc_client_remote_code(client), 0);
+
+    ck_assert_int_eq(types_depth(client, &chain[2], &n), SRPC_OK);
+    ck_assert_int_eq(n, LIMIT - 2);
+}
+END_TEST
+
 START_TEST(nested_structs)
 {
     struct types_point corner = { .x = 5, .y = 6, .label = "" };
@@ -1865,6 +1900,7 @@ static Suite *types_suite(void)
     tcase_add_test(tc, struct_optionals_absent);
     tcase_add_test(tc, struct_optionals_present);
     tcase_add_test(tc, nested_structs);
+    tcase_add_test(tc, recursion_to_the_depth_limit);
     tcase_add_test(tc, nested_bound_checked_by_client);
     tcase_add_test(tc, struct_unknown_key_is_skipped);
     tcase_add_test(tc, struct_missing_field_is_refused);

@@ -409,12 +409,24 @@ static int fault_late(srpc_call *call, const void *impl,
     return srpc_call_fail(call, 12, "failed after packing %d", 99);
 }
 
+/* A result nested 40 levels deep: more than a client reads. */
+static int fault_deep(srpc_call *call, const void *impl,
+                      const msgpack_object *args, msgpack_packer *reply)
+{
+    (void)call; (void)impl; (void)args;
+    for (int i = 0; i < 40; i++)
+        msgpack_pack_array(reply, 1);
+    msgpack_pack_int(reply, 7);
+    return SRPC_OK;
+}
+
 static const struct srpc_method fault_methods[] = {
     { "fault.oom", 0, fault_oom },
     { "fault.silent", 0, fault_silent },
     { "fault.late", 0, fault_late },
+    { "fault.deep", 0, fault_deep },
 };
-static const struct srpc_interface fault_interface = { "fault", fault_methods, 3 };
+static const struct srpc_interface fault_interface = { "fault", fault_methods, 4 };
 
 static int call_raw0(srpc_client *c, const char *method,
                      const msgpack_object **res)
@@ -441,6 +453,11 @@ START_TEST(faulty_dispatch_functions)
     ck_assert_int_eq(call_raw0(c, "fault.late", &res), SRPC_EREMOTE);
     ck_assert_str_eq(srpc_client_errmsg(c), "fault.late: failed after packing 99");
     ck_assert_int_eq(srpc_client_remote_code(c), 12);
+    /* Sent, the client would have dropped the connection. */
+    ck_assert_int_eq(call_raw0(c, "fault.deep", &res), SRPC_EREMOTE);
+    ck_assert_str_eq(srpc_client_errmsg(c), "fault.deep: cannot send the "
+                     "result: message nests too deeply (at most 32 levels)");
+    ck_assert_int_eq(srpc_client_remote_code(c), SRPC_WIRE_INTERNAL);
     ck_assert_int_eq(calc_add(c, 2, 2, &r), SRPC_OK); /* stream intact */
     ck_assert_int_eq(r, 4);
     srpc_client_close(c);
