@@ -172,8 +172,11 @@ void gen_union_encoder(const struct gen *g, struct emit *e,
         emit_case(e, un, &un->fields[k]);
     emit_line(e, "    break;");
     emit_line(e, "default:");
-    emit_line(e, "    return srpc_derr_set(err, SRPC_EINVAL, \"a case of "
-              "union %s\", NULL);", un->name);
+    /* An enum is an int32 on the wire, whatever C makes of it: a tag of
+     * an enum without negative values may be unsigned. */
+    emit_line(e, "    return srpc_derr_no_arm(err, \"union %s\", "
+              "(%s)v->" UNION_TAG ");", un->name,
+              un->disc.edecl != NULL ? "int32_t" : "int64_t");
     emit_line(e, "}");
     emit_line(e, "msgpack_pack_array(pk, 2);");
     gen_pack(e, un->disc.type, "pk", "v->" UNION_TAG);

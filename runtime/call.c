@@ -292,7 +292,7 @@ static int run_dispatch(srpc_call *call, const struct srpc__msg *m,
         /* A result nested deeper than clients read would make the client
          * drop the connection: an error reply says why instead. */
         if (dst->error == SRPC_OK && m->type == SRPC__MSG_REQUEST
-            && !srpc__frame_whole(srpc__wbuf_bytes(dst) + mark,
+            && !srpc__frame_nesting_ok(srpc__wbuf_bytes(dst) + mark,
                                   srpc__wbuf_size(dst) - mark, &why)) {
             srpc__wbuf_truncate(dst, mark);
             fail(call, SRPC_WIRE_INTERNAL, "%s: cannot send the result: %s "

@@ -248,7 +248,7 @@ int srpc__client_send_slot(srpc_client *c, srpc_pending *s)
     /* Deeper than a server reads (a long recursive list, say), it would
      * close the connection instead of answering, failing every call in
      * flight. */
-    if (!srpc__frame_whole(srpc__wbuf_bytes(&s->out),
+    if (!srpc__frame_nesting_ok(srpc__wbuf_bytes(&s->out),
                            srpc__wbuf_size(&s->out), &why))
         return srpc__slot_error(s, SRPC_EINVAL, "%s: cannot send the %s: "
                                 "%s (at most %d levels)", s->method,

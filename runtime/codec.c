@@ -436,6 +436,12 @@ int srpc_derr_missing(srpc_derr *err, const char *field)
                      field);
 }
 
+int srpc_derr_no_arm(srpc_derr *err, const char *union_name, int64_t tag)
+{
+    return derr_what(err, SRPC_EINVAL, "%s has no arm for tag %" PRId64,
+                     union_name, tag);
+}
+
 int srpc_derr_duplicate(srpc_derr *err, const char *field)
 {
     return derr_what(err, SRPC_ETYPE, "field '%s' appears twice", field);

@@ -195,12 +195,14 @@ enum srpc__frame_result srpc__frame_scan(struct srpc__frame *f,
     return SRPC__FRAME_MORE;
 }
 
-bool srpc__frame_whole(const void *data, size_t len, const char **why)
+bool srpc__frame_nesting_ok(const void *data, size_t len, const char **why)
 {
     struct srpc__frame f;
     size_t msg_len = 0;
     enum srpc__frame_result r;
 
+    if (len <= SRPC__FRAME_MAX_DEPTH)
+        return true;
     srpc__frame_init(&f, SIZE_MAX);
     r = srpc__frame_scan(&f, data, len, &msg_len);
     if (r == SRPC__FRAME_DONE && msg_len == len)

@@ -66,13 +66,13 @@ enum srpc__frame_result srpc__frame_scan(struct srpc__frame *f,
                                          size_t *msg_len);
 
 /*
- * True when DATA[0, LEN) is exactly one message that a peer's scanner
- * accepts, whatever its size; else *WHY says what breaks the rules (a
- * message nesting deeper than SRPC__FRAME_MAX_DEPTH, typically).  For
- * checking what we are about to send: the scan jumps over strings and
- * binaries by their length, so it costs a few nanoseconds per msgpack
- * element, not per byte.
+ * For what we are about to send, DATA[0, LEN), one message packed by
+ * msgpack-c: true when a peer's scanner accepts its nesting (at most
+ * SRPC__FRAME_MAX_DEPTH levels), whatever its size; else *WHY says why
+ * not.  A message shorter than that many bytes passes unread, since each
+ * level takes a byte; a longer one is scanned, which jumps over strings
+ * and binaries by their length: a few nanoseconds per msgpack element.
  */
-bool srpc__frame_whole(const void *data, size_t len, const char **why);
+bool srpc__frame_nesting_ok(const void *data, size_t len, const char **why);
 
 #endif

@@ -102,6 +102,10 @@ int srpc_derr_nomem(srpc_derr *err);
 int srpc_derr_missing(srpc_derr *err, const char *field);
 int srpc_derr_duplicate(srpc_derr *err, const char *field);
 
+/* A union to encode, UNION ("union value"), has a tag that names none of
+ * its arms; returns SRPC_EINVAL. */
+int srpc_derr_no_arm(srpc_derr *err, const char *union_name, int64_t tag);
+
 /* The error in ERR happened inside FIELD: prepends it to the path. */
 int srpc_derr_in(srpc_derr *err, const char *field);
 

@@ -411,7 +411,7 @@ static int encode_geo_mark(msgpack_packer *pk, const struct geo_mark *v,
     case GEO_UNIT_INCH:
         break;
     default:
-        return srpc_derr_set(err, SRPC_EINVAL, "a case of union mark", NULL);
+        return srpc_derr_no_arm(err, "union mark", (int32_t)v->tag);
     }
     msgpack_pack_array(pk, 2);
     msgpack_pack_int32(pk, v->tag);

@@ -502,7 +502,7 @@ static int encode_types_value(msgpack_packer *pk, const struct types_value *v,
     case TYPES_KIND_PLACE:
         break;
     default:
-        return srpc_derr_set(err, SRPC_EINVAL, "a case of union value", NULL);
+        return srpc_derr_no_arm(err, "union value", (int32_t)v->tag);
     }
     msgpack_pack_array(pk, 2);
     msgpack_pack_int32(pk, v->tag);
@@ -542,7 +542,7 @@ static int encode_types_reply(msgpack_packer *pk, const struct types_reply *v,
     case 16:
         break;
     default:
-        return srpc_derr_set(err, SRPC_EINVAL, "a case of union reply", NULL);
+        return srpc_derr_no_arm(err, "union reply", (int64_t)v->tag);
     }
     msgpack_pack_array(pk, 2);
     msgpack_pack_int16(pk, v->tag);

@@ -1389,7 +1389,7 @@ static int encode_types_value(msgpack_packer *pk, const struct types_value *v,
     case TYPES_KIND_PLACE:
         break;
     default:
-        return srpc_derr_set(err, SRPC_EINVAL, "a case of union value", NULL);
+        return srpc_derr_no_arm(err, "union value", (int32_t)v->tag);
     }
     msgpack_pack_array(pk, 2);
     msgpack_pack_int32(pk, v->tag);
