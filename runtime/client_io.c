@@ -191,8 +191,24 @@ void srpc__client_run_callbacks(srpc_client *c)
     }
 }
 
+/* The value of the str key KEY in the map M, or NULL. */
+static const msgpack_object *map_get(const msgpack_object *m, const char *key)
+{
+    size_t len = strlen(key);
+
+    for (uint32_t i = 0; i < m->via.map.size; i++) {
+        const msgpack_object *k = &m->via.map.ptr[i].key;
+
+        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == len
+            && memcmp(k->via.str.ptr, key, len) == 0)
+            return &m->via.map.ptr[i].val;
+    }
+    return NULL;
+}
+
 /* The status and message for a response's error object ERR, of any
- * shape: [code, message] as we send it, a string, an integer, ... */
+ * shape: [code, message] as we send it, a string, an integer, or a map
+ * {"code": code, "message": message} as JSON-RPC's error object is. */
 static int remote_error(srpc_pending *s, const msgpack_object *err)
 {
     const msgpack_object *code = err, *msg = NULL;
@@ -207,6 +223,10 @@ static int remote_error(srpc_pending *s, const msgpack_object *err)
     } else if (err->type == MSGPACK_OBJECT_STR) {
         code = NULL;
         msg = err;
+    } else if (err->type == MSGPACK_OBJECT_MAP) {
+        /* Without a str "message" the whole map is printed below. */
+        code = map_get(err, "code");
+        msg = map_get(err, "message");
     }
     if (code && srpc_get_int64(code, &v) == SRPC_OK) {
         s->remote_code = v;

@@ -341,10 +341,28 @@ static void err_neovim(msgpack_packer *pk) /* [type, message] */
     srpc_pack_str(pk, "Vim:E492: Not an editor command");
 }
 
+static void err_jsonrpc(msgpack_packer *pk) /* JSON-RPC's error object */
+{
+    msgpack_pack_map(pk, 3);
+    srpc_pack_str(pk, "data");
+    msgpack_pack_array(pk, 0);
+    srpc_pack_str(pk, "message");
+    srpc_pack_str(pk, "go away");
+    srpc_pack_str(pk, "code");
+    msgpack_pack_int(pk, 403);
+}
+static void err_map_code_only(msgpack_packer *pk)
+{
+    msgpack_pack_map(pk, 1);
+    srpc_pack_str(pk, "code");
+    msgpack_pack_int(pk, 7);
+}
+
 static void error_shapes(int fd)
 {
     static void (*const shapes[])(msgpack_packer *) = {
-        err_string, err_int, err_map, err_args, err_code_only, err_neovim
+        err_string, err_int, err_map, err_args, err_code_only, err_neovim,
+        err_jsonrpc, err_map_code_only
     };
     msgpack_unpacker unp;
     int64_t id;
@@ -386,6 +404,14 @@ START_TEST(remote_error_shapes)
     ck_assert_int_eq(srpc_client_remote_code(c), -5);
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_EREMOTE);
     ck_assert_str_eq(srpc_client_errmsg(c), "calc.add: Vim:E492: Not an editor command");
+    /* A map: its "code" and "message", wherever they stand. */
+    ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_EREMOTE);
+    ck_assert_str_eq(srpc_client_errmsg(c), "calc.add: go away");
+    ck_assert_int_eq(srpc_client_remote_code(c), 403);
+    /* Without a message, the map itself is the message. */
+    ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_EREMOTE);
+    ck_assert_str_eq(srpc_client_errmsg(c), "calc.add: {\"code\"=>7}");
+    ck_assert_int_eq(srpc_client_remote_code(c), 7);
     ck_assert_int_eq(r, 0); /* never written on failure */
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_OK);
     ck_assert_int_eq(r, 5);
