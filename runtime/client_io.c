@@ -191,6 +191,13 @@ void srpc__client_run_callbacks(srpc_client *c)
     }
 }
 
+/* A message is a str, or a bin from a peer that sends bytes for text
+ * (see srpc_get_str()). */
+static bool is_text(const msgpack_object *o)
+{
+    return o->type == MSGPACK_OBJECT_STR || o->type == MSGPACK_OBJECT_BIN;
+}
+
 /* The value of the str key KEY in the map M, or NULL. */
 static const msgpack_object *map_get(const msgpack_object *m, const char *key)
 {
@@ -207,8 +214,9 @@ static const msgpack_object *map_get(const msgpack_object *m, const char *key)
 }
 
 /* The status and message for a response's error object ERR, of any
- * shape: [code, message] as we send it, a string, an integer, or a map
- * {"code": code, "message": message} as JSON-RPC's error object is. */
+ * shape: [code, message] as we send it, a string (str or bin), an
+ * integer, or a map {"code": code, "message": message} as JSON-RPC's
+ * error object is. */
 static int remote_error(srpc_pending *s, const msgpack_object *err)
 {
     const msgpack_object *code = err, *msg = NULL;
@@ -220,23 +228,29 @@ static int remote_error(srpc_pending *s, const msgpack_object *err)
         code = &err->via.array.ptr[0];
         if (err->via.array.size >= 2)
             msg = &err->via.array.ptr[1];
-    } else if (err->type == MSGPACK_OBJECT_STR) {
+    } else if (is_text(err)) {
         code = NULL;
         msg = err;
     } else if (err->type == MSGPACK_OBJECT_MAP) {
-        /* Without a str "message" the whole map is printed below. */
+        /* Without a text "message" the whole map is printed below. */
         code = map_get(err, "code");
         msg = map_get(err, "message");
     }
+    if (msg && !is_text(msg))
+        msg = NULL;
     if (code && srpc_get_int64(code, &v) == SRPC_OK) {
         s->remote_code = v;
         s->has_code = true;
     }
-    if (msg && msg->type == MSGPACK_OBJECT_STR)
-        srpc__errf(text, sizeof text, "%.*s",
-                   (int)(msg->via.str.size > 200 ? 200 : msg->via.str.size),
-                   msg->via.str.ptr);
-    else if (msgpack_object_print_buffer(text, sizeof text, *err) < 0)
+    if (msg) {
+        /* str and bin have the same layout in msgpack-c, but say which. */
+        const char *p = msg->type == MSGPACK_OBJECT_STR ? msg->via.str.ptr
+                                                        : msg->via.bin.ptr;
+        uint32_t n = msg->type == MSGPACK_OBJECT_STR ? msg->via.str.size
+                                                     : msg->via.bin.size;
+
+        srpc__errf(text, sizeof text, "%.*s", (int)(n > 200 ? 200 : n), p);
+    } else if (msgpack_object_print_buffer(text, sizeof text, *err) < 0)
         srpc__errf(text, sizeof text, "remote error");
     /* "METHOD: message", unless the server already named the method
      * (the runtime's own messages do: "calc.add takes 2 arguments"). */

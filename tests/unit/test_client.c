@@ -351,6 +351,13 @@ static void err_jsonrpc(msgpack_packer *pk) /* JSON-RPC's error object */
     srpc_pack_str(pk, "code");
     msgpack_pack_int(pk, 403);
 }
+static void err_bin_message(msgpack_packer *pk) /* a Python bytes text */
+{
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int(pk, 2);
+    msgpack_pack_bin(pk, 4);
+    msgpack_pack_bin_body(pk, "oops", 4);
+}
 static void err_map_code_only(msgpack_packer *pk)
 {
     msgpack_pack_map(pk, 1);
@@ -362,7 +369,7 @@ static void error_shapes(int fd)
 {
     static void (*const shapes[])(msgpack_packer *) = {
         err_string, err_int, err_map, err_args, err_code_only, err_neovim,
-        err_jsonrpc, err_map_code_only
+        err_jsonrpc, err_map_code_only, err_bin_message
     };
     msgpack_unpacker unp;
     int64_t id;
@@ -373,10 +380,13 @@ static void error_shapes(int fd)
         ck_assert_int_ge(id, 0);
         reply(fd, id, shapes[i], 0);
     }
-    /* Then: a stale reply, a server notification, and the real reply. */
+    /* Then: a stale reply, a server notification, a request from the
+     * server (passed over: the client serves nothing), and the real
+     * reply. */
     id = read_request(fd, &unp);
     reply(fd, id + 1000, NULL, 666);
     ck_assert(tu_write_all(fd, "\x93\x02\xa1x\x90", 5));
+    ck_assert(tu_write_all(fd, "\x94\x00\x07\xa1y\x90", 6));
     reply(fd, id, NULL, 5);
     msgpack_unpacker_destroy(&unp);
 }
@@ -412,6 +422,10 @@ START_TEST(remote_error_shapes)
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_EREMOTE);
     ck_assert_str_eq(srpc_client_errmsg(c), "calc.add: {\"code\"=>7}");
     ck_assert_int_eq(srpc_client_remote_code(c), 7);
+    /* A message sent as bin is a message all the same. */
+    ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_EREMOTE);
+    ck_assert_str_eq(srpc_client_errmsg(c), "calc.add: oops");
+    ck_assert_int_eq(srpc_client_remote_code(c), 2);
     ck_assert_int_eq(r, 0); /* never written on failure */
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_OK);
     ck_assert_int_eq(r, 5);
