@@ -19,7 +19,8 @@ What sockrpc would not do, on purpose:
 - maps with keys the IDL does not know, or bytes keys, mixed arrays, a
   100 000-item array;
 - errors as a plain string, as [code, msg] (Neovim's way) and as a map;
-- a notification [2, "event", ...] before the reply of the call it is for.
+- notifications [2, "event", ...], and a request to the client, before
+  the reply of the call they are for.
 """
 
 import asyncio
@@ -121,10 +122,15 @@ class Service:
             raise Failure({"code": 403, "message": "go away"})
         if how == "int":
             raise Failure(7)
+        if how == "bytes":
+            raise Failure([403, b"denied in bytes"])
         return None
 
     async def Subscribe(self, topic):
         self.conn.notify("event", [topic, 1, {"by": "Subscribe"}])
+        # A request to the client, as Neovim's rpcrequest() sends: nobody
+        # waits for its answer here.
+        self.conn.send([0, 1000, "on_subscribe", [topic]])
         self.conn.notify("event", [topic, 2, {"by": "Subscribe"}])
         return 2
 
