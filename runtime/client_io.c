@@ -400,6 +400,32 @@ static void deliver_notification(srpc_client *c, const struct srpc__msg *m)
     pthread_mutex_lock(&c->lock);
 }
 
+/*
+ * True for a notification or a request from the server that OBJ is but
+ * that does not parse (params not an array, a method name that is not a
+ * str): the client serves neither, so it passes over it, as over a
+ * notification it does not know, where a foreign server's slip would
+ * otherwise fail every call in flight.  The scanner found where the
+ * message ends, so the stream stays in step.  A bad response breaks the
+ * connection: its call would never get an answer.
+ */
+static bool passes_over(const msgpack_object *obj, const char *why)
+{
+    static struct srpc__log_rate rate;  /* a flood of them: one line a second */
+    const msgpack_object *type;
+
+    if (obj->type != MSGPACK_OBJECT_ARRAY || obj->via.array.size == 0)
+        return false;
+    type = &obj->via.array.ptr[0];
+    if (type->type != MSGPACK_OBJECT_POSITIVE_INTEGER
+        || (type->via.u64 != SRPC__MSG_NOTIFY
+            && type->via.u64 != SRPC__MSG_REQUEST))
+        return false;
+    srpc__log_rated(&rate, SRPC_LOG_WARN,
+                    "client: ignoring a message from the server: %s", why);
+    return true;
+}
+
 /* Handles the complete message DATA[0, LEN).  Caller holds lock and the
  * reader's role. */
 static void handle_message(srpc_client *c, const char *data, size_t len)
@@ -424,6 +450,8 @@ static void handle_message(srpc_client *c, const char *data, size_t len)
     }
     srpc__log_object("client received", &obj);
     if (srpc__msg_parse(&obj, &m, &why) != SRPC_OK) {
+        if (passes_over(&obj, why))
+            return;
         srpc__client_break(c, SRPC_EPROTO, why);
         return;
     }

@@ -381,12 +381,17 @@ static void error_shapes(int fd)
         reply(fd, id, shapes[i], 0);
     }
     /* Then: a stale reply, a server notification, a request from the
-     * server (passed over: the client serves nothing), and the real
-     * reply. */
+     * server (passed over: the client serves nothing), broken ones, and
+     * the real reply. */
     id = read_request(fd, &unp);
     reply(fd, id + 1000, NULL, 666);
     ck_assert(tu_write_all(fd, "\x93\x02\xa1x\x90", 5));
     ck_assert(tu_write_all(fd, "\x94\x00\x07\xa1y\x90", 6));
+    /* Notifications and a request that do not parse are passed over
+     * too: params not an array, a bin method name, a string msgid. */
+    ck_assert(tu_write_all(fd, "\x93\x02\xa1x\xa1p", 6));
+    ck_assert(tu_write_all(fd, "\x93\x02\xc4\x01x\x90", 6));
+    ck_assert(tu_write_all(fd, "\x94\x00\xa1i\xa1y\x90", 7));
     reply(fd, id, NULL, 5);
     msgpack_unpacker_destroy(&unp);
 }
