@@ -19,8 +19,9 @@ What sockrpc would not do, on purpose:
 - maps with keys the IDL does not know, or bytes keys, mixed arrays, a
   100 000-item array;
 - errors as a plain string, as [code, msg] (Neovim's way) and as a map;
-- notifications [2, "event", ...], and a request to the client, before
-  the reply of the call they are for.
+- notifications [2, "event", ...], a request to the client and a
+  notification whose params are no array, before the reply of the call
+  they are for.
 """
 
 import asyncio
@@ -131,6 +132,8 @@ class Service:
         # A request to the client, as Neovim's rpcrequest() sends: nobody
         # waits for its answer here.
         self.conn.send([0, 1000, "on_subscribe", [topic]])
+        # A sloppy one: params not in an array, which the spec wants.
+        self.conn.send([2, "progress", 50])
         self.conn.notify("event", [topic, 2, {"by": "Subscribe"}])
         return 2
 

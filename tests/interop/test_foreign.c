@@ -582,9 +582,9 @@ static void on_event(srpc_client *client, const char *method,
     ev->n++;
 }
 
-/* Two notifications, and between them a request from the server (which
- * the client does not serve: it passes over it), come before the reply
- * of the call that sent them. */
+/* Two notifications, and between them a request from the server and a
+ * notification whose params are not an array (the client passes over
+ * both), come before the reply of the call that sent them. */
 START_TEST(notification_before_reply)
 {
     srpc_client *c = clients[_i];
@@ -642,6 +642,26 @@ START_TEST(out_of_order)
     ck_assert_int_eq(svc_Delay_finish(c, slow, &r), SRPC_OK);
     ck_assert_int_eq(r, 7);
     srpc_client_free_results(c);
+}
+END_TEST
+
+/* A call that outlives its deadline fails alone; its late reply, which
+ * comes while the next call waits, is dropped, not taken for that one. */
+START_TEST(timeout_then_late_reply)
+{
+    srpc_client *c = clients[_i];
+    int deadline = scaled_ms(300), slow = scaled_ms(1200);
+    char msg[64];
+    int64_t r = 0;
+
+    ck_assert_int_eq(srpc_client_set_timeout(c, deadline), SRPC_OK);
+    ck_assert_int_eq(svc_Delay(c, slow, 1, &r), SRPC_ETIMEDOUT);
+    snprintf(msg, sizeof msg, "Delay: no reply within %d ms", deadline);
+    ck_assert_str_eq(srpc_client_errmsg(c), msg);
+    ck_assert_int_eq(r, 0);
+    ck_assert_int_eq(srpc_client_set_timeout(c, scaled_ms(5000)), SRPC_OK);
+    ck_assert_int_eq(svc_Delay(c, slow, 2, &r), SRPC_OK);
+    ck_assert_int_eq(r, 2);
 }
 END_TEST
 
@@ -791,6 +811,7 @@ static Suite *foreign_suite(void)
     tcase_add_loop_test(tc, missing_method, 0, 2);
     tcase_add_loop_test(tc, notification_before_reply, 0, 2);
     tcase_add_loop_test(tc, out_of_order, 0, 2);
+    tcase_add_loop_test(tc, timeout_then_late_reply, 0, 2);
     tcase_add_loop_test(tc, large_result, 0, 2);
     tcase_add_loop_test(tc, nvim_api_info, 0, 2);
     tcase_add_loop_test(tc, nvim_lines, 0, 2);
