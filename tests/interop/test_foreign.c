@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -687,6 +688,104 @@ START_TEST(large_result)
 }
 END_TEST
 
+/* The _async halves not used above, all in flight at once, finished in
+ * the reverse order. */
+START_TEST(async_all_at_once)
+{
+    srpc_client *c = clients[_i];
+    const int64_t xs[] = { 5, 6 };
+    const double ds[] = { 1, 4 };
+    struct svc_seq_int64 seq = { 2, xs };
+    struct svc_seq_double dseq = { 2, ds };
+    const char *lines[] = { "first" };
+    struct nvim_seq_string one = { 1, lines };
+    srpc_pending *p[10];
+    const char *s = NULL;
+    int64_t n = 0;
+    double d = 0;
+    struct svc_map_string_int64 wc = { 0 };
+    struct svc_seq_any any = { 0 };
+    struct svc_map_string_any desc = { 0 };
+
+    ck_assert_int_eq(svc_Sum_async(c, &seq, &p[0]), SRPC_OK);
+    ck_assert_int_eq(svc_ping_async(c, &p[1]), SRPC_OK);
+    ck_assert_int_eq(svc_Average_async(c, &dseq, &p[2]), SRPC_OK);
+    ck_assert_int_eq(svc_WordCount_async(c, "x y x", &p[3]), SRPC_OK);
+    ck_assert_int_eq(svc_Mixed_async(c, &p[4]), SRPC_OK);
+    ck_assert_int_eq(svc_Describe_async(c, NULL, &p[5]), SRPC_OK);
+    ck_assert_int_eq(svc_missing_async(c, &p[6]), SRPC_OK);
+    ck_assert_int_eq(nvim_buf_line_count_async(c, 0, &p[7]), SRPC_OK);
+    ck_assert_int_eq(nvim_buf_set_lines_async(c, 0, 0, 1, true, &one, &p[8]),
+                     SRPC_OK);
+    ck_assert_int_eq(svc_Delay_async(c, 100, 9, &p[9]), SRPC_OK);
+
+    ck_assert_int_eq(svc_Delay_finish(c, p[9], &n), SRPC_OK);
+    ck_assert_int_eq(n, 9);
+    ck_assert_int_eq(nvim_buf_set_lines_finish(c, p[8]), SRPC_OK);
+    ck_assert_int_eq(nvim_buf_line_count_finish(c, p[7], &n), SRPC_OK);
+    ck_assert_int_eq(n, 3);
+    ck_remote(c, svc_missing_finish(c, p[6]),
+              "Missing: method not found: Missing", 0);
+    ck_assert_int_eq(svc_Describe_finish(c, p[5], &desc), SRPC_OK);
+    ck_assert(obj_is_str(desc.values[0], "NoneType"));
+    ck_assert_int_eq(svc_Mixed_finish(c, p[4], &any), SRPC_OK);
+    ck_assert_uint_eq(any.n, 8);
+    ck_assert_int_eq(svc_WordCount_finish(c, p[3], &wc), SRPC_OK);
+    ck_assert_uint_eq(wc.n, 2);
+    ck_assert_str_eq(wc.keys[0], "x");
+    ck_assert_int_eq(wc.values[0], 2);
+    ck_assert_int_eq(svc_Average_finish(c, p[2], &d), SRPC_OK);
+    ck_assert(d == 2.5);
+    ck_assert_int_eq(svc_ping_finish(c, p[1], &s), SRPC_OK);
+    ck_assert_str_eq(s, "pong");
+    ck_assert_int_eq(svc_Sum_finish(c, p[0], &n), SRPC_OK);
+    ck_assert_int_eq(n, 11);
+    srpc_client_free_results(c);
+}
+END_TEST
+
+/* Threads share one client while the service answers out of order: each
+ * gets its own replies.  Failures are counted, not asserted, off the
+ * test's main thread. */
+enum { THREADS = 4, THREAD_CALLS = 25 };
+
+struct worker {
+    srpc_client *client;
+    int id;
+    int failures;
+};
+
+static void *work(void *arg)
+{
+    struct worker *w = arg;
+
+    for (int i = 0; i < THREAD_CALLS; i++) {
+        int64_t want = w->id * 1000 + i, got = -1;
+
+        if (svc_Delay(w->client, (w->id * 7 + i * 3) % 20, want, &got)
+                != SRPC_OK || got != want)
+            w->failures++;
+    }
+    srpc_client_free_results(w->client);
+    return NULL;
+}
+
+START_TEST(threads_share_a_client)
+{
+    pthread_t t[THREADS];
+    struct worker w[THREADS];
+
+    for (int i = 0; i < THREADS; i++) {
+        w[i] = (struct worker){ clients[_i], i, 0 };
+        ck_assert_int_eq(pthread_create(&t[i], NULL, work, &w[i]), 0);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_int_eq(w[i].failures, 0);
+    }
+}
+END_TEST
+
 /* ---- the shape of Neovim's API ----------------------------------------- */
 
 START_TEST(nvim_api_info)
@@ -812,6 +911,8 @@ static Suite *foreign_suite(void)
     tcase_add_loop_test(tc, notification_before_reply, 0, 2);
     tcase_add_loop_test(tc, out_of_order, 0, 2);
     tcase_add_loop_test(tc, timeout_then_late_reply, 0, 2);
+    tcase_add_loop_test(tc, async_all_at_once, 0, 2);
+    tcase_add_loop_test(tc, threads_share_a_client, 0, 2);
     tcase_add_loop_test(tc, large_result, 0, 2);
     tcase_add_loop_test(tc, nvim_api_info, 0, 2);
     tcase_add_loop_test(tc, nvim_lines, 0, 2);
