@@ -15,8 +15,10 @@
  *
  * Each test starts the server with a pipe as its stdin, so that it exits
  * when the test process does, however it ends; teardown stops it with
- * SIGTERM and removes the temporary directory.  The test is skipped (77)
- * when Debian's python3 has no msgpack module.
+ * SIGTERM (checking that it exits with status 0) and removes the
+ * temporary directory.  Every wait is bounded, and scaled under valgrind.
+ * The test is skipped (77) when Debian's python3 (PYTHON3_SYSTEM) has no
+ * msgpack module.
  */
 
 #include <check.h>
@@ -158,22 +160,28 @@ static void start_server(const char *sock, const char *legacy)
     ck_assert_msg(ready, "%s did not print its ready line", script);
 }
 
-static void stop_server(void)
+/* Stops the server with SIGTERM (SIGKILL after a bound); true when it
+ * exited by itself with status 0. */
+static bool stop_server(void)
 {
-    int status;
+    int status = 0;
+    bool clean = true;
 
     if (server_pid > 0) {
         kill(server_pid, SIGTERM);
         if (!reap(server_pid, &status, scaled_ms(5000))) {
             kill(server_pid, SIGKILL);
             reap(server_pid, &status, 5000);
+            clean = false;
         }
+        clean = clean && WIFEXITED(status) && WEXITSTATUS(status) == 0;
         server_pid = -1;
     }
     if (server_stdin >= 0) {
         close(server_stdin);
         server_stdin = -1;
     }
+    return clean;
 }
 
 static void setup(void)
@@ -195,12 +203,15 @@ static void setup(void)
 
 static void teardown(void)
 {
+    bool clean;
+
     for (int i = 0; i < 2; i++) {
         srpc_client_close(clients[i]);
         clients[i] = NULL;
     }
-    stop_server();
+    clean = stop_server();
     tu_rmdir(dir);
+    ck_assert_msg(clean, "the server did not exit cleanly on SIGTERM");
 }
 
 /* ---- helpers -------------------------------------------------------- */
@@ -888,6 +899,24 @@ START_TEST(nvim_vars)
 }
 END_TEST
 
+/* The server goes away with the test's process, however that ends: at
+ * the end of its stdin, removing its socket files. */
+START_TEST(server_exits_on_eof)
+{
+    char sock[300];
+    int status = -1;
+
+    snprintf(sock, sizeof sock, "%s/modern.sock", dir);
+    ck_assert_int_eq(access(sock, F_OK), 0);
+    close(server_stdin);
+    server_stdin = -1;
+    ck_assert(reap(server_pid, &status, scaled_ms(5000)));
+    server_pid = -1;
+    ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ck_assert_int_ne(access(sock, F_OK), 0);
+}
+END_TEST
+
 static Suite *foreign_suite(void)
 {
     Suite *s = suite_create("foreign");
@@ -917,6 +946,7 @@ static Suite *foreign_suite(void)
     tcase_add_loop_test(tc, nvim_api_info, 0, 2);
     tcase_add_loop_test(tc, nvim_lines, 0, 2);
     tcase_add_loop_test(tc, nvim_vars, 0, 2);
+    tcase_add_test(tc, server_exits_on_eof);
     suite_add_tcase(s, tc);
     return s;
 }
