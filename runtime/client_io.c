@@ -191,8 +191,32 @@ void srpc__client_run_callbacks(srpc_client *c)
     }
 }
 
+/* A message is a str, or a bin from a peer that sends bytes for text
+ * (see srpc_get_str()). */
+static bool is_text(const msgpack_object *o)
+{
+    return o->type == MSGPACK_OBJECT_STR || o->type == MSGPACK_OBJECT_BIN;
+}
+
+/* The value of the str key KEY in the map M, or NULL. */
+static const msgpack_object *map_get(const msgpack_object *m, const char *key)
+{
+    size_t len = strlen(key);
+
+    for (uint32_t i = 0; i < m->via.map.size; i++) {
+        const msgpack_object *k = &m->via.map.ptr[i].key;
+
+        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == len
+            && memcmp(k->via.str.ptr, key, len) == 0)
+            return &m->via.map.ptr[i].val;
+    }
+    return NULL;
+}
+
 /* The status and message for a response's error object ERR, of any
- * shape: [code, message] as we send it, a string, an integer, ... */
+ * shape: [code, message] as we send it, a string (str or bin), an
+ * integer, or a map {"code": code, "message": message} as JSON-RPC's
+ * error object is. */
 static int remote_error(srpc_pending *s, const msgpack_object *err)
 {
     const msgpack_object *code = err, *msg = NULL;
@@ -204,19 +228,29 @@ static int remote_error(srpc_pending *s, const msgpack_object *err)
         code = &err->via.array.ptr[0];
         if (err->via.array.size >= 2)
             msg = &err->via.array.ptr[1];
-    } else if (err->type == MSGPACK_OBJECT_STR) {
+    } else if (is_text(err)) {
         code = NULL;
         msg = err;
+    } else if (err->type == MSGPACK_OBJECT_MAP) {
+        /* Without a text "message" the whole map is printed below. */
+        code = map_get(err, "code");
+        msg = map_get(err, "message");
     }
+    if (msg && !is_text(msg))
+        msg = NULL;
     if (code && srpc_get_int64(code, &v) == SRPC_OK) {
         s->remote_code = v;
         s->has_code = true;
     }
-    if (msg && msg->type == MSGPACK_OBJECT_STR)
-        srpc__errf(text, sizeof text, "%.*s",
-                   (int)(msg->via.str.size > 200 ? 200 : msg->via.str.size),
-                   msg->via.str.ptr);
-    else if (msgpack_object_print_buffer(text, sizeof text, *err) < 0)
+    if (msg) {
+        /* str and bin have the same layout in msgpack-c, but say which. */
+        const char *p = msg->type == MSGPACK_OBJECT_STR ? msg->via.str.ptr
+                                                        : msg->via.bin.ptr;
+        uint32_t n = msg->type == MSGPACK_OBJECT_STR ? msg->via.str.size
+                                                     : msg->via.bin.size;
+
+        srpc__errf(text, sizeof text, "%.*s", (int)(n > 200 ? 200 : n), p);
+    } else if (msgpack_object_print_buffer(text, sizeof text, *err) < 0)
         srpc__errf(text, sizeof text, "remote error");
     /* "METHOD: message", unless the server already named the method
      * (the runtime's own messages do: "calc.add takes 2 arguments"). */
@@ -366,6 +400,32 @@ static void deliver_notification(srpc_client *c, const struct srpc__msg *m)
     pthread_mutex_lock(&c->lock);
 }
 
+/*
+ * True for a notification or a request from the server that OBJ is but
+ * that does not parse (params not an array, a method name that is not a
+ * str): the client serves neither, so it passes over it, as over a
+ * notification it does not know, where a foreign server's slip would
+ * otherwise fail every call in flight.  The scanner found where the
+ * message ends, so the stream stays in step.  A bad response breaks the
+ * connection: its call would never get an answer.
+ */
+static bool passes_over(const msgpack_object *obj, const char *why)
+{
+    static struct srpc__log_rate rate;  /* a flood of them: one line a second */
+    const msgpack_object *type;
+
+    if (obj->type != MSGPACK_OBJECT_ARRAY || obj->via.array.size == 0)
+        return false;
+    type = &obj->via.array.ptr[0];
+    if (type->type != MSGPACK_OBJECT_POSITIVE_INTEGER
+        || (type->via.u64 != SRPC__MSG_NOTIFY
+            && type->via.u64 != SRPC__MSG_REQUEST))
+        return false;
+    srpc__log_rated(&rate, SRPC_LOG_WARN,
+                    "client: ignoring a message from the server: %s", why);
+    return true;
+}
+
 /* Handles the complete message DATA[0, LEN).  Caller holds lock and the
  * reader's role. */
 static void handle_message(srpc_client *c, const char *data, size_t len)
@@ -390,6 +450,8 @@ static void handle_message(srpc_client *c, const char *data, size_t len)
     }
     srpc__log_object("client received", &obj);
     if (srpc__msg_parse(&obj, &m, &why) != SRPC_OK) {
+        if (passes_over(&obj, why))
+            return;
         srpc__client_break(c, SRPC_EPROTO, why);
         return;
     }

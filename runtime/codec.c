@@ -4,8 +4,8 @@
  *
  * A decoder accepts exactly the msgpack values that represent its C type:
  * integers of any msgpack width as long as the value fits, floats and
- * integers for double, only true/false for bool.  *out is written only on
- * success.
+ * integers for double, only true/false for bool, str or bin for strings
+ * and bytes alike.  *out is written only on success.
  */
 #include "config.h"
 
@@ -134,15 +134,37 @@ int srpc_get_double(const msgpack_object *o, double *out)
     }
 }
 
+/* The bytes of a str or a bin, which peers use interchangeably: old
+ * msgpack has only raw (now str) for both, and a Python service sends a
+ * bytes object as bin where its API means a string.  False for any other
+ * type. */
+static bool get_raw(const msgpack_object *o, const char **ptr, size_t *size)
+{
+    if (!o)
+        return false;
+    if (o->type == MSGPACK_OBJECT_STR) {
+        *ptr = o->via.str.ptr;
+        *size = o->via.str.size;
+        return true;
+    }
+    if (o->type == MSGPACK_OBJECT_BIN) {
+        *ptr = o->via.bin.ptr;
+        *size = o->via.bin.size;
+        return true;
+    }
+    return false;
+}
+
 int srpc_get_str(const msgpack_object *o, srpc_arena *arena, const char **out)
 {
-    const char *s;
+    const char *p, *s;
+    size_t size;
 
-    if (!o || o->type != MSGPACK_OBJECT_STR)
+    if (!get_raw(o, &p, &size))
         return SRPC_ETYPE;
-    if (o->via.str.size > 0 && memchr(o->via.str.ptr, '\0', o->via.str.size))
+    if (size > 0 && memchr(p, '\0', size))
         return SRPC_ETYPE;
-    s = srpc__arena_strndup(arena, o->via.str.ptr, o->via.str.size);
+    s = srpc__arena_strndup(arena, p, size);
     if (!s)
         return SRPC_ENOMEM;
     *out = s;
@@ -250,8 +272,10 @@ int srpc_get_float(const msgpack_object *o, float *out)
 int srpc_get_str_max(const msgpack_object *o, srpc_arena *arena, size_t max,
                      const char **out)
 {
-    if (o && o->type == MSGPACK_OBJECT_STR && max > 0
-        && o->via.str.size > max)
+    const char *p;
+    size_t size;
+
+    if (get_raw(o, &p, &size) && max > 0 && size > max)
         return SRPC_ETOOBIG;
     return srpc_get_str(o, arena, out);
 }
@@ -259,20 +283,22 @@ int srpc_get_str_max(const msgpack_object *o, srpc_arena *arena, size_t max,
 int srpc_get_bin(const msgpack_object *o, srpc_arena *arena, size_t max,
                  srpc_bytes *out)
 {
+    const char *p;
+    size_t size;
     uint8_t *data;
 
-    if (!o || o->type != MSGPACK_OBJECT_BIN)
+    if (!get_raw(o, &p, &size))
         return SRPC_ETYPE;
-    if (max > 0 && o->via.bin.size > max)
+    if (max > 0 && size > max)
         return SRPC_ETOOBIG;
     /* The object's bytes die with the message: copy them. */
-    data = srpc__arena_alloc(arena, o->via.bin.size);
+    data = srpc__arena_alloc(arena, size);
     if (!data)
         return SRPC_ENOMEM;
-    if (o->via.bin.size > 0)
-        memcpy(data, o->via.bin.ptr, o->via.bin.size);
+    if (size > 0)
+        memcpy(data, p, size);
     out->data = data;
-    out->len = o->via.bin.size;
+    out->len = size;
     return SRPC_OK;
 }
 
@@ -479,11 +505,14 @@ int srpc_derr_count(srpc_derr *err, const char *expected, size_t n)
 int srpc_field_index(const msgpack_object *key, const char *const *names,
                      size_t n)
 {
-    if (key->type != MSGPACK_OBJECT_STR)
+    const char *p;
+    size_t size;
+
+    /* A bin key too: an old peer's or a Python bytes key (see get_raw). */
+    if (!get_raw(key, &p, &size))
         return -1;
     for (size_t i = 0; i < n; i++) {
-        if (strlen(names[i]) == key->via.str.size
-            && memcmp(names[i], key->via.str.ptr, key->via.str.size) == 0)
+        if (strlen(names[i]) == size && memcmp(names[i], p, size) == 0)
             return (int)i;
     }
     return -1;

@@ -27,6 +27,7 @@ include tests/server.mk
 include tests/client.mk
 include tests/types.mk
 include tests/evolution.mk
+include tests/foreign.mk
 
 # "make check-valgrind": the whole suite under valgrind, programs the tests
 # start included (but not system tools such as cc).  Any error or definite

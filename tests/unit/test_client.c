@@ -341,10 +341,35 @@ static void err_neovim(msgpack_packer *pk) /* [type, message] */
     srpc_pack_str(pk, "Vim:E492: Not an editor command");
 }
 
+static void err_jsonrpc(msgpack_packer *pk) /* JSON-RPC's error object */
+{
+    msgpack_pack_map(pk, 3);
+    srpc_pack_str(pk, "data");
+    msgpack_pack_array(pk, 0);
+    srpc_pack_str(pk, "message");
+    srpc_pack_str(pk, "go away");
+    srpc_pack_str(pk, "code");
+    msgpack_pack_int(pk, 403);
+}
+static void err_bin_message(msgpack_packer *pk) /* a Python bytes text */
+{
+    msgpack_pack_array(pk, 2);
+    msgpack_pack_int(pk, 2);
+    msgpack_pack_bin(pk, 4);
+    msgpack_pack_bin_body(pk, "oops", 4);
+}
+static void err_map_code_only(msgpack_packer *pk)
+{
+    msgpack_pack_map(pk, 1);
+    srpc_pack_str(pk, "code");
+    msgpack_pack_int(pk, 7);
+}
+
 static void error_shapes(int fd)
 {
     static void (*const shapes[])(msgpack_packer *) = {
-        err_string, err_int, err_map, err_args, err_code_only, err_neovim
+        err_string, err_int, err_map, err_args, err_code_only, err_neovim,
+        err_jsonrpc, err_map_code_only, err_bin_message
     };
     msgpack_unpacker unp;
     int64_t id;
@@ -355,10 +380,18 @@ static void error_shapes(int fd)
         ck_assert_int_ge(id, 0);
         reply(fd, id, shapes[i], 0);
     }
-    /* Then: a stale reply, a server notification, and the real reply. */
+    /* Then: a stale reply, a server notification, a request from the
+     * server (passed over: the client serves nothing), broken ones, and
+     * the real reply. */
     id = read_request(fd, &unp);
     reply(fd, id + 1000, NULL, 666);
     ck_assert(tu_write_all(fd, "\x93\x02\xa1x\x90", 5));
+    ck_assert(tu_write_all(fd, "\x94\x00\x07\xa1y\x90", 6));
+    /* Notifications and a request that do not parse are passed over
+     * too: params not an array, a bin method name, a string msgid. */
+    ck_assert(tu_write_all(fd, "\x93\x02\xa1x\xa1p", 6));
+    ck_assert(tu_write_all(fd, "\x93\x02\xc4\x01x\x90", 6));
+    ck_assert(tu_write_all(fd, "\x94\x00\xa1i\xa1y\x90", 7));
     reply(fd, id, NULL, 5);
     msgpack_unpacker_destroy(&unp);
 }
@@ -386,6 +419,18 @@ START_TEST(remote_error_shapes)
     ck_assert_int_eq(srpc_client_remote_code(c), -5);
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_EREMOTE);
     ck_assert_str_eq(srpc_client_errmsg(c), "calc.add: Vim:E492: Not an editor command");
+    /* A map: its "code" and "message", wherever they stand. */
+    ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_EREMOTE);
+    ck_assert_str_eq(srpc_client_errmsg(c), "calc.add: go away");
+    ck_assert_int_eq(srpc_client_remote_code(c), 403);
+    /* Without a message, the map itself is the message. */
+    ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_EREMOTE);
+    ck_assert_str_eq(srpc_client_errmsg(c), "calc.add: {\"code\"=>7}");
+    ck_assert_int_eq(srpc_client_remote_code(c), 7);
+    /* A message sent as bin is a message all the same. */
+    ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_EREMOTE);
+    ck_assert_str_eq(srpc_client_errmsg(c), "calc.add: oops");
+    ck_assert_int_eq(srpc_client_remote_code(c), 2);
     ck_assert_int_eq(r, 0); /* never written on failure */
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_OK);
     ck_assert_int_eq(r, 5);

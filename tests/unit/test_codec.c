@@ -186,9 +186,21 @@ START_TEST(strings)
     msgpack_pack_str_body(&d.pk, "a\0b", 3);
     ck_assert_int_eq(srpc_get_str(dec_end(&d), &a, &s), SRPC_ETYPE);
     dec_free(&d);
+    /* Other peers send bin for strings: accepted, without a NUL. */
     dec_begin(&d);
     msgpack_pack_bin(&d.pk, 1);
     msgpack_pack_bin_body(&d.pk, "a", 1);
+    ck_assert_int_eq(srpc_get_str(dec_end(&d), &a, &s), SRPC_OK);
+    ck_assert_str_eq(s, "a");
+    dec_free(&d);
+    s = "unchanged";
+    dec_begin(&d);
+    msgpack_pack_bin(&d.pk, 2);
+    msgpack_pack_bin_body(&d.pk, "\0a", 2);
+    ck_assert_int_eq(srpc_get_str(dec_end(&d), &a, &s), SRPC_ETYPE);
+    dec_free(&d);
+    dec_begin(&d);
+    msgpack_pack_int(&d.pk, 1);
     ck_assert_int_eq(srpc_get_str(dec_end(&d), &a, &s), SRPC_ETYPE);
     dec_free(&d);
     /* NULL is packed as nil, which is not a string. */

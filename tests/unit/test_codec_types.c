@@ -132,7 +132,11 @@ START_TEST(bounded_strings_and_bytes)
     ck_assert_str_eq(s, "abcd");
     ck_assert_int_eq(srpc_get_str_max(&o, &arena, 3, &s), SRPC_ETOOBIG);
     ck_assert_int_eq(srpc_get_str_max(&o, &arena, 0, &s), SRPC_OK);
-    ck_assert_int_eq(srpc_get_bin(&o, &arena, 0, &b), SRPC_ETYPE);
+    /* A str is bytes too, as old msgpack peers send them. */
+    ck_assert_int_eq(srpc_get_bin(&o, &arena, 0, &b), SRPC_OK);
+    ck_assert_uint_eq(b.len, 4);
+    ck_assert_int_eq(memcmp(b.data, "abcd", 4), 0);
+    ck_assert_int_eq(srpc_get_bin(&o, &arena, 3, &b), SRPC_ETOOBIG);
 
     o = raw_obj(MSGPACK_OBJECT_BIN, "a\0b", 3);
     ck_assert_int_eq(srpc_get_bin(&o, &arena, 3, &b), SRPC_OK);
@@ -140,7 +144,13 @@ START_TEST(bounded_strings_and_bytes)
     ck_assert_int_eq(memcmp(b.data, "a\0b", 3), 0);
     ck_assert_ptr_ne(b.data, o.via.bin.ptr); /* a copy */
     ck_assert_int_eq(srpc_get_bin(&o, &arena, 2, &b), SRPC_ETOOBIG);
-    ck_assert_int_eq(srpc_get_str(&o, &arena, &s), SRPC_ETYPE);
+    ck_assert_int_eq(srpc_get_str(&o, &arena, &s), SRPC_ETYPE); /* a NUL */
+    /* A bin is a string when it holds no NUL, bounded like a str. */
+    o = raw_obj(MSGPACK_OBJECT_BIN, "xyz", 3);
+    ck_assert_int_eq(srpc_get_str(&o, &arena, &s), SRPC_OK);
+    ck_assert_str_eq(s, "xyz");
+    ck_assert_int_eq(srpc_get_str_max(&o, &arena, 3, &s), SRPC_OK);
+    ck_assert_int_eq(srpc_get_str_max(&o, &arena, 2, &s), SRPC_ETOOBIG);
     o = raw_obj(MSGPACK_OBJECT_BIN, NULL, 0);
     ck_assert_int_eq(srpc_get_bin(&o, &arena, 0, &b), SRPC_OK);
     ck_assert_uint_eq(b.len, 0);
@@ -149,6 +159,23 @@ START_TEST(bounded_strings_and_bytes)
 END_TEST
 
 /* A deep copy: still equal once the source's bytes are gone. */
+/* Struct keys: str, or bin as old or Python peers send them. */
+START_TEST(field_keys)
+{
+    static const char *const names[] = { "x", "label" };
+    msgpack_object k;
+
+    k = raw_obj(MSGPACK_OBJECT_STR, "label", 5);
+    ck_assert_int_eq(srpc_field_index(&k, names, 2), 1);
+    k = raw_obj(MSGPACK_OBJECT_BIN, "x", 1);
+    ck_assert_int_eq(srpc_field_index(&k, names, 2), 0);
+    k = raw_obj(MSGPACK_OBJECT_BIN, "lab", 3);
+    ck_assert_int_eq(srpc_field_index(&k, names, 2), -1);
+    k = int_obj(1);
+    ck_assert_int_eq(srpc_field_index(&k, names, 2), -1);
+}
+END_TEST
+
 START_TEST(any_is_copied)
 {
     srpc_arena arena;
@@ -257,6 +284,7 @@ static Suite *codec_types_suite(void)
     tcase_add_test(tc, small_integers);
     tcase_add_test(tc, floats);
     tcase_add_test(tc, bounded_strings_and_bytes);
+    tcase_add_test(tc, field_keys);
     tcase_add_test(tc, any_is_copied);
     tcase_add_test(tc, derr_path);
     tcase_add_test(tc, checked_packing);

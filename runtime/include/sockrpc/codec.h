@@ -42,8 +42,9 @@ int srpc_get_uint32(const msgpack_object *o, uint32_t *out);
 int srpc_get_uint64(const msgpack_object *o, uint64_t *out);
 int srpc_get_double(const msgpack_object *o, double *out);
 
-/* Copies a msgpack str into ARENA with a terminating NUL.  A str holding a
- * NUL byte is SRPC_ETYPE: it cannot be a C string. */
+/* Copies a msgpack str, or a bin (which other peers send for strings),
+ * into ARENA with a terminating NUL.  One holding a NUL byte is
+ * SRPC_ETYPE: it cannot be a C string. */
 int srpc_get_str(const msgpack_object *o, srpc_arena *arena, const char **out);
 
 /* The name of a msgpack value's type ("string", "array", ...) for messages. */
@@ -59,13 +60,14 @@ int srpc_get_uint16(const msgpack_object *o, uint16_t *out);
  * any integer, rounded to the nearest float. */
 int srpc_get_float(const msgpack_object *o, float *out);
 
-/* As srpc_get_str(), but a str longer than MAX bytes (MAX > 0) is
+/* As srpc_get_str(), but one longer than MAX bytes (MAX > 0) is
  * SRPC_ETOOBIG.  MAX 0 means no bound. */
 int srpc_get_str_max(const msgpack_object *o, srpc_arena *arena, size_t max,
                      const char **out);
 
 /* Copies a msgpack bin into ARENA; longer than MAX bytes (MAX > 0) is
- * SRPC_ETOOBIG.  Only bin is accepted, never str. */
+ * SRPC_ETOOBIG.  A str is accepted too: old msgpack peers have only raw
+ * str for bytes. */
 int srpc_get_bin(const msgpack_object *o, srpc_arena *arena, size_t max,
                  srpc_bytes *out);
 
@@ -117,8 +119,8 @@ int srpc_derr_index(srpc_derr *err, size_t index);
  * than msgpack can say); returns SRPC_EINVAL. */
 int srpc_derr_count(srpc_derr *err, const char *expected, size_t n);
 
-/* The index of a struct's field whose name is the str KEY among the N
- * NAMES, or -1 (an unknown field, or a key that is not a string). */
+/* The index of a struct's field whose name is the str (or bin) KEY among
+ * the N NAMES, or -1 (an unknown field, or a key that is neither). */
 int srpc_field_index(const msgpack_object *key, const char *const *names,
                      size_t n);
 
