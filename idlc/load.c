@@ -150,12 +150,15 @@ static char *find_import(struct loader *l, struct idl_unit *u,
             break;
         }
         free(path);
-        emit_printf(&tried, "%s'%s'", i > 0 ? ", " : "", dir);
         if (imp->path[0] == '/')
             break;  /* an absolute name is looked for once */
+        emit_printf(&tried, "%s'%s'", i > 0 ? ", " : "", dir);
     }
     if (found == NULL && (here == NULL || tried.oom))
         diag_oom(&u->diag);
+    else if (found == NULL && imp->path[0] == '/')
+        diag_error(&u->diag, &imp->loc, "cannot find imported file '%s'",
+                   imp->path);
     else if (found == NULL)
         diag_error(&u->diag, &imp->loc, "cannot find imported file '%s' "
                    "(searched %s)", imp->path, emit_text(&tried));

@@ -90,6 +90,15 @@ START_TEST(missing_import_lists_every_place_searched)
                                  "imported file 'lib/geo.idl' (searched "
                                  "'src', 'inc', '/nonexistent')"));
     free(err);
+
+    /* An absolute name is looked for there only. */
+    put(dir, "src/abs.idl",
+        "import \"/nonexistent/geo.idl\";\ninterface m { void f(); }\n");
+    const char *abs[] = { "-I", "inc", "-o", "out", "src/abs.idl", NULL };
+    ck_assert_int_eq(idlc_in(dir, abs, &err), 1);
+    ck_assert_ptr_nonnull(strstr(err, "src/abs.idl:1:8: error: cannot find "
+                                 "imported file '/nonexistent/geo.idl'\n"));
+    free(err);
     /* Nothing is written when an import is missing. */
     char *out = join(dir, "out/main.h");
     struct stat st;
