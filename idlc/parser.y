@@ -480,6 +480,22 @@ raises:
             $$.name = $3;
             $$.loc = @3;
         }
+  | RAISES '(' IDENT ',' more_names ')'
+        {
+            diag_error(p->diag, &@5, "a procedure raises the codes of one "
+                       "enum: give every code a value in '%s'", $3);
+            memset(&$$, 0, sizeof $$);
+            $$.name = $3;
+            $$.loc = @3;
+        }
+  ;
+
+/* Names after the first in "raises (a, b)", read to be reported. */
+more_names:
+    IDENT
+        { free($1); }
+  | more_names ',' IDENT
+        { free($3); }
   ;
 
 params:
