@@ -18,8 +18,13 @@ $(tests_integration_test_calc_OBJECTS): examples/calc/gen/calc.h
 # A msgpack-rpc peer written in another language: Python's msgpack, run by
 # Debian's /usr/bin/python3 (skipped when python3-msgpack is missing).
 TESTS += tests/interop/calc_interop.py
-TEST_EXTENSIONS = .py
+TEST_EXTENSIONS = .py .sh
 PY_LOG_COMPILER = $(SHELL) $(srcdir)/tests/interop/run-python.sh
+SH_LOG_COMPILER = $(SHELL)
+
+# doc/idl.md's "In five minutes", run as the page shows it.
+TESTS += tests/integration/kv_tour.sh
+EXTRA_DIST += tests/integration/kv_tour.sh
 EXTRA_DIST += tests/interop/calc_interop.py tests/interop/run-python.sh
 
 # tests/integration/test_raises: procedures that raise errors, through
