@@ -198,16 +198,20 @@ static bool is_text(const msgpack_object *o)
     return o->type == MSGPACK_OBJECT_STR || o->type == MSGPACK_OBJECT_BIN;
 }
 
-/* The value of the str key KEY in the map M, or NULL. */
+/* The value of the key KEY (a str, or a bin as old peers send) in the
+ * map M, or NULL.  msgpack-c lays str and bin out alike, but say which. */
 static const msgpack_object *map_get(const msgpack_object *m, const char *key)
 {
     size_t len = strlen(key);
 
     for (uint32_t i = 0; i < m->via.map.size; i++) {
         const msgpack_object *k = &m->via.map.ptr[i].key;
+        const char *p = k->type == MSGPACK_OBJECT_STR ? k->via.str.ptr
+                                                      : k->via.bin.ptr;
+        uint32_t n = k->type == MSGPACK_OBJECT_STR ? k->via.str.size
+                                                   : k->via.bin.size;
 
-        if (k->type == MSGPACK_OBJECT_STR && k->via.str.size == len
-            && memcmp(k->via.str.ptr, key, len) == 0)
+        if (is_text(k) && n == len && memcmp(p, key, len) == 0)
             return &m->via.map.ptr[i].val;
     }
     return NULL;
@@ -250,8 +254,9 @@ static int remote_error(srpc_pending *s, const msgpack_object *err)
                                                      : msg->via.bin.size;
 
         srpc__errf(text, sizeof text, "%.*s", (int)(n > 200 ? 200 : n), p);
-    } else if (msgpack_object_print_buffer(text, sizeof text, *err) < 0)
-        srpc__errf(text, sizeof text, "remote error");
+    } else {
+        srpc__object_text(text, sizeof text, err);
+    }
     /* "METHOD: message", unless the server already named the method
      * (the runtime's own messages do: "calc.add takes 2 arguments"). */
     if (strncmp(text, s->method, mlen) == 0)

@@ -142,6 +142,16 @@ void srpc__log_rated(struct srpc__log_rate *rate, int lvl, const char *fmt, ...)
         srpc__log(lvl, "%s", line);
 }
 
+void srpc__object_text(char *buf, size_t size, const msgpack_object *o)
+{
+    /* msgpack-c fills the whole buffer and adds no NUL when a value is
+     * cut in the middle of a bin (it copies those byte by byte): keep the
+     * last byte for the NUL, and start from zeros. */
+    memset(buf, 0, size);
+    if (size < 2 || msgpack_object_print_buffer(buf, size - 1, *o) < 0)
+        snprintf(buf, size, "(unprintable)");
+}
+
 void srpc__log_object(const char *what, const msgpack_object *o)
 {
     char text[512];
@@ -149,7 +159,6 @@ void srpc__log_object(const char *what, const msgpack_object *o)
     if (!srpc__log_debug_enabled())
         return;
     /* Long messages are cut: the trace is for reading, not for replay. */
-    if (msgpack_object_print_buffer(text, sizeof text, *o) < 0)
-        snprintf(text, sizeof text, "(unprintable)");
+    srpc__object_text(text, sizeof text, o);
     srpc__log_debug("%s: %s", what, text);
 }

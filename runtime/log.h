@@ -54,4 +54,8 @@ void srpc__log_rated(struct srpc__log_rate *rate, int level,
 /* Traces a decoded message as "WHAT: <object>" when debugging. */
 void srpc__log_object(const char *what, const msgpack_object *o);
 
+/* O as text in BUF (SIZE bytes), cut to fit and always NUL-terminated;
+ * "(unprintable)" when msgpack-c cannot print it. */
+void srpc__object_text(char *buf, size_t size, const msgpack_object *o);
+
 #endif

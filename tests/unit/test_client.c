@@ -365,11 +365,36 @@ static void err_map_code_only(msgpack_packer *pk)
     msgpack_pack_int(pk, 7);
 }
 
+static void err_bin_keys(msgpack_packer *pk) /* keys from Python bytes */
+{
+    msgpack_pack_map(pk, 2);
+    msgpack_pack_bin(pk, 4);
+    msgpack_pack_bin_body(pk, "code", 4);
+    msgpack_pack_int(pk, 5);
+    msgpack_pack_bin(pk, 7);
+    msgpack_pack_bin_body(pk, "message", 7);
+    msgpack_pack_bin(pk, 8);
+    msgpack_pack_bin_body(pk, "bin keys", 8);
+}
+static void err_long_bin(msgpack_packer *pk) /* printed, cut to fit */
+{
+    char data[400];
+
+    memset(data, 'A', sizeof data);
+    msgpack_pack_map(pk, 2);
+    srpc_pack_str(pk, "code");
+    msgpack_pack_int(pk, 1);
+    srpc_pack_str(pk, "data");
+    msgpack_pack_bin(pk, sizeof data);
+    msgpack_pack_bin_body(pk, data, sizeof data);
+}
+
 static void error_shapes(int fd)
 {
     static void (*const shapes[])(msgpack_packer *) = {
         err_string, err_int, err_map, err_args, err_code_only, err_neovim,
-        err_jsonrpc, err_map_code_only, err_bin_message
+        err_jsonrpc, err_map_code_only, err_bin_message, err_bin_keys,
+        err_long_bin
     };
     msgpack_unpacker unp;
     int64_t id;
@@ -431,6 +456,18 @@ START_TEST(remote_error_shapes)
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_EREMOTE);
     ck_assert_str_eq(srpc_client_errmsg(c), "calc.add: oops");
     ck_assert_int_eq(srpc_client_remote_code(c), 2);
+    /* Keys sent as bin, as a Python service's bytes keys go. */
+    ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_EREMOTE);
+    ck_assert_str_eq(srpc_client_errmsg(c), "calc.add: bin keys");
+    ck_assert_int_eq(srpc_client_remote_code(c), 5);
+    /* A map without a message, printed whole but cut: msgpack-c leaves a
+     * buffer filled by a long bin without its NUL (ASan saw the read). */
+    ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_EREMOTE);
+    ck_assert_msg(strncmp(srpc_client_errmsg(c), "calc.add: {\"code\"=>1, "
+                          "\"data\"=>", 30) == 0, "message: %s",
+                  srpc_client_errmsg(c));
+    ck_assert_uint_lt(strlen(srpc_client_errmsg(c)), 300);
+    ck_assert_int_eq(srpc_client_remote_code(c), 1);
     ck_assert_int_eq(r, 0); /* never written on failure */
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_OK);
     ck_assert_int_eq(r, 5);
