@@ -25,6 +25,7 @@ struct idl_file *ast_file_new(void)
         free(file);
         return NULL;
     }
+    file->scope->file = file;
     return file;
 }
 
@@ -253,6 +254,7 @@ void ast_iface_free(struct idl_iface *iface)
     free(iface->name);
     free(iface->cname);
     free(iface->visible);
+    free(iface->visible_loc);
     free(iface);
 }
 

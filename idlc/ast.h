@@ -183,7 +183,9 @@ struct idl_iface {
      * set by the loader; the array is owned, its entries are not). */
     const struct idl_iface *outer;
     const struct idl_iface **visible;
+    struct idl_loc *visible_loc;  /* the import each came through */
     size_t nvisible;
+    const struct idl_file *file;  /* a top level's file, else NULL */
     struct idl_proc **procs;  /* pointers: procedures are built before
                                  their interface exists */
     size_t nprocs;

@@ -318,9 +318,8 @@ static const struct idl_field *arm_labelled(const struct idl_struct *un,
 /* "case NUM" and the arm's name, for messages. */
 static const char *arm_text(const struct idl_field *arm, char *buf)
 {
-    snprintf(buf, TEXT_MAX, "case %s%s%s%s", arm->label_negative ? "-" : "",
-             arm->label, arm->name != NULL ? " " : "",
-             arm->name != NULL ? arm->name : "(void)");
+    snprintf(buf, TEXT_MAX, "case %s%s %s", arm->label_negative ? "-" : "",
+             arm->label, arm->name != NULL ? arm->name : "(void)");
     return buf;
 }
 

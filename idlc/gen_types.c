@@ -323,7 +323,8 @@ static bool ref_uses_any(const struct idl_type_ref *ref)
     return false;
 }
 
-/* True when a field of a struct of IFACE has the type "any". */
+/* True when a type the header declares for IFACE holds an "any": a
+ * field, a typedef, a sequence's or map's elements. */
 static bool fields_use_any(const struct idl_iface *iface)
 {
     for (size_t k = 0; k < iface->nstructs; k++) {
@@ -332,6 +333,14 @@ static bool fields_use_any(const struct idl_iface *iface)
             if (ref_uses_any(&st->fields[j].type))
                 return true;
         }
+    }
+    for (size_t k = 0; k < iface->ntypedefs; k++) {
+        if (ref_uses_any(&iface->typedefs[k]->type))
+            return true;
+    }
+    for (size_t k = 0; k < iface->ncontainers; k++) {
+        if (ref_uses_any(iface->containers[k]))
+            return true;
     }
     return false;
 }

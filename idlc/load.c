@@ -63,6 +63,7 @@ void loader_free(struct loader *l)
 static bool read_text(struct loader *l, struct idl_unit *u)
 {
     FILE *f = fopen(u->path, "rb");
+    char *shrunk;
     size_t n;
     bool bad;
 
@@ -88,6 +89,9 @@ static bool read_text(struct loader *l, struct idl_unit *u)
     fclose(f);
     if (bad)
         return false;
+    shrunk = realloc(u->text, n + 1);   /* most files are a few KiB */
+    if (shrunk != NULL)
+        u->text = shrunk;
     u->text[n] = '\0';
     u->len = n;
     return true;
@@ -167,20 +171,29 @@ static char *find_import(struct loader *l, struct idl_unit *u,
     return found;
 }
 
-/* Adds SCOPE to TOP's visible scopes unless it is there. */
-static bool add_visible(struct idl_iface *top, const struct idl_iface *scope)
+/* Adds SCOPE, which came through the import at LOC, to TOP's visible
+ * scopes unless it is there. */
+static bool add_visible(struct idl_iface *top, const struct idl_iface *scope,
+                        const struct idl_loc *loc)
 {
     const struct idl_iface **v;
+    struct idl_loc *at;
 
     for (size_t i = 0; i < top->nvisible; i++) {
         if (top->visible[i] == scope)
             return true;
     }
     v = realloc(top->visible, (top->nvisible + 1) * sizeof *v);
-    if (v == NULL)
+    if (v != NULL)
+        top->visible = v;
+    at = realloc(top->visible_loc, (top->nvisible + 1) * sizeof *at);
+    if (at != NULL)
+        top->visible_loc = at;
+    if (v == NULL || at == NULL)
         return false;
-    v[top->nvisible++] = scope;
-    top->visible = v;
+    v[top->nvisible] = scope;
+    at[top->nvisible] = *loc;
+    top->nvisible++;
     return true;
 }
 
@@ -188,18 +201,44 @@ static struct idl_unit *load_path(struct loader *l, char *path,
                                   struct idl_unit *importer,
                                   const struct idl_import *imp);
 
+/* The header generated from DEP, imported by U at IMP, is STEM.h: it may
+ * not be U's own or that of another file imported before it (DEPS[0, N)),
+ * or one #include would stand for two files.  False after reporting. */
+static bool same_header(struct idl_unit *u, const struct idl_import *imp,
+                        const struct idl_unit *dep,
+                        const struct idl_unit **deps, size_t n)
+{
+    const char *other = strcmp(dep->stem, u->stem) == 0 ? u->path : NULL;
+
+    for (size_t k = 0; other == NULL && k < n; k++) {
+        if (deps[k] != NULL && deps[k] != dep
+            && strcmp(deps[k]->stem, dep->stem) == 0)
+            other = u->file->imports[k].path;
+    }
+    if (other == NULL)
+        return true;
+    diag_error(&u->diag, &imp->loc, "'%s' would generate %s.h, the header "
+               "'%s' generates too: rename one of them", imp->path,
+               dep->stem, other);
+    return false;
+}
+
 /* Loads U's imports and makes their top levels visible in U's; false
  * when one of them is unusable (reported). */
 static bool load_imports(struct loader *l, struct idl_unit *u)
 {
     struct idl_file *file = u->file;
-    bool ok = true;
+    const struct idl_unit **deps = calloc(file->nimports + 1, sizeof *deps);
+    bool ok = deps != NULL;
 
-    for (size_t i = 0; i < file->nimports; i++) {
+    if (deps == NULL)
+        diag_oom(&u->diag);
+    for (size_t i = 0; deps != NULL && i < file->nimports; i++) {
         const struct idl_import *imp = &file->imports[i];
         char *path = find_import(l, u, imp);
         struct idl_unit *dep;
         const struct idl_iface *top;
+        bool added = true;
 
         if (path == NULL) {
             ok = false;
@@ -210,13 +249,18 @@ static bool load_imports(struct loader *l, struct idl_unit *u)
             ok = false;
             continue;
         }
+        ok &= same_header(u, imp, dep, deps, i);
+        deps[i] = dep;
         top = dep->file->scope;
-        ok &= add_visible(file->scope, top);
+        added &= add_visible(file->scope, top, &imp->loc);
         for (size_t k = 0; k < top->nvisible; k++)
-            ok &= add_visible(file->scope, top->visible[k]);
-        if (!ok && !diag_stopped(&u->diag) && u->diag.nerrors == 0)
+            added &= add_visible(file->scope, top->visible[k], &imp->loc);
+        if (!added) {
             diag_oom(&u->diag);
+            ok = false;
+        }
     }
+    free(deps);
     return ok;
 }
 
@@ -269,15 +313,15 @@ static struct idl_unit *load_path(struct loader *l, char *path,
             return u->loading ? NULL : u;
         }
     }
-    u = calloc(1, sizeof *u);
     units = realloc(l->units, (l->nunits + 1) * sizeof *units);
-    if (u == NULL || units == NULL) {
+    if (units != NULL)
+        l->units = units;
+    u = units != NULL ? calloc(1, sizeof *u) : NULL;
+    if (u == NULL) {
         fprintf(l->out, "idlc: out of memory\n");
-        free(u);
         free(path);
         return NULL;
     }
-    l->units = units;
     l->units[l->nunits++] = u;
     u->path = path;
     u->stem = stem_of(path);

@@ -122,8 +122,21 @@ static bool add_import(struct parser *p, char *literal, const YYLTYPE *loc)
     free(literal);
     if (path == NULL)
         return false;
-    if (strchr(path, '\\') != NULL)
-        diag_error(p->diag, loc, "an imported file's name has no escapes");
+    /* Its header is STEM.h, #included with a comment naming the file. */
+    len = strlen(path);
+    if (strchr(path, '\\') != NULL || strstr(path, "*/") != NULL) {
+        diag_error(p->diag, loc, "an imported file's name has no escapes "
+                   "and no '*/'");
+        free(path);
+        return true;
+    }
+    if (len < 5 || strcmp(path + len - 4, ".idl") != 0
+        || path[len - 5] == '/') {
+        diag_error(p->diag, loc, "an imported file's name ends in '.idl' "
+                   "(its header is NAME.h)");
+        free(path);
+        return true;
+    }
     if (!ast_file_add_import(p->file, path, loc)) {
         free(path);
         return false;
@@ -257,7 +270,10 @@ file:
         {
             /* "module" and "import" are keywords only here: a parameter
              * may be called module. */
-            if (expect_word(p, $2, &@2, "module")
+            if (strcmp($2, "import") == 0)
+                diag_error(p->diag, &@3, "'import' takes the file's name "
+                           "in quotes: import \"%s.idl\";", $3);
+            else if (expect_word(p, $2, &@2, "module")
                 && header_in_place(p, "module", &@2)) {
                 if (p->file->module != NULL) {
                     diag_error(p->diag, &@3, "a file declares one module");
@@ -274,8 +290,14 @@ file:
         }
   | file IDENT STRLIT ';'
         {
-            bool ok = expect_word(p, $2, &@2, "import")
-                      && header_in_place(p, "import", &@2);
+            bool ok = false;
+
+            if (strcmp($2, "module") == 0)
+                diag_error(p->diag, &@3, "a module's name is an identifier, "
+                           "not a string literal");
+            else
+                ok = expect_word(p, $2, &@2, "import")
+                     && header_in_place(p, "import", &@2);
 
             free($2);
             if (ok && !add_import(p, $3, &@3))

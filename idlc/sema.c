@@ -272,6 +272,34 @@ static bool bare(const struct idl_type_ref *arg)
     return arg->nargs == 0 && arg->bound_text == NULL;
 }
 
+/* When IFACE is an interface whose file's top level has a sequence or map
+ * spelled TEXT, gives REF that one's C names: true, and REF->codec is
+ * NULL only when memory ran out. */
+static bool outer_container(const struct idl_iface *iface,
+                            struct idl_type_ref *ref, const char *text)
+{
+    const struct idl_iface *s = iface->outer;
+
+    if (s != NULL) {
+        for (size_t i = 0; i < s->ncontainers; i++) {
+            const struct idl_type_ref *c = s->containers[i];
+            char *other = idl_type_spelling(c);
+            bool same = other != NULL && strcmp(other, text) == 0;
+
+            free(other);
+            if (!same)
+                continue;
+            free(ref->cname);
+            ref->prefix = c->prefix;
+            ref->cname = str_printf("%s", c->cname);
+            ref->codec = ref->cname != NULL ? str_printf("%s", c->codec)
+                                            : NULL;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Gives a struct, sequence or map type its C names (idl_type_ref.cname,
  * codec).  Sequences and maps are registered in IFACE once per spelling:
  * two spellings with one C layout ("sequence<string>" and
@@ -295,6 +323,13 @@ static bool name_aggregate(struct diag *d, struct idl_iface *iface,
     text = idl_type_spelling(ref);
     if (text == NULL)
         goto oom;
+    /* One spelled at the file's top level is reused: one C type for the
+     * file, and no second struct of the same name when the file's stem
+     * is the interface's name. */
+    if (outer_container(iface, ref, text)) {
+        free(text);
+        return ref->codec != NULL || (diag_oom(d), false);
+    }
     for (size_t i = 0; i < iface->ncontainers; i++) {
         char *other = idl_type_spelling(iface->containers[i]);
         bool same = other != NULL && strcmp(other, text) == 0;
@@ -1128,7 +1163,7 @@ static void check_top(struct diag *d, struct idl_file *file)
                          : file->stem != NULL ? file->stem : "idl";
 
     if (file->module != NULL)
-        sema_check_name(d, file->module, &file->module_loc, NAME_IFACE);
+        sema_check_name(d, file->module, &file->module_loc, NAME_MODULE);
     free(top->cname);
     top->cname = str_printf("%s", prefix);
     if (top->cname == NULL) {
@@ -1139,6 +1174,8 @@ static void check_top(struct diag *d, struct idl_file *file)
         diag_file_error(d, "declarations outside an interface are named "
                         "after the file, and '%s' is not a C identifier: "
                         "declare a module", prefix);
+    else if (used && file->module == NULL)
+        sema_check_name(d, prefix, NULL, NAME_STEM);
     check_decls(d, top);
     for (size_t k = 0; k < top->nstructs && !diag_stopped(d); k++)
         check_recursion(d, top, top->structs[k]);

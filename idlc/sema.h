@@ -25,8 +25,15 @@ bool sema_wire_name(const struct idl_iface *iface,
                     const struct idl_proc *proc, char *buf, size_t size);
 
 /* The C-name checks (sema_names.c): keywords, reserved identifiers and
- * clashes between the names the generators will write. */
-enum name_kind { NAME_IFACE, NAME_PROC, NAME_PARAM, NAME_STRUCT, NAME_FIELD };
+ * clashes between the names the generators will write.  LOC is NULL for
+ * a file's stem: the message then names the file. */
+
+/* What a name names.  An interface's, a module's and a file's stem (the
+ * top level's prefix without a module) begin every generated C name. */
+enum name_kind {
+    NAME_IFACE, NAME_MODULE, NAME_STEM, NAME_PROC, NAME_PARAM, NAME_STRUCT,
+    NAME_FIELD
+};
 void sema_check_name(struct diag *d, const char *name,
                      const struct idl_loc *loc, enum name_kind kind);
 void sema_check_cnames(const struct idl_file *file, struct diag *d);

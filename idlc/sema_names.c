@@ -9,10 +9,13 @@
 
 #include "sema.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "names.h"
+#include "types.h"
 
 /* C11's keywords, plus the macros of <stdbool.h> and <stddef.h> that the
  * generated files include and that would break a declaration. */
@@ -43,26 +46,51 @@ static bool in_list(const char *name, const char *const *list, size_t n)
 
 #define IN_LIST(name, list) in_list(name, list, sizeof list / sizeof list[0])
 
+/* An error at LOC, or about the whole file when LOC is NULL. */
+static void name_error(struct diag *d, const struct idl_loc *loc,
+                       const char *fmt, ...) NAMES_PRINTF(3, 4);
+static void name_error(struct diag *d, const struct idl_loc *loc,
+                       const char *fmt, ...)
+{
+    char text[512];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    if (loc != NULL)
+        diag_error(d, loc, "%s", text);
+    else
+        diag_file_error(d, "%s", text);
+}
+
 void sema_check_name(struct diag *d, const char *name,
                      const struct idl_loc *loc, enum name_kind kind)
 {
+    static const char *const prefix_what[] = {
+        [NAME_IFACE] = "interface name", [NAME_MODULE] = "module name",
+        [NAME_STEM] = "the top level's C prefix (the file's name)",
+    };
+    bool prefix = kind == NAME_IFACE || kind == NAME_MODULE
+                  || kind == NAME_STEM;
+
     if (IN_LIST(name, c_keywords)) {
-        diag_error(d, loc, "'%s' is a C keyword and cannot be used as a name",
+        name_error(d, loc, "'%s' is a C keyword and cannot be used as a name",
                    name);
     } else if (name[0] == '_' && (name[1] == '_'
                                   || (name[1] >= 'A' && name[1] <= 'Z'))) {
-        diag_error(d, loc, "'%s' is a reserved identifier in C (it begins "
+        name_error(d, loc, "'%s' is a reserved identifier in C (it begins "
                    "with '%c%c')", name, name[0], name[1]);
-    } else if (kind == NAME_IFACE && name[0] == '_') {
+    } else if (prefix && name[0] == '_') {
         /* calc_add is a file-scope name: those may not begin with '_'. */
-        diag_error(d, loc, "interface name '%s' would make reserved C "
-                   "identifiers (it begins with '_')", name);
-    } else if (kind == NAME_IFACE && (strcmp(name, "srpc") == 0
-                                      || strncmp(name, "srpc_", 5) == 0
-                                      || strcmp(name, "msgpack") == 0
-                                      || strncmp(name, "msgpack_", 8) == 0)) {
-        diag_error(d, loc, "interface name '%s' would put generated names "
-                   "in the runtime's namespace", name);
+        name_error(d, loc, "%s '%s' would make reserved C identifiers (it "
+                   "begins with '_')", prefix_what[kind], name);
+    } else if (prefix && (strcmp(name, "srpc") == 0
+                          || strncmp(name, "srpc_", 5) == 0
+                          || strcmp(name, "msgpack") == 0
+                          || strncmp(name, "msgpack_", 8) == 0)) {
+        name_error(d, loc, "%s '%s' would put generated names in the "
+                   "runtime's namespace", prefix_what[kind], name);
     } else if (kind == NAME_PARAM && IN_LIST(name, stub_locals)) {
         diag_error(d, loc, "parameter name '%s' is reserved for the "
                    "generated code", name);
@@ -80,6 +108,11 @@ struct cname_list {
     struct cname *items;
     size_t n;
     bool oom;
+    /* While the names of an imported file are added: the import, where
+     * their clashes are reported (their own places are in another file),
+     * and the file's name for the messages. */
+    const struct idl_loc *import_loc;
+    const char *import_name;
 };
 
 /* Adds a name (taking NAME and WHAT), reporting a clash with an earlier
@@ -90,6 +123,13 @@ static bool add(struct cname_list *l, struct diag *d, char *name, char *what,
     struct cname *items;
     bool clash = false;
 
+    if (what != NULL && l->import_name != NULL) {
+        char *imported = str_printf("%s (in %s)", what, l->import_name);
+
+        free(what);
+        what = imported;
+        loc = l->import_loc;
+    }
     if (name == NULL || what == NULL || l->oom) {
         free(name);
         free(what);
@@ -121,6 +161,23 @@ static bool add(struct cname_list *l, struct diag *d, char *name, char *what,
     return clash;
 }
 
+/* The C structs of IFACE's sequences, maps and arrays: one per C type
+ * (two spellings with one layout share theirs on purpose). */
+static void add_containers(struct cname_list *l, struct diag *d,
+                           const struct idl_iface *iface)
+{
+    for (size_t i = 0; i < iface->ncontainers; i++) {
+        const struct idl_type_ref *c = iface->containers[i];
+        bool seen = false;
+
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = strcmp(iface->containers[j]->cname, c->cname) == 0;
+        if (!seen)
+            add(l, d, str_printf("struct " CNAME_STRUCT, c->prefix, c->cname),
+                idl_type_spelling(c), &c->loc);
+    }
+}
+
 /* The C names of the types and constants of IFACE (an interface or a
  * file's top level). */
 static void add_types(struct cname_list *l, struct diag *d,
@@ -138,8 +195,10 @@ static void add_types(struct cname_list *l, struct diag *d,
     for (size_t i = 0; i < iface->nstructs; i++) {
         const struct idl_struct *st = iface->structs[i];
         add(l, d, str_printf("struct " CNAME_STRUCT, cn, st->name),
-            str_printf("struct '%s%s'", in, st->name), &st->loc);
+            str_printf("%s '%s%s'", st->is_union ? "union" : "struct", in,
+                       st->name), &st->loc);
     }
+    add_containers(l, d, iface);
     for (size_t i = 0; i < iface->ntypedefs; i++) {
         const struct idl_typedef *td = iface->typedefs[i];
         add(l, d, str_printf(CNAME_STRUCT, cn, td->name),
@@ -173,6 +232,7 @@ static void add_iface(struct cname_list *l, struct diag *d,
     const char *in = iface->name;
     const char *cn = iface->cname;  /* C names begin so */
     char *prefix = dispatch_prefix(file, iface);
+    bool imported = l->import_name != NULL;
 
     if (prefix == NULL) {
         l->oom = true;
@@ -181,10 +241,14 @@ static void add_iface(struct cname_list *l, struct diag *d,
     add(l, d, str_printf(CNAME_SERVE, cn),
         str_printf("the registration function of interface '%s'", in),
         &iface->loc);
-    add(l, d, str_printf(CNAME_METHODS, cn),
-        str_printf("the method table of interface '%s'", in), &iface->loc);
-    add(l, d, str_printf(CNAME_INTERFACE, cn),
-        str_printf("the descriptor of interface '%s'", in), &iface->loc);
+    /* The method table, descriptor and dispatch functions are static
+     * in the _server.c file: an imported file's are not in this one. */
+    if (!imported) {
+        add(l, d, str_printf(CNAME_METHODS, cn),
+            str_printf("the method table of interface '%s'", in), &iface->loc);
+        add(l, d, str_printf(CNAME_INTERFACE, cn),
+            str_printf("the descriptor of interface '%s'", in), &iface->loc);
+    }
     if (iface->version_text != NULL)
         add(l, d, const_cname(cn, "VERSION"),
             str_printf("the version of interface '%s'", in),
@@ -213,9 +277,10 @@ static void add_iface(struct cname_list *l, struct diag *d,
                 str_printf("the error code accessor of '%s.%s'", in,
                            proc->name), &proc->raises_loc);
         }
-        add(l, d, str_printf(CNAME_DISPATCH, prefix, proc->name),
-            str_printf("the dispatch function of '%s.%s'", in, proc->name),
-            &proc->loc);
+        if (!imported)
+            add(l, d, str_printf(CNAME_DISPATCH, prefix, proc->name),
+                str_printf("the dispatch function of '%s.%s'", in, proc->name),
+                &proc->loc);
     }
     free(prefix);
     add(l, d, str_printf("struct " CNAME_OPS, cn),
@@ -225,8 +290,21 @@ static void add_iface(struct cname_list *l, struct diag *d,
 
 void sema_check_cnames(const struct idl_file *file, struct diag *d)
 {
-    struct cname_list l = { NULL, 0, false };
+    struct cname_list l = { NULL, 0, false, NULL, NULL };
 
+    /* What imported headers declare comes first: the importer's header
+     * includes them before its own declarations. */
+    for (size_t i = 0; i < file->scope->nvisible; i++) {
+        const struct idl_file *imported = file->scope->visible[i]->file;
+
+        l.import_loc = &file->scope->visible_loc[i];
+        l.import_name = imported->stem;
+        add_types(&l, d, imported->scope);
+        for (size_t k = 0; k < imported->nifaces; k++)
+            add_iface(&l, d, imported, imported->ifaces[k]);
+    }
+    l.import_loc = NULL;
+    l.import_name = NULL;
     add_types(&l, d, file->scope);
     for (size_t i = 0; i < file->nifaces; i++)
         add_iface(&l, d, file, file->ifaces[i]);

@@ -227,6 +227,84 @@ START_TEST(top_level_takes_the_stem_or_the_module)
 }
 END_TEST
 
+START_TEST(names_that_clash_across_files)
+{
+    char *dir = make_tmpdir();
+    char *err;
+
+    /* Two files whose headers would both be t.h. */
+    put(dir, "a/t.idl", "module ma;\nstruct p { int32 a; };\n");
+    put(dir, "b/t.idl", "module mb;\nstruct q { int32 b; };\n");
+    put(dir, "m.idl", "import \"a/t.idl\";\nimport \"b/t.idl\";\n"
+        "interface m { void f(p x, q y); }\n");
+    const char *two[] = { "-o", "out", "m.idl", NULL };
+    ck_assert_int_eq(idlc_in(dir, two, &err), 1);
+    ck_assert_ptr_nonnull(strstr(err, "m.idl:2:8: error: 'b/t.idl' would "
+                                 "generate t.h, the header 'a/t.idl' "
+                                 "generates too"));
+    free(err);
+
+    /* The importer's header and the imported one. */
+    put(dir, "lib/x.idl", "struct r { int32 z; };\n");
+    put(dir, "x.idl", "import \"lib/x.idl\";\ninterface y { void f(r v); }\n");
+    const char *self[] = { "-o", "out", "x.idl", NULL };
+    ck_assert_int_eq(idlc_in(dir, self, &err), 1);
+    ck_assert_ptr_nonnull(strstr(err, "would generate x.h, the header "
+                                 "'x.idl' generates too"));
+    free(err);
+
+    /* A type named like one of an imported file of the same module. */
+    put(dir, "c/geo.idl", "module geo;\nstruct point { int32 x; };\n");
+    put(dir, "b.idl", "import \"c/geo.idl\";\nmodule geo;\n"
+        "struct point { int32 y; };\ninterface b { void f(point p); }\n");
+    const char *same[] = { "-o", "out", "b.idl", NULL };
+    ck_assert_int_eq(idlc_in(dir, same, &err), 1);
+    ck_assert_ptr_nonnull(strstr(err, "b.idl:3:8: error: the C name 'struct "
+                                 "geo_point' of struct 'point' clashes with "
+                                 "struct 'point' (in geo)"));
+    ck_assert_ptr_nonnull(strstr(err, "b.idl:1:8: note: struct 'point' (in "
+                                 "geo) comes from here"));
+    free(err);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+/* calc.idl: the top level's prefix is "calc", like the interface's; a
+ * sequence both spell is one C type, not two structs of one name. */
+START_TEST(top_level_and_interface_share_a_stem)
+{
+    char *dir = make_tmpdir();
+    char *err;
+
+    put(dir, "s/calc.idl", "typedef sequence<int32> ints;\n"
+        "interface calc { int32 f(sequence<int32> xs, ints ys); }\n");
+    const char *args[] = { "-o", "out", "s/calc.idl", NULL };
+    ck_assert_int_eq(idlc_in(dir, args, &err), 0);
+    ck_assert_str_eq(err, "");
+    free(err);
+    char *h = join(dir, "out/calc.h");
+    char *text = read_file(h, NULL);
+    char *first = strstr(text, "struct calc_seq_int32 {");
+    ck_assert_ptr_nonnull(first);
+    ck_assert_ptr_null(strstr(first + 1, "struct calc_seq_int32 {"));
+    free(text);
+    free(h);
+
+    /* Two spellings of one C layout in two scopes of one prefix: an
+     * error, not two definitions. */
+    put(dir, "s/calc.idl", "typedef sequence<string> words;\n"
+        "interface calc { int32 f(sequence<string<8>> xs, words ys); }\n");
+    ck_assert_int_eq(idlc_in(dir, args, &err), 1);
+    ck_assert_ptr_nonnull(strstr(err, "the C name 'struct calc_seq_string' "
+                                 "of sequence<string<8>> clashes with "
+                                 "sequence<string>"));
+    free(err);
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
 static Suite *import_suite(void)
 {
     Suite *s = suite_create("idlc import");
@@ -239,6 +317,8 @@ static Suite *import_suite(void)
     tcase_add_test(tc, cycle_is_an_error);
     tcase_add_test(tc, errors_in_an_imported_file);
     tcase_add_test(tc, top_level_takes_the_stem_or_the_module);
+    tcase_add_test(tc, names_that_clash_across_files);
+    tcase_add_test(tc, top_level_and_interface_share_a_stem);
     suite_add_tcase(s, tc);
     return s;
 }
