@@ -226,8 +226,10 @@ struct idl_file {
     struct idl_import *imports;
     size_t nimports;
     /* Set by the loader: the file's name without directory and ".idl",
-     * the default C prefix of its top level. */
+     * the default C prefix of its top level, and with ".idl" (for the
+     * comments of generated code). */
     const char *stem;
+    const char *idl_name;
 };
 
 /* Constructors return NULL when memory runs out.  The *_add functions take

@@ -394,3 +394,17 @@ void gen_codec_head(struct emit *e, bool encode, const char *prefix,
     e->oom |= line.oom;
     emit_free(&line);
 }
+
+const char *gen_decl_file(const struct gen *g, const char *prefix)
+{
+    const struct idl_iface *top = g->file->scope;
+
+    /* A scope's declarations share its cname string: compare pointers. */
+    for (size_t i = 0; i < top->nvisible; i++) {
+        const struct idl_file *f = top->visible[i]->file;
+
+        if (top->visible[i]->cname == prefix && f->idl_name != NULL)
+            return f->idl_name;
+    }
+    return g->idl_name;
+}

@@ -55,8 +55,9 @@ void gen_enum_getter(const struct gen *g, struct emit *e,
 {
     struct emit line;
 
-    emit_printf(e, "\n/* %s:%d: %senum %s, from an integer */\n", g->idl_name,
-                en->loc.first_line, en->open ? "open " : "", en->name);
+    emit_printf(e, "\n/* %s:%d: %senum %s, from an integer */\n",
+                gen_decl_file(g, en->prefix), en->loc.first_line,
+                en->open ? "open " : "", en->name);
     emit_init(&line);
     emit_printf(&line, "static int " CNAME_GET_ENUM "(const msgpack_object *o, "
                 "enum " CNAME_ENUM " *out)", en->prefix, en->name, en->prefix,

@@ -148,7 +148,8 @@ static void emit_encoder(const struct gen *g, struct emit *e,
         checked |= gen_nested_checked(&f->type);
     }
     emit_printf(e, "\n/* %s:%d: struct %s, as a map keyed by field name */\n",
-                g->idl_name, st->loc.first_line, st->name);
+                gen_decl_file(g, st->prefix), st->loc.first_line,
+                st->name);
     gen_struct_head(e, st, true, "");
     emit_line(e, "{");
     e->indent++;
@@ -288,7 +289,8 @@ static void emit_decoder(const struct gen *g, struct emit *e,
     for (size_t k = 0; k < st->nfields; k++)
         arena |= gen_needs_arena(&st->fields[k].type);
     emit_printf(e, "\n/* %s:%d: struct %s, from a map keyed by field name */\n",
-                g->idl_name, st->loc.first_line, st->name);
+                gen_decl_file(g, st->prefix), st->loc.first_line,
+                st->name);
     gen_struct_head(e, st, false, "");
     emit_line(e, "{");
     e->indent++;

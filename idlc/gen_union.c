@@ -155,7 +155,8 @@ void gen_union_encoder(const struct gen *g, struct emit *e,
     for (size_t k = 0; k < un->nfields; k++)
         checked |= arm_checked(&un->fields[k]);
     emit_printf(e, "\n/* %s:%d: union %s, as [discriminant, value] */\n",
-                g->idl_name, un->loc.first_line, un->name);
+                gen_decl_file(g, un->prefix), un->loc.first_line,
+                un->name);
     gen_codec_head(e, true, un->prefix, un->name, un->name, "");
     emit_line(e, "{");
     e->indent++;
@@ -250,7 +251,8 @@ void gen_union_decoder(const struct gen *g, struct emit *e,
         arena |= has_value(arm) && gen_needs_arena(&arm->type);
     }
     emit_printf(e, "\n/* %s:%d: union %s, from [discriminant, value] */\n",
-                g->idl_name, un->loc.first_line, un->name);
+                gen_decl_file(g, un->prefix), un->loc.first_line,
+                un->name);
     gen_codec_head(e, false, un->prefix, un->name, un->name, "");
     emit_line(e, "{");
     e->indent++;

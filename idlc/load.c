@@ -278,6 +278,8 @@ static void compile_unit(struct loader *l, struct idl_unit *u)
         return;
     }
     u->file->stem = u->stem;
+    u->file->idl_name = strrchr(u->path, '/') != NULL
+                        ? strrchr(u->path, '/') + 1 : u->path;
     /* Held back and sorted by position with its other errors: an
      * imported file's messages come first. */
     u->loading = true;

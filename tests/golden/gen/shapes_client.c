@@ -89,7 +89,7 @@ static int encode_acme_canvas_seq_point(msgpack_packer *pk,
     return SRPC_OK;
 }
 
-/* shapes.idl:10: struct point, as a map keyed by field name */
+/* geo.idl:10: struct point, as a map keyed by field name */
 static int encode_geo_point(msgpack_packer *pk, const struct geo_point *v,
                             srpc_derr *err)
 {
@@ -114,7 +114,7 @@ static int encode_geo_point(msgpack_packer *pk, const struct geo_point *v,
     return SRPC_OK;
 }
 
-/* shapes.idl:16: struct box, as a map keyed by field name */
+/* geo.idl:16: struct box, as a map keyed by field name */
 static int encode_geo_box(msgpack_packer *pk, const struct geo_box *v,
                           srpc_derr *err)
 {
@@ -140,7 +140,7 @@ static int encode_geo_box(msgpack_packer *pk, const struct geo_box *v,
     return SRPC_OK;
 }
 
-/* shapes.idl:25: union mark, as [discriminant, value] */
+/* geo.idl:25: union mark, as [discriminant, value] */
 static int encode_geo_mark(msgpack_packer *pk, const struct geo_mark *v,
                            srpc_derr *err)
 {
@@ -201,7 +201,7 @@ static int encode_acme_canvas_layer(msgpack_packer *pk,
     return SRPC_OK;
 }
 
-/* shapes.idl:7: enum unit, from an integer */
+/* geo.idl:7: enum unit, from an integer */
 static int get_geo_unit(const msgpack_object *o, enum geo_unit *out)
 {
     int32_t v;
@@ -258,7 +258,7 @@ static int decode_geo_seq_string(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* shapes.idl:10: struct point, from a map keyed by field name */
+/* geo.idl:10: struct point, from a map keyed by field name */
 static int decode_geo_point(const msgpack_object *o, srpc_arena *arena,
                             struct geo_point *out, srpc_derr *err)
 {
@@ -307,7 +307,7 @@ static int decode_geo_point(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* shapes.idl:16: struct box, from a map keyed by field name */
+/* geo.idl:16: struct box, from a map keyed by field name */
 static int decode_geo_box(const msgpack_object *o, srpc_arena *arena,
                           struct geo_box *out, srpc_derr *err)
 {
@@ -357,7 +357,7 @@ static int decode_geo_box(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* shapes.idl:25: union mark, from [discriminant, value] */
+/* geo.idl:25: union mark, from [discriminant, value] */
 static int decode_geo_mark(const msgpack_object *o, srpc_arena *arena,
                            struct geo_mark *out, srpc_derr *err)
 {

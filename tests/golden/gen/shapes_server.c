@@ -10,7 +10,7 @@
 
 #include <sockrpc/codec.h>
 
-/* shapes.idl:7: enum unit, from an integer */
+/* geo.idl:7: enum unit, from an integer */
 static int get_geo_unit(const msgpack_object *o, enum geo_unit *out)
 {
     int32_t v;
@@ -127,7 +127,7 @@ static int decode_acme_canvas_seq_point(const msgpack_object *o,
     return SRPC_OK;
 }
 
-/* shapes.idl:10: struct point, from a map keyed by field name */
+/* geo.idl:10: struct point, from a map keyed by field name */
 static int decode_geo_point(const msgpack_object *o, srpc_arena *arena,
                             struct geo_point *out, srpc_derr *err)
 {
@@ -176,7 +176,7 @@ static int decode_geo_point(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* shapes.idl:16: struct box, from a map keyed by field name */
+/* geo.idl:16: struct box, from a map keyed by field name */
 static int decode_geo_box(const msgpack_object *o, srpc_arena *arena,
                           struct geo_box *out, srpc_derr *err)
 {
@@ -226,7 +226,7 @@ static int decode_geo_box(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* shapes.idl:25: union mark, from [discriminant, value] */
+/* geo.idl:25: union mark, from [discriminant, value] */
 static int decode_geo_mark(const msgpack_object *o, srpc_arena *arena,
                            struct geo_mark *out, srpc_derr *err)
 {
@@ -347,7 +347,7 @@ static int encode_geo_seq_string(msgpack_packer *pk,
     return SRPC_OK;
 }
 
-/* shapes.idl:10: struct point, as a map keyed by field name */
+/* geo.idl:10: struct point, as a map keyed by field name */
 static int encode_geo_point(msgpack_packer *pk, const struct geo_point *v,
                             srpc_derr *err)
 {
@@ -372,7 +372,7 @@ static int encode_geo_point(msgpack_packer *pk, const struct geo_point *v,
     return SRPC_OK;
 }
 
-/* shapes.idl:16: struct box, as a map keyed by field name */
+/* geo.idl:16: struct box, as a map keyed by field name */
 static int encode_geo_box(msgpack_packer *pk, const struct geo_box *v,
                           srpc_derr *err)
 {
@@ -398,7 +398,7 @@ static int encode_geo_box(msgpack_packer *pk, const struct geo_box *v,
     return SRPC_OK;
 }
 
-/* shapes.idl:25: union mark, as [discriminant, value] */
+/* geo.idl:25: union mark, as [discriminant, value] */
 static int encode_geo_mark(msgpack_packer *pk, const struct geo_mark *v,
                            srpc_derr *err)
 {

@@ -262,7 +262,7 @@ static int encode_types_arr3_double(msgpack_packer *pk,
     return SRPC_OK;
 }
 
-/* types.idl:10: struct point, as a map keyed by field name */
+/* geo.idl:10: struct point, as a map keyed by field name */
 static int encode_geo_point(msgpack_packer *pk, const struct geo_point *v,
                             srpc_derr *err)
 {
@@ -287,7 +287,7 @@ static int encode_geo_point(msgpack_packer *pk, const struct geo_point *v,
     return SRPC_OK;
 }
 
-/* types.idl:16: struct box, as a map keyed by field name */
+/* geo.idl:16: struct box, as a map keyed by field name */
 static int encode_geo_box(msgpack_packer *pk, const struct geo_box *v,
                           srpc_derr *err)
 {
@@ -565,7 +565,7 @@ static int encode_types_reply(msgpack_packer *pk, const struct types_reply *v,
     }
 }
 
-/* types.idl:7: enum unit, from an integer */
+/* geo.idl:7: enum unit, from an integer */
 static int get_geo_unit(const msgpack_object *o, enum geo_unit *out)
 {
     int32_t v;
@@ -929,7 +929,7 @@ static int decode_types_arr3_double(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:10: struct point, from a map keyed by field name */
+/* geo.idl:10: struct point, from a map keyed by field name */
 static int decode_geo_point(const msgpack_object *o, srpc_arena *arena,
                             struct geo_point *out, srpc_derr *err)
 {
@@ -978,7 +978,7 @@ static int decode_geo_point(const msgpack_object *o, srpc_arena *arena,
     return SRPC_OK;
 }
 
-/* types.idl:16: struct box, from a map keyed by field name */
+/* geo.idl:16: struct box, from a map keyed by field name */
 static int decode_geo_box(const msgpack_object *o, srpc_arena *arena,
                           struct geo_box *out, srpc_derr *err)
 {
