@@ -152,8 +152,23 @@ static enum change compare_bound(unsigned long long old,
     return new != 0 && (old == 0 || new < old) ? TIGHTER : SAME;
 }
 
+/* True when the declaration whose C prefix is PREFIX is FILE's own, not
+ * an imported file's.  A scope's declarations share its cname string. */
+static bool own(const struct idl_file *file, const char *prefix)
+{
+    if (file->scope->cname == prefix)
+        return true;
+    for (size_t i = 0; i < file->nifaces; i++) {
+        if (file->ifaces[i]->cname == prefix)
+            return true;
+    }
+    return false;
+}
+
 /* How OLD became NEW.  Structs and enums report their own changes at
- * their fields and values and count as the same here. */
+ * their fields and values and count as the same here.  Those of
+ * imported files are compared when those files are: their places are in
+ * other files. */
 static enum change compare_type(struct compat *c,
                                 const struct idl_type_ref *old,
                                 const struct idl_type_ref *new)
@@ -162,6 +177,11 @@ static enum change compare_type(struct compat *c,
 
     if (old->type->kind != new->type->kind)
         return RETYPED;
+    if ((new->decl != NULL && !own(c->new, new->decl->prefix))
+        || (new->edecl != NULL && !own(c->new, new->edecl->prefix))
+        || (old->decl != NULL && !own(c->old, old->decl->prefix))
+        || (old->edecl != NULL && !own(c->old, old->edecl->prefix)))
+        return SAME;
     switch (old->type->kind) {
     case IDL_STRUCT:
         /* A map and a [discriminant, value] pair never read as each
@@ -300,6 +320,19 @@ static void compare_struct(struct compat *c, const struct idl_struct *os,
         if (find_field(ns, os->fields[i].name) == NULL)
             removed_field(c, os, ns, &os->fields[i]);
     }
+}
+
+/* Top-level OS, a struct or union, is now NS, the other kind. */
+static void retyped_decl(struct compat *c, const struct idl_struct *os,
+                         const struct idl_struct *ns)
+{
+    diag_error(c->dnew, &ns->loc, "'%s' is now a %s (it was a %s); peers "
+               "built from the old version send and expect a %s", ns->name,
+               ns->is_union ? "union" : "struct",
+               os->is_union ? "union" : "struct",
+               os->is_union ? "union" : "struct");
+    note(c->dnew, c->dold, &os->loc, "it was a %s here",
+         os->is_union ? "union" : "struct");
 }
 
 /* ---- unions ----------------------------------------------------------- */
@@ -714,6 +747,37 @@ static void check_old_iface(struct compat *c, const struct idl_iface *oi)
     }
 }
 
+/* The top level's types are shared by other files, which may send them
+ * in procedures of their own: each is compared with the old one of its
+ * name (a file of types alone has nothing else to compare). */
+static void check_top(struct compat *c)
+{
+    const struct idl_iface *nt = c->new->scope, *ot = c->old->scope;
+
+    for (size_t i = 0; i < nt->nstructs && !stopped(c); i++) {
+        const struct idl_struct *ns = nt->structs[i];
+
+        for (size_t k = 0; k < ot->nstructs; k++) {
+            const struct idl_struct *os = ot->structs[k];
+
+            if (strcmp(os->name, ns->name) != 0)
+                continue;
+            if (os->is_union && ns->is_union)
+                compare_union(c, os, ns);
+            else if (!os->is_union && !ns->is_union)
+                compare_struct(c, os, ns);
+            else
+                retyped_decl(c, os, ns);
+        }
+    }
+    for (size_t i = 0; i < nt->nenums && !stopped(c); i++) {
+        for (size_t k = 0; k < ot->nenums; k++) {
+            if (strcmp(ot->enums[k]->name, nt->enums[i]->name) == 0)
+                compare_enum(c, ot->enums[k], nt->enums[i]);
+        }
+    }
+}
+
 bool compat_check(const struct idl_file *old, struct diag *dold,
                   const struct idl_file *new, struct diag *dnew)
 {
@@ -728,6 +792,7 @@ bool compat_check(const struct idl_file *old, struct diag *dold,
     }
     for (size_t i = 0; i < old->nifaces && !stopped(&c); i++)
         check_old_iface(&c, old->ifaces[i]);
+    check_top(&c);
     free(c.seen);
     return dold->nerrors + dnew->nerrors == before;
 }
