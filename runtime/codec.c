@@ -443,10 +443,13 @@ int srpc_derr_set(srpc_derr *err, int rc, const char *expected,
         && got->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
         return derr_what(err, rc, "expected %s, got %" PRId64 ", which is "
                          "not one of its values", expected, got->via.i64);
-    /* A string holding a NUL byte is a string, but not a C string. */
-    if (got->type == MSGPACK_OBJECT_STR && strncmp(expected, "string", 6) == 0)
-        return derr_what(err, rc, "expected %s, got a string holding a NUL "
-                         "byte", expected);
+    /* A string holding a NUL byte is a string, but not a C string (a bin
+     * is taken for a string too, so it is the same case). */
+    if ((got->type == MSGPACK_OBJECT_STR || got->type == MSGPACK_OBJECT_BIN)
+        && strncmp(expected, "string", 6) == 0)
+        return derr_what(err, rc, "expected %s, got a %s holding a NUL byte",
+                         expected, got->type == MSGPACK_OBJECT_STR
+                                   ? "string" : "binary");
     return derr_what(err, rc, "expected %s, got %s", expected,
                      srpc_object_type_name(got));
 }

@@ -243,6 +243,20 @@ START_TEST(derr_path)
     srpc_derr_duplicate(&err, "y");
     ck_assert_str_eq(err.what, "field 'y' appears twice");
 
+    /* A NUL byte is what a string refuses, from a str or a bin alike. */
+    msgpack_object nul = { .type = MSGPACK_OBJECT_BIN };
+    nul.via.bin.ptr = "a\0b";
+    nul.via.bin.size = 3;
+    srpc_derr_set(&err, SRPC_ETYPE, "string", &nul);
+    ck_assert_str_eq(err.what, "expected string, got a binary holding a NUL "
+                               "byte");
+    nul.type = MSGPACK_OBJECT_STR;
+    srpc_derr_set(&err, SRPC_ETYPE, "string<8>", &nul);
+    ck_assert_str_eq(err.what, "expected string<8>, got a string holding a "
+                               "NUL byte");
+    ck_assert_int_eq(srpc_derr_no_arm(&err, "union value", -7), SRPC_EINVAL);
+    ck_assert_str_eq(err.what, "union value has no arm for tag -7");
+
     /* A very deep path keeps its top and says it was cut. */
     srpc_derr_set(&err, SRPC_ETYPE, "int32", NULL);
     for (int i = 0; i < 100; i++)
