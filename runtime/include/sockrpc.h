@@ -393,8 +393,9 @@ typedef void (*srpc_log_fn)(int level, const char *message, void *user_data);
 /*
  * Process-wide: sends the library's log lines of LEVEL and more severe to
  * FN (NULL: stderr, the default, at SRPC_LOG_WARN).  FN is called with a
- * mutex held, so never by two threads at once; it must not call
- * srpc_set_log.  SOCKRPC_LOG=none|error|warn|info|debug in the environment
+ * mutex held, so never by two threads at once, and sometimes with a
+ * client's or server's lock held: it must not call srpc_set_log nor use a
+ * client or server.  SOCKRPC_LOG=none|error|warn|info|debug in the environment
  * overrides LEVEL.  Set it before starting threads that use the library.
  */
 void srpc_set_log(srpc_log_fn fn, int level, void *user_data);
