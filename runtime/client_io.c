@@ -191,27 +191,17 @@ void srpc__client_run_callbacks(srpc_client *c)
     }
 }
 
-/* A message is a str, or a bin from a peer that sends bytes for text
- * (see srpc_get_str()). */
-static bool is_text(const msgpack_object *o)
-{
-    return o->type == MSGPACK_OBJECT_STR || o->type == MSGPACK_OBJECT_BIN;
-}
-
 /* The value of the key KEY (a str, or a bin as old peers send) in the
- * map M, or NULL.  msgpack-c lays str and bin out alike, but say which. */
+ * map M, or NULL. */
 static const msgpack_object *map_get(const msgpack_object *m, const char *key)
 {
     size_t len = strlen(key);
+    const char *p;
+    size_t n;
 
     for (uint32_t i = 0; i < m->via.map.size; i++) {
-        const msgpack_object *k = &m->via.map.ptr[i].key;
-        const char *p = k->type == MSGPACK_OBJECT_STR ? k->via.str.ptr
-                                                      : k->via.bin.ptr;
-        uint32_t n = k->type == MSGPACK_OBJECT_STR ? k->via.str.size
-                                                   : k->via.bin.size;
-
-        if (is_text(k) && n == len && memcmp(p, key, len) == 0)
+        if (srpc__get_raw(&m->via.map.ptr[i].key, &p, &n) && n == len
+            && memcmp(p, key, len) == 0)
             return &m->via.map.ptr[i].val;
     }
     return NULL;
@@ -225,6 +215,8 @@ static int remote_error(srpc_pending *s, const msgpack_object *err)
 {
     const msgpack_object *code = err, *msg = NULL;
     char text[SRPC__SLOT_ERRMSG];
+    const char *p;
+    size_t n;
     int64_t v = 0;
     size_t mlen = strlen(s->method);
 
@@ -232,7 +224,8 @@ static int remote_error(srpc_pending *s, const msgpack_object *err)
         code = &err->via.array.ptr[0];
         if (err->via.array.size >= 2)
             msg = &err->via.array.ptr[1];
-    } else if (is_text(err)) {
+    } else if (err->type == MSGPACK_OBJECT_STR
+               || err->type == MSGPACK_OBJECT_BIN) {
         code = NULL;
         msg = err;
     } else if (err->type == MSGPACK_OBJECT_MAP) {
@@ -240,23 +233,15 @@ static int remote_error(srpc_pending *s, const msgpack_object *err)
         code = map_get(err, "code");
         msg = map_get(err, "message");
     }
-    if (msg && !is_text(msg))
-        msg = NULL;
     if (code && srpc_get_int64(code, &v) == SRPC_OK) {
         s->remote_code = v;
         s->has_code = true;
     }
-    if (msg) {
-        /* str and bin have the same layout in msgpack-c, but say which. */
-        const char *p = msg->type == MSGPACK_OBJECT_STR ? msg->via.str.ptr
-                                                        : msg->via.bin.ptr;
-        uint32_t n = msg->type == MSGPACK_OBJECT_STR ? msg->via.str.size
-                                                     : msg->via.bin.size;
-
+    /* A message that is not text: the whole error object is printed. */
+    if (srpc__get_raw(msg, &p, &n))
         srpc__errf(text, sizeof text, "%.*s", (int)(n > 200 ? 200 : n), p);
-    } else {
+    else
         srpc__object_text(text, sizeof text, err);
-    }
     /* "METHOD: message", unless the server already named the method
      * (the runtime's own messages do: "calc.add takes 2 arguments"). */
     if (strncmp(text, s->method, mlen) == 0)

@@ -19,6 +19,7 @@
 
 #include "arena.h"
 #include "client.h"
+#include "protocol.h"
 #include "sockrpc/codec.h"
 #include "wbuf.h"
 
@@ -134,11 +135,7 @@ int srpc_get_double(const msgpack_object *o, double *out)
     }
 }
 
-/* The bytes of a str or a bin, which peers use interchangeably: old
- * msgpack has only raw (now str) for both, and a Python service sends a
- * bytes object as bin where its API means a string.  False for any other
- * type. */
-static bool get_raw(const msgpack_object *o, const char **ptr, size_t *size)
+bool srpc__get_raw(const msgpack_object *o, const char **ptr, size_t *size)
 {
     if (!o)
         return false;
@@ -160,7 +157,7 @@ int srpc_get_str(const msgpack_object *o, srpc_arena *arena, const char **out)
     const char *p, *s;
     size_t size;
 
-    if (!get_raw(o, &p, &size))
+    if (!srpc__get_raw(o, &p, &size))
         return SRPC_ETYPE;
     if (size > 0 && memchr(p, '\0', size))
         return SRPC_ETYPE;
@@ -275,7 +272,7 @@ int srpc_get_str_max(const msgpack_object *o, srpc_arena *arena, size_t max,
     const char *p;
     size_t size;
 
-    if (get_raw(o, &p, &size) && max > 0 && size > max)
+    if (srpc__get_raw(o, &p, &size) && max > 0 && size > max)
         return SRPC_ETOOBIG;
     return srpc_get_str(o, arena, out);
 }
@@ -287,7 +284,7 @@ int srpc_get_bin(const msgpack_object *o, srpc_arena *arena, size_t max,
     size_t size;
     uint8_t *data;
 
-    if (!get_raw(o, &p, &size))
+    if (!srpc__get_raw(o, &p, &size))
         return SRPC_ETYPE;
     if (max > 0 && size > max)
         return SRPC_ETOOBIG;
@@ -511,8 +508,8 @@ int srpc_field_index(const msgpack_object *key, const char *const *names,
     const char *p;
     size_t size;
 
-    /* A bin key too: an old peer's or a Python bytes key (see get_raw). */
-    if (!get_raw(key, &p, &size))
+    /* A bin key too: an old peer's or a Python bytes key. */
+    if (!srpc__get_raw(key, &p, &size))
         return -1;
     for (size_t i = 0; i < n; i++) {
         if (strlen(names[i]) == size && memcmp(names[i], p, size) == 0)

@@ -59,4 +59,10 @@ void srpc__pack_response_error(msgpack_packer *pk, uint32_t msgid,
 int srpc__msg_parse(const msgpack_object *o, struct srpc__msg *m,
                     const char **why);
 
+/* The bytes of O when it is a str or a bin, which peers use
+ * interchangeably: old msgpack has only raw (now str) for both, and a
+ * Python service sends a bytes object as bin where its API means a
+ * string.  False for any other type, and for NULL. */
+bool srpc__get_raw(const msgpack_object *o, const char **ptr, size_t *size);
+
 #endif
