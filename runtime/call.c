@@ -138,22 +138,19 @@ msgpack_packer *srpc_call_notify_begin(srpc_call *call, const char *method,
 /* True when DATA[0, LEN) is a sequence of whole messages that a client
  * reads; else *WHY says what is wrong.  A handler packs its
  * notifications' arguments itself: one argument too few would make the
- * reply after them part of the last notification and break the stream. */
+ * reply after them part of the last notification and break the stream
+ * (the scanner then finds a message cut short, or one whose parts do not
+ * add up). */
 static bool whole_messages(const char *data, size_t len, const char **why)
 {
     struct srpc__frame f;
     size_t off = 0, n;
-    enum srpc__frame_result r;
 
     srpc__frame_init(&f, len);
     while (off < len) {
-        r = srpc__frame_scan(&f, data + off, len - off, &n);
-        if (r != SRPC__FRAME_DONE) {
-            *why = r == SRPC__FRAME_BAD && f.status == SRPC_EPROTO
-                   && f.depth >= SRPC__FRAME_MAX_DEPTH
-                   ? "one nests deeper than 32 levels"
-                   : "their arguments do not match the counts given to "
-                     "srpc_call_notify_begin()";
+        if (srpc__frame_scan(&f, data + off, len - off, &n)
+            != SRPC__FRAME_DONE) {
+            *why = f.why != NULL ? f.why : "a message is cut short";
             return false;
         }
         off += n;
@@ -175,7 +172,10 @@ static void splice_notes(struct srpc__workspace *ws, struct srpc_wbuf *out,
         return;
     if (!notes->error && !whole_messages(srpc__wbuf_bytes(notes),
                                          srpc__wbuf_size(notes), &why))
-        srpc__log_error("notifications from a handler dropped: %s", why);
+        srpc__log_error("notifications from a handler dropped: %s (check "
+                        "the counts given to srpc_call_notify_begin() and "
+                        "the nesting, at most %d levels)", why,
+                        SRPC__FRAME_MAX_DEPTH);
     else if (notes->error)
         srpc__log(SRPC_LOG_WARN, "notifications from a handler dropped: %s",
                   srpc_strerror(notes->error));
