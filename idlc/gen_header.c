@@ -8,10 +8,10 @@
 
 #include <ctype.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "gen.h"
 #include "names.h"
+#include "path.h"
 
 /* CALC_H from "calc": an identifier made of the stem, upper case. */
 static void emit_guard(const struct gen *g, struct emit *e)
@@ -33,13 +33,10 @@ static void emit_imports(const struct gen *g, struct emit *e)
 
     for (size_t i = 0; i < file->nimports; i++) {
         const char *path = file->imports[i].path;
-        const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-        size_t len = strlen(name);
+        const char *name = path_base(path);
 
-        if (len > 4 && strcmp(name + len - 4, ".idl") == 0)
-            len -= 4;
         emit_printf(e, "#include \"%.*s.h\" /* %s:%d: import \"%s\"; */\n",
-                    (int)len, name, g->idl_name,
+                    (int)path_stem_len(name), name, g->idl_name,
                     file->imports[i].loc.first_line, path);
     }
     if (file->nimports > 0)

@@ -23,6 +23,7 @@
 #include "emit.h"
 #include "names.h"
 #include "parse.h"
+#include "path.h"
 #include "sema.h"
 
 /* .idl files are small; anything bigger is a mistake, and the lexer
@@ -97,39 +98,6 @@ static bool read_text(struct loader *l, struct idl_unit *u)
     return true;
 }
 
-/* "common" of "dir/common.idl". */
-static char *stem_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    const char *name = slash != NULL ? slash + 1 : path;
-    size_t len = strlen(name);
-
-    if (len > 4 && strcmp(name + len - 4, ".idl") == 0)
-        len -= 4;
-    return str_printf("%.*s", (int)len, name);
-}
-
-/* The directory of PATH, malloc'd: "." when it has none. */
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-
-    if (slash == NULL)
-        return str_printf(".");
-    if (slash == path)
-        return str_printf("/");
-    return str_printf("%.*s", (int)(slash - path), path);
-}
-
-/* DIR/NAME, or NAME alone when DIR is "." or NAME is absolute. */
-static char *join(const char *dir, const char *name)
-{
-    if (name[0] == '/' || strcmp(dir, ".") == 0)
-        return str_printf("%s", name);
-    return str_printf("%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/",
-                      name);
-}
-
 /*
  * Where IMP, imported by U, is: beside U, then in each -I directory.
  * NULL after reporting that it is nowhere (or that memory ran out).
@@ -137,14 +105,14 @@ static char *join(const char *dir, const char *name)
 static char *find_import(struct loader *l, struct idl_unit *u,
                          const struct idl_import *imp)
 {
-    char *here = dir_of(u->path);
+    char *here = path_dir(u->path);
     struct emit tried;
     char *found = NULL;
 
     emit_init(&tried);
     for (size_t i = 0; here != NULL && i <= l->ndirs && found == NULL; i++) {
         const char *dir = i == 0 ? here : l->dirs[i - 1];
-        char *path = join(dir, imp->path);
+        char *path = path_join(dir, imp->path);
         struct stat st;
 
         if (path == NULL)
@@ -278,8 +246,7 @@ static void compile_unit(struct loader *l, struct idl_unit *u)
         return;
     }
     u->file->stem = u->stem;
-    u->file->idl_name = strrchr(u->path, '/') != NULL
-                        ? strrchr(u->path, '/') + 1 : u->path;
+    u->file->idl_name = path_base(u->path);
     /* Held back and sorted by position with its other errors: an
      * imported file's messages come first. */
     u->loading = true;
@@ -326,7 +293,8 @@ static struct idl_unit *load_path(struct loader *l, char *path,
     }
     l->units[l->nunits++] = u;
     u->path = path;
-    u->stem = stem_of(path);
+    u->stem = str_printf("%.*s", (int)path_stem_len(path_base(path)),
+                         path_base(path));
     if (known) {
         u->dev = (unsigned long long)st.st_dev;
         u->ino = (unsigned long long)st.st_ino;

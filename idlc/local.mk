@@ -30,6 +30,7 @@ idlc_libidlc_a_SOURCES = \
 	idlc/gen_skeleton.c idlc/skeleton.h \
 	idlc/lint.c idlc/lint.h \
 	idlc/load.c idlc/load.h \
+	idlc/path.c idlc/path.h \
 	idlc/compat.c idlc/compat.h
 
 bin_PROGRAMS += idlc/idlc

@@ -24,6 +24,7 @@
 #include "names.h"
 #include "options.h"
 #include "output.h"
+#include "path.h"
 #include "parse.h"
 #include "sema.h"
 #include "skeleton.h"
@@ -63,32 +64,12 @@ struct outputs {
     bool oom;
 };
 
-/* PATH as make and messages see a file NAME in DIR: "calc.h" in ".",
- * else "DIR/calc.h"; malloc'd. */
-static char *dir_join(const char *dir, const char *name)
-{
-    size_t len = strlen(dir);
-
-    if (strcmp(dir, ".") == 0)
-        return str_printf("%s", name);
-    if (len > 0 && dir[len - 1] == '/')
-        return str_printf("%s%s", dir, name);
-    return str_printf("%s/%s", dir, name);
-}
-
 /* Splits PATH into a malloc'd directory ("." when it has none) and file
  * name.  The name is empty when PATH ends in '/'. */
 static bool split_path(const char *path, char **dir, char **name)
 {
-    const char *slash = strrchr(path, '/');
-
-    if (slash == NULL)
-        *dir = str_printf(".");
-    else if (slash == path)
-        *dir = str_printf("/");
-    else
-        *dir = str_printf("%.*s", (int)(slash - path), path);
-    *name = str_printf("%s", slash != NULL ? slash + 1 : path);
+    *dir = path_dir(path);
+    *name = str_printf("%s", path_base(path));
     return *dir != NULL && *name != NULL;
 }
 
@@ -142,7 +123,7 @@ static void add_depfile(const struct options *o, const struct gen *g,
     struct outfile *f;
 
     for (size_t i = 0; i < ngenerated; i++) {
-        paths[i] = dir_join(o->outdir, out->files[i].name);
+        paths[i] = path_join(o->outdir, out->files[i].name);
         targets[i] = paths[i] != NULL ? paths[i] : "";
         out->oom |= paths[i] == NULL;
     }
@@ -212,8 +193,6 @@ static bool generate(const struct options *o, const struct gen *g,
  * the exit status. */
 static int compile(const struct options *o, const char *base)
 {
-    const char *slash = strrchr(o->input, '/');
-    const char *idl_name = slash != NULL ? slash + 1 : o->input;
     struct loader l;
     struct idl_unit *u;
     const char **deps;
@@ -234,7 +213,7 @@ static int compile(const struct options *o, const char *base)
         ok = false;
     }
     if (ok) {
-        struct gen g = { u->file, idl_name, base };
+        struct gen g = { u->file, u->file->idl_name, base };
 
         for (size_t i = 0; i < l.nunits; i++)
             deps[i] = l.units[i]->path;
@@ -264,7 +243,7 @@ static int check_paths(const struct options *o, const char *base)
                                  "have one name", o->skeleton);
     for (size_t i = 0; o->skeleton != NULL && i < NGENERATORS; i++) {
         char *gen = str_printf("%s%s", base, generators[i].suffix);
-        char *path = gen != NULL ? dir_join(o->outdir, gen) : NULL;
+        char *path = gen != NULL ? path_join(o->outdir, gen) : NULL;
         bool same = path != NULL
                     && strcmp(skip_dot(path), skip_dot(o->skeleton)) == 0;
         free(gen);
@@ -287,7 +266,7 @@ static int check_paths(const struct options *o, const char *base)
         }
         for (size_t i = 0; status < 0 && i < NGENERATORS; i++) {
             char *gen = str_printf("%s%s", base, generators[i].suffix);
-            char *path = gen != NULL ? dir_join(o->outdir, gen) : NULL;
+            char *path = gen != NULL ? path_join(o->outdir, gen) : NULL;
             if (path == NULL) {
                 fprintf(stderr, "idlc: out of memory\n");
                 status = EXIT_INPUT;
@@ -306,8 +285,7 @@ static int check_paths(const struct options *o, const char *base)
 
 static int run(const struct options *o)
 {
-    const char *slash = strrchr(o->input, '/');
-    const char *idl_name = slash != NULL ? slash + 1 : o->input;
+    const char *idl_name = path_base(o->input);
     const char *dot = strrchr(o->input, '.');
     char *base;
     int status;
@@ -318,7 +296,7 @@ static int run(const struct options *o)
         || dot[-1] == '/')
         return options_bad_usage("the input file's name must end in '.idl'",
                                  o->input);
-    base = str_printf("%.*s", (int)(dot - idl_name), idl_name);
+    base = str_printf("%.*s", (int)path_stem_len(idl_name), idl_name);
     if (base == NULL) {
         fprintf(stderr, "idlc: out of memory\n");
         return EXIT_INPUT;
