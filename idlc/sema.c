@@ -371,6 +371,36 @@ static bool is_integer(enum idl_kind k)
     }
 }
 
+/* Reads DIGITS, after a minus when NEGATIVE, as a value of integer type K
+ * (a uint64 above INT64_MAX keeps its bits in *VALUE).  False when it
+ * does not fit. */
+static bool int_fits(enum idl_kind k, const char *digits, bool negative,
+                     long long *value)
+{
+    unsigned long long neg_max, pos_max, v;  /* the magnitudes allowed */
+
+    switch (k) {
+    case IDL_INT8: neg_max = 128; pos_max = 127; break;
+    case IDL_INT16: neg_max = 32768; pos_max = 32767; break;
+    case IDL_INT32: neg_max = 2147483648ULL; pos_max = INT32_MAX; break;
+    case IDL_INT64:
+        neg_max = 9223372036854775808ULL;
+        pos_max = INT64_MAX;
+        break;
+    case IDL_UINT8: neg_max = 0; pos_max = UINT8_MAX; break;
+    case IDL_UINT16: neg_max = 0; pos_max = UINT16_MAX; break;
+    case IDL_UINT32: neg_max = 0; pos_max = UINT32_MAX; break;
+    default: neg_max = 0; pos_max = UINT64_MAX; break;
+    }
+    errno = 0;
+    v = strtoull(digits, NULL, 10);
+    if (errno == ERANGE || (negative ? v > neg_max : v > pos_max))
+        return false;
+    /* -2^63 has no positive counterpart: negate in unsigned arithmetic. */
+    *value = negative ? (long long)(0 - v) : (long long)v;
+    return true;
+}
+
 /* sequence<T[, MAX]> and map<K, V>. */
 static bool resolve_container(struct diag *d, struct idl_iface *iface,
                               struct idl_type_ref *ref)
@@ -787,17 +817,10 @@ static void check_enum_value(struct diag *d, struct idl_enum *en, size_t i)
         }
     }
     if (v->text != NULL) {
-        unsigned long long mag;
-
-        errno = 0;
-        mag = strtoull(v->text, NULL, 10);
-        if (errno == ERANGE || (!v->negative && mag > INT32_MAX)
-            || (v->negative && mag > (unsigned long long)INT32_MAX + 1)) {
+        if (!int_fits(IDL_INT32, v->text, v->negative, &v->value)) {
             diag_error(d, &v->value_loc, "value %s%s of '%s' does not fit "
                        "in int32", v->negative ? "-" : "", v->text, v->name);
             ok = false;
-        } else {
-            v->value = v->negative ? -(long long)mag : (long long)mag;
         }
     } else if (i == 0) {
         v->value = 0;
@@ -880,25 +903,6 @@ static void check_type_name(struct diag *d, const struct idl_iface *iface,
     }
 }
 
-/* The range of integer type K as (min magnitude if negative, max). */
-static void int_range(enum idl_kind k, unsigned long long *neg_max,
-                      unsigned long long *pos_max)
-{
-    switch (k) {
-    case IDL_INT8: *neg_max = 128; *pos_max = 127; break;
-    case IDL_INT16: *neg_max = 32768; *pos_max = 32767; break;
-    case IDL_INT32: *neg_max = 2147483648ULL; *pos_max = INT32_MAX; break;
-    case IDL_INT64:
-        *neg_max = 9223372036854775808ULL;
-        *pos_max = INT64_MAX;
-        break;
-    case IDL_UINT8: *neg_max = 0; *pos_max = UINT8_MAX; break;
-    case IDL_UINT16: *neg_max = 0; *pos_max = UINT16_MAX; break;
-    case IDL_UINT32: *neg_max = 0; *pos_max = UINT32_MAX; break;
-    default: *neg_max = 0; *pos_max = UINT64_MAX; break;
-    }
-}
-
 /* The length of string literal TEXT once its escapes are read. */
 static size_t literal_length(const char *text)
 {
@@ -915,6 +919,7 @@ static size_t literal_length(const char *text)
 static void check_const(struct diag *d, struct idl_iface *iface, size_t i)
 {
     struct idl_const *c = iface->consts[i];
+    long long value;
 
     sema_check_name(d, c->name, &c->loc, NAME_STRUCT);
     for (size_t j = 0; j < i; j++) {
@@ -945,17 +950,10 @@ static void check_const(struct diag *d, struct idl_iface *iface, size_t i)
                    "integer", c->name, c->type.name);
         return;
     }
-    {
-        unsigned long long neg_max, pos_max, v;
-
-        int_range(c->type.type->kind, &neg_max, &pos_max);
-        errno = 0;
-        v = strtoull(c->text, NULL, 10);
-        if (errno == ERANGE || (c->negative ? v > neg_max : v > pos_max))
-            diag_error(d, &c->value_loc, "value %s%s of constant '%s' does "
-                       "not fit in '%s'", c->negative ? "-" : "", c->text,
-                       c->name, c->type.name);
-    }
+    if (!int_fits(c->type.type->kind, c->text, c->negative, &value))
+        diag_error(d, &c->value_loc, "value %s%s of constant '%s' does not "
+                   "fit in '%s'", c->negative ? "-" : "", c->text, c->name,
+                   c->type.name);
 }
 
 /* ---- unions ------------------------------------------------------ */
@@ -985,7 +983,6 @@ static bool int_label(struct diag *d, const struct idl_iface *iface,
 {
     const char *digits = arm->label;
     bool negative = arm->label_negative;
-    unsigned long long neg_max, pos_max, v;
 
     if (arm->label[0] < '0' || arm->label[0] > '9') {
         const struct idl_const *c = find_const(iface, arm->label);
@@ -999,17 +996,12 @@ static bool int_label(struct diag *d, const struct idl_iface *iface,
         digits = c->text;
         negative = c->negative;
     }
-    int_range(kind, &neg_max, &pos_max);
-    errno = 0;
-    v = strtoull(digits, NULL, 10);
-    if (errno == ERANGE || (negative ? v > neg_max : v > pos_max)) {
+    if (!int_fits(kind, digits, negative, &arm->label_value)) {
         diag_error(d, &arm->label_loc, "case %s%s does not fit in the "
                    "discriminant's type '%s'", negative ? "-" : "", digits,
                    kind_name);
         return false;
     }
-    /* -2^63 has no positive counterpart: negate in unsigned arithmetic. */
-    arm->label_value = negative ? (long long)(0 - v) : (long long)v;
     return true;
 }
 
