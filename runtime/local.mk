@@ -1,28 +1,33 @@
 # libsockrpc: the runtime that generated stubs and applications link.
+# The folders are its layers, each using only those listed before it
+# (runtime/README.md): base, transport, wire, then server and client.
 
 lib_LTLIBRARIES += runtime/libsockrpc.la
 runtime_libsockrpc_la_SOURCES = \
-	runtime/error.c \
-	runtime/log.c runtime/log.h \
-	runtime/arena.c runtime/arena.h \
-	runtime/wbuf.c runtime/wbuf.h \
-	runtime/frame.c runtime/frame.h \
-	runtime/codec.c \
-	runtime/protocol.c runtime/protocol.h \
-	runtime/address.c runtime/address.h \
-	runtime/transport.h \
-	runtime/sockutil.c runtime/sockutil.h \
-	runtime/transport_unix.c \
-	runtime/transport_tcp.c \
-	runtime/loop.h runtime/loop.c \
-	runtime/registry.c runtime/registry.h \
-	runtime/conn.c runtime/conn.h \
-	runtime/conn_thread.c runtime/conn_thread.h \
-	runtime/call.c \
-	runtime/server.c runtime/server.h \
-	runtime/client.c runtime/client.h \
-	runtime/client_io.c runtime/client_send.c \
-	runtime/client_async.c
+	runtime/base/error.c \
+	runtime/base/clock.c runtime/base/clock.h \
+	runtime/base/log.c runtime/base/log.h \
+	runtime/transport/transport.h \
+	runtime/transport/address.c runtime/transport/address.h \
+	runtime/transport/sockutil.c runtime/transport/sockutil.h \
+	runtime/transport/unix.c \
+	runtime/transport/tcp.c \
+	runtime/wire/arena.c runtime/wire/arena.h \
+	runtime/wire/wbuf.c runtime/wire/wbuf.h \
+	runtime/wire/frame.c runtime/wire/frame.h \
+	runtime/wire/codec.c \
+	runtime/wire/derr.c runtime/wire/derr.h \
+	runtime/wire/protocol.c runtime/wire/protocol.h \
+	runtime/server/loop.h runtime/server/loop.c \
+	runtime/server/registry.c runtime/server/registry.h \
+	runtime/server/conn.c runtime/server/conn.h \
+	runtime/server/conn_thread.c runtime/server/conn_thread.h \
+	runtime/server/call.c runtime/server/report.c \
+	runtime/server/server.c runtime/server/server.h \
+	runtime/client/client.c runtime/client/client.h \
+	runtime/client/io.c runtime/client/send.c \
+	runtime/client/async.c runtime/client/report.c
+runtime_libsockrpc_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/runtime
 runtime_libsockrpc_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(MSGPACK_CFLAGS)
 runtime_libsockrpc_la_LIBADD = $(MSGPACK_LIBS) $(PTHREAD_LIBS)
 # current:revision:age - bump per the libtool rules when the ABI changes.
@@ -36,4 +41,4 @@ pkgconfigdir = $(libdir)/pkgconfig
 pkgconfig_DATA = runtime/sockrpc.pc
 EXTRA_DIST += runtime/sockrpc.pc.in
 # Event loop backends: loop.c includes the one this platform gets.
-EXTRA_DIST += runtime/loop_poll.c runtime/loop_epoll.c
+EXTRA_DIST += runtime/server/loop_poll.c runtime/server/loop_epoll.c

@@ -55,12 +55,13 @@ tests_unit_test_loop_LDADD = $(RUNTIME_TEST_LIBS)
 
 # The same tests against the poll backend, compiled in directly (the
 # library uses epoll on Linux).  No libsockrpc here: its loop would clash.
-tests_unit_test_loop_poll_SOURCES = tests/unit/test_loop.c runtime/loop.c \
-	runtime/registry.c runtime/sockutil.c
+tests_unit_test_loop_poll_SOURCES = tests/unit/test_loop.c runtime/server/loop.c \
+	runtime/server/registry.c runtime/transport/sockutil.c \
+	runtime/base/clock.c runtime/base/log.c
 tests_unit_test_loop_poll_CPPFLAGS = $(TEST_CPP) -DSRPC_LOOP_POLL
 tests_unit_test_loop_poll_CFLAGS = $(TEST_CC)
 tests_unit_test_loop_poll_LDFLAGS = $(TEST_LINK)
-tests_unit_test_loop_poll_LDADD = $(CHECK_LIBS) $(PTHREAD_LIBS)
+tests_unit_test_loop_poll_LDADD = $(CHECK_LIBS) $(MSGPACK_LIBS) $(PTHREAD_LIBS)
 
 tests_unit_test_server_SOURCES = tests/unit/test_server.c $(RUNTIME_TEST_UTIL)
 tests_unit_test_server_CPPFLAGS = $(TEST_CPP)

@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "sockutil.h"
+#include "base/clock.h"
+#include "base/log.h"
 
 enum { RATE_MS = 1000 };   /* a rated kind of line: at most one a second */
 
@@ -161,4 +161,15 @@ void srpc__log_object(const char *what, const msgpack_object *o)
     /* Long messages are cut: the trace is for reading, not for replay. */
     srpc__object_text(text, sizeof text, o);
     srpc__log_debug("%s: %s", what, text);
+}
+
+void srpc__errf(char *err, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!err || size == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err, size, fmt, ap);
+    va_end(ap);
 }

@@ -14,6 +14,7 @@
 #define SRPC_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <msgpack.h>
@@ -25,6 +26,10 @@
 #else
 #define SRPC__PRINTF(a, b)
 #endif
+
+/* snprintf into ERR if it is not NULL: how every layer fills the error
+ * buffer its caller passed. */
+void srpc__errf(char *err, size_t size, const char *fmt, ...) SRPC__PRINTF(3, 4);
 
 /* True when messages of LEVEL are delivered. */
 bool srpc__log_enabled(int level);

@@ -9,9 +9,9 @@
  */
 #include "config.h"
 
-#include "client.h"
-#include "log.h"
-#include "sockutil.h"
+#include "base/log.h"
+#include "client/client.h"
+#include "transport/sockutil.h"
 
 /* Sends this thread's begun request as a call of KIND.  Returns the slot
  * in flight, or NULL with *rc and the thread's message set. */

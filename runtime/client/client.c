@@ -18,11 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client.h"
-#include "log.h"
-#include "protocol.h"
-#include "sockutil.h"
-#include "transport.h"
+#include "base/log.h"
+#include "client/client.h"
+#include "transport/sockutil.h"
+#include "transport/transport.h"
+#include "wire/protocol.h"
 
 enum {
     DEFAULT_TIMEOUT_MS = 5000,
@@ -312,7 +312,7 @@ int srpc_client_set_timeout(srpc_client *client, int timeout_ms)
 
 /* This thread's record, for the const getters: the lock is part of the
  * object's machinery, not of its value. */
-static struct srpc__thread *const_thread(const srpc_client *client)
+struct srpc__thread *srpc__client_this_thread(const srpc_client *client)
 {
     srpc_client *c = (srpc_client *)client;
     struct srpc__thread *t;
@@ -329,20 +329,20 @@ const char *srpc_client_errmsg(const srpc_client *client)
 
     if (!client)
         return "no client";
-    t = const_thread(client);
+    t = srpc__client_this_thread(client);
     return t ? t->errmsg : "out of memory";
 }
 
 int64_t srpc_client_remote_code(const srpc_client *client)
 {
-    struct srpc__thread *t = client ? const_thread(client) : NULL;
+    struct srpc__thread *t = client ? srpc__client_this_thread(client) : NULL;
 
     return t ? t->remote_code : 0;
 }
 
 bool srpc_client_app_code(const srpc_client *client, int64_t *code)
 {
-    struct srpc__thread *t = client ? const_thread(client) : NULL;
+    struct srpc__thread *t = client ? srpc__client_this_thread(client) : NULL;
 
     if (!t || t->status != SRPC_EREMOTE || !t->has_code
         || (t->remote_code >= SRPC_WIRE_RESERVED_MIN
@@ -354,7 +354,7 @@ bool srpc_client_app_code(const srpc_client *client, int64_t *code)
 
 void srpc_client_free_results(srpc_client *client)
 {
-    struct srpc__thread *t = client ? const_thread(client) : NULL;
+    struct srpc__thread *t = client ? srpc__client_this_thread(client) : NULL;
 
     if (t)
         srpc__arena_reset(&t->arena);
@@ -366,7 +366,7 @@ static srpc_arena null_arena;
 
 srpc_arena *srpc_client_arena(srpc_client *client)
 {
-    struct srpc__thread *t = client ? const_thread(client) : NULL;
+    struct srpc__thread *t = client ? srpc__client_this_thread(client) : NULL;
 
     return t ? &t->arena : &null_arena;
 }
@@ -568,23 +568,3 @@ int srpc_client_call(srpc_client *client, const msgpack_object **result)
     return rc;
 }
 
-/* Another status than ETYPE or ENOMEM is the stub's mistake, but it must
- * still fail the call. */
-int srpc_client_bad_result(srpc_client *client, int rc, const char *type)
-{
-    struct srpc__thread *t = client ? const_thread(client) : NULL;
-    const srpc_pending *s = t ? t->held : NULL;
-    const char *method = s ? s->method : "?";
-
-    if (!t)
-        return SRPC_ENOMEM;
-    if (rc == SRPC_ENOMEM)
-        return srpc__thread_error(t, SRPC_ENOMEM,
-                                  "%s: out of memory decoding the result",
-                                  method);
-    return srpc__thread_error(t, SRPC_ETYPE, "%s: result must be %s, got %s",
-                              method, type ? type : "?",
-                              s && s->result
-                                  ? srpc_object_type_name(s->result)
-                                  : "nothing");
-}

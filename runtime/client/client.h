@@ -1,8 +1,8 @@
 /*
  * client.h - the client's insides, shared by client.c (connecting, thread
- * records, building requests, the blocking call), client_io.c (sending,
- * reading, completing calls), client_send.c (sending, reconnecting) and
- * client_async.c (handles, callbacks, polling).
+ * records, building requests, the blocking call), io.c (reading,
+ * completing calls), send.c (sending, reconnecting), async.c (handles,
+ * callbacks, polling) and report.c (values that did not decode).
  *
  * Every call, blocking or not, lives in a slot (struct srpc_pending): the
  * request is packed into the slot's own buffer, so that threads can build
@@ -25,12 +25,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "address.h"
-#include "arena.h"
-#include "frame.h"
-#include "log.h"
+#include "base/log.h"
 #include "sockrpc/codec.h"
-#include "wbuf.h"
+#include "transport/address.h"
+#include "wire/arena.h"
+#include "wire/frame.h"
+#include "wire/wbuf.h"
 
 enum {
     SRPC__METHOD_MAX = 128,  /* method names are kept for messages only */
@@ -133,6 +133,9 @@ struct srpc_client {
 /* This thread's record on C, created on first use; NULL when memory runs
  * out.  Caller holds lock. */
 struct srpc__thread *srpc__client_thread(srpc_client *c);
+
+/* The same, taking and releasing lock itself. */
+struct srpc__thread *srpc__client_this_thread(const srpc_client *c);
 
 /* Records a failure in thread record T (which may be NULL). */
 int srpc__thread_error(struct srpc__thread *t, int status, const char *fmt,

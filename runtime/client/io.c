@@ -28,11 +28,11 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "client.h"
-#include "log.h"
-#include "protocol.h"
-#include "sockutil.h"
-#include "transport.h"
+#include "base/log.h"
+#include "client/client.h"
+#include "transport/sockutil.h"
+#include "transport/transport.h"
+#include "wire/protocol.h"
 
 enum {
     READ_CHUNK = 64 * 1024    /* read at least this much at once */

@@ -15,11 +15,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "client.h"
-#include "frame.h"
-#include "log.h"
-#include "sockutil.h"
-#include "transport.h"
+#include "base/log.h"
+#include "client/client.h"
+#include "transport/sockutil.h"
+#include "transport/transport.h"
+#include "wire/frame.h"
 
 enum {
     BACKOFF_FIRST_MS = 10    /* the first pause between connect attempts */

@@ -15,12 +15,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conn.h"
-#include "frame.h"
-#include "log.h"
-#include "protocol.h"
-#include "server.h"
-#include "sockutil.h"
+#include "base/log.h"
+#include "server/server.h"
+#include "transport/sockutil.h"
+#include "wire/frame.h"
+#include "wire/protocol.h"
 
 /* ---- the srpc_call API for handlers and dispatch functions ------ */
 
@@ -102,23 +101,6 @@ static void fail(srpc_call *call, int64_t code, const char *fmt, ...)
     va_start(ap, fmt);
     vfail(call, code, fmt, ap);
     va_end(ap);
-}
-
-int srpc_call_bad_arg(srpc_call *call, int rc, uint32_t index,
-                      const char *name, const char *type)
-{
-    const char *method = srpc_call_method(call);
-
-    if (rc == SRPC_ENOMEM) {
-        fail(call, SRPC_WIRE_INTERNAL, "%s: out of memory decoding argument %u",
-             method, (unsigned)index + 1);
-        return SRPC_ENOMEM;
-    }
-    fail(call, SRPC_WIRE_INVALID_ARGS, "%s: argument %u (%s) must be %s, got %s",
-         method, (unsigned)index + 1, name ? name : "?", type ? type : "?",
-         index < call->nargs ? srpc_object_type_name(&call->args[index])
-                             : "nothing");
-    return SRPC_EARGS;
 }
 
 int srpc_call_not_implemented(srpc_call *call)

@@ -3,17 +3,15 @@
  */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#include "conn.h"
-#include "log.h"
-#include "loop.h"
-#include "sockutil.h"
+#include "base/log.h"
+#include "server/conn.h"
+#include "server/loop.h"
+#include "transport/sockutil.h"
 
 /* ---- the deadline lists ------------------------------------------ */
 
@@ -154,31 +152,6 @@ static void close_counted(struct srpc__conn *c, enum srpc__close_reason why)
     srpc__count_close(&srv->stats, why);
 }
 
-void srpc__describe_peer(int fd, const struct srpc_peer *peer,
-                         const char *listener_text, char *buf, size_t size)
-{
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof ss;
-    char host[NI_MAXHOST], port[NI_MAXSERV];
-
-    if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0 &&
-        (ss.ss_family == AF_INET || ss.ss_family == AF_INET6) &&
-        getnameinfo((struct sockaddr *)&ss, len, host, sizeof host, port,
-                    sizeof port, NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
-        srpc__errf(buf, size, "client %s port %s", host, port);
-        return;
-    }
-    if (peer && peer->uid >= 0) {
-        srpc__errf(buf, size, "client of %s (uid %lld pid %lld)",
-                   listener_text, (long long)peer->uid,
-                   (long long)peer->pid);
-        return;
-    }
-    srpc__errf(buf, size, "client of %s (fd %d)", listener_text, fd);
-}
-
-/* "client 127.0.0.1 port 4242" or "client of unix:/path (uid 0 pid 42)":
- * for log lines only, so it is computed only when one is written. */
 void srpc__conn_peer_name(const struct srpc__conn *c, char *buf, size_t size)
 {
     srpc__describe_peer(c->fd, &c->peer, c->listener->bound.text, buf, size);

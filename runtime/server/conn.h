@@ -31,9 +31,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "frame.h"
-#include "server.h"
-#include "wbuf.h"
+#include "server/server.h"
+#include "wire/frame.h"
+#include "wire/wbuf.h"
 
 /* Why a connection closed: picks the counter in srpc_server_stats. */
 enum srpc__close_reason {
@@ -116,10 +116,5 @@ void srpc__conn_free(struct srpc__conn *conn);
 /* A description of CONN's peer for log lines. */
 void srpc__conn_peer_name(const struct srpc__conn *conn, char *buf,
                           size_t size);
-
-/* The same for a socket FD accepted on LISTENER_TEXT with credentials
- * PEER (uid -1: unknown), before any connection exists for it. */
-void srpc__describe_peer(int fd, const struct srpc_peer *peer,
-                         const char *listener_text, char *buf, size_t size);
 
 #endif

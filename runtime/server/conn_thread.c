@@ -17,11 +17,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conn.h"
-#include "conn_thread.h"
-#include "frame.h"
-#include "log.h"
-#include "sockutil.h"
+#include "base/log.h"
+#include "server/conn.h"
+#include "server/conn_thread.h"
+#include "transport/sockutil.h"
+#include "wire/frame.h"
 
 struct srpc__tconn {
     struct srpc_server *srv;

@@ -14,7 +14,7 @@
 
 #include <stddef.h>
 
-#include "server.h"
+#include "server/server.h"
 
 /* Starts a thread serving FD (owned from now on, closed on failure). */
 int srpc__tconn_start(struct srpc_server *srv, int fd,

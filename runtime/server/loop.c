@@ -8,7 +8,7 @@
 #include "config.h"
 
 #if defined(SRPC_LOOP_EPOLL) && !defined(SRPC_LOOP_POLL)
-#include "loop_epoll.c"
+#include "server/loop_epoll.c"
 #else
-#include "loop_poll.c"
+#include "server/loop_poll.c"
 #endif

@@ -23,7 +23,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "loop.h"
+#include "server/loop.h"
 
 struct slot {
     void *udata;

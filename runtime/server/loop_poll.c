@@ -18,7 +18,7 @@
 #include <poll.h>
 #include <stdlib.h>
 
-#include "loop.h"
+#include "server/loop.h"
 
 struct fired {
     int fd;

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "registry.h"
-#include "sockutil.h"
+#include "base/log.h"
+#include "server/registry.h"
 
 void srpc__registry_init(struct srpc__registry *r)
 {

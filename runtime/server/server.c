@@ -16,12 +16,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "conn.h"
-#include "conn_thread.h"
-#include "log.h"
-#include "loop.h"
-#include "server.h"
-#include "sockutil.h"
+#include "base/log.h"
+#include "server/conn.h"
+#include "server/conn_thread.h"
+#include "server/loop.h"
+#include "server/server.h"
+#include "transport/sockutil.h"
 
 enum {
     DEFAULT_MAX_MESSAGE = 1024 * 1024,

@@ -19,13 +19,13 @@
 
 #include <msgpack.h>
 
-#include "arena.h"
-#include "frame.h"
-#include "log.h"
-#include "registry.h"
+#include "base/log.h"
+#include "server/registry.h"
 #include "sockrpc.h"
-#include "transport.h"
-#include "wbuf.h"
+#include "transport/transport.h"
+#include "wire/arena.h"
+#include "wire/frame.h"
+#include "wire/wbuf.h"
 
 /* Every udata registered in the loop starts with one of these, so that an
  * event can be routed by what it belongs to. */

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "address.h"
 #include "sockrpc.h"
-#include "sockutil.h"
-#include "transport.h"
+#include "transport/address.h"
+#include "transport/sockutil.h"
+#include "transport/transport.h"
 
 typedef int (*parse_fn)(const char *rest, const char *text,
                         struct srpc__address *addr, char *err, size_t errsize);

@@ -5,43 +5,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
+#include <netdb.h>
 #include <poll.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "sockutil.h"
-
-void srpc__errf(char *err, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!err || size == 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(err, size, fmt, ap);
-    va_end(ap);
-}
-
-int64_t srpc__now_ms(void)
-{
-    struct timespec ts;
-
-    /* CLOCK_MONOTONIC cannot fail with a valid pointer on Linux/BSD. */
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int srpc__ms_until(int64_t deadline)
-{
-    int64_t left = deadline - srpc__now_ms();
-
-    if (left <= 0)
-        return 0;
-    return left > INT_MAX ? INT_MAX : (int)left;
-}
+#include "transport/sockutil.h"
 
 int srpc__set_nonblock_cloexec(int fd)
 {
@@ -170,3 +138,29 @@ ssize_t srpc__recv(int fd, void *buf, size_t len)
             return n;
     }
 }
+
+void srpc__describe_peer(int fd, const struct srpc_peer *peer,
+                         const char *listener_text, char *buf, size_t size)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof ss;
+    char host[NI_MAXHOST], port[NI_MAXSERV];
+
+    if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0 &&
+        (ss.ss_family == AF_INET || ss.ss_family == AF_INET6) &&
+        getnameinfo((struct sockaddr *)&ss, len, host, sizeof host, port,
+                    sizeof port, NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
+        srpc__errf(buf, size, "client %s port %s", host, port);
+        return;
+    }
+    if (peer && peer->uid >= 0) {
+        srpc__errf(buf, size, "client of %s (uid %lld pid %lld)",
+                   listener_text, (long long)peer->uid,
+                   (long long)peer->pid);
+        return;
+    }
+    srpc__errf(buf, size, "client of %s (fd %d)", listener_text, fd);
+}
+
+/* "client 127.0.0.1 port 4242" or "client of unix:/path (uid 0 pid 42)":
+ * for log lines only, so it is computed only when one is written. */

@@ -11,17 +11,9 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-#include "log.h"
-
-/* snprintf into ERR if it is not NULL. */
-void srpc__errf(char *err, size_t size, const char *fmt, ...) SRPC__PRINTF(3, 4);
-
-/* Milliseconds on the monotonic clock: deadlines do not jump with the
- * wall clock. */
-int64_t srpc__now_ms(void);
-
-/* Milliseconds left until DEADLINE (>= 0), for poll(). */
-int srpc__ms_until(int64_t deadline);
+#include "base/clock.h"
+#include "base/log.h"
+#include "sockrpc.h"
 
 /* A nonblocking, close-on-exec stream socket, or -1 with errno. */
 int srpc__socket(int family);
@@ -53,5 +45,11 @@ ssize_t srpc__recv(int fd, void *buf, size_t len);
 /* close(2) that keeps errno (for error paths) and ignores EINTR: on Linux
  * the descriptor is gone even then, so retrying could close another. */
 void srpc__close(int fd);
+
+/* A description of the peer of the accepted socket FD for log lines:
+ * its address and port over TCP, else its credentials PEER (uid -1:
+ * unknown) and the address LISTENER_TEXT it connected to. */
+void srpc__describe_peer(int fd, const struct srpc_peer *peer,
+                         const char *listener_text, char *buf, size_t size);
 
 #endif

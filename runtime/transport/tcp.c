@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "sockrpc.h"
-#include "sockutil.h"
-#include "transport.h"
+#include "transport/sockutil.h"
+#include "transport/transport.h"
 
 static int resolve(const struct srpc__address *addr, int flags,
                    struct addrinfo **res, char *err, size_t errsize)

@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "address.h"
 #include "sockrpc.h"
+#include "transport/address.h"
 
 /* What a listener must remember to clean up after itself. */
 struct srpc__bound {

@@ -25,8 +25,8 @@
 #include <unistd.h>
 
 #include "sockrpc.h"
-#include "sockutil.h"
-#include "transport.h"
+#include "transport/sockutil.h"
+#include "transport/transport.h"
 
 enum { PROBE_TIMEOUT_MS = 1000 };
 

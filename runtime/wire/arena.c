@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
+#include "wire/arena.h"
 
 enum {
     CHUNK_SIZE = 4096,
@@ -126,4 +126,9 @@ char *srpc__arena_strndup(srpc_arena *arena, const char *s, size_t len)
         memcpy(p, s, len);
     p[len] = '\0';
     return p;
+}
+
+void *srpc_arena_alloc(srpc_arena *arena, size_t size)
+{
+    return srpc__arena_alloc(arena, size);
 }

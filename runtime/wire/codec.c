@@ -10,18 +10,16 @@
 #include "config.h"
 
 #include <float.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "arena.h"
-#include "client.h"
-#include "protocol.h"
 #include "sockrpc/codec.h"
-#include "wbuf.h"
+#include "wire/arena.h"
+#include "wire/derr.h"
+#include "wire/protocol.h"
+#include "wire/wbuf.h"
 
 /* The value of an integer object as a sign and magnitude pair, so that
  * every range check below is one comparison. */
@@ -387,121 +385,6 @@ void srpc_pack_any(msgpack_packer *pk, const msgpack_object *o)
         msgpack_pack_object(pk, *o);
 }
 
-void *srpc_arena_alloc(srpc_arena *arena, size_t size)
-{
-    return srpc__arena_alloc(arena, size);
-}
-
-/* ---- decode and encode errors ------------------------------------ */
-
-static int derr_what(srpc_derr *err, int rc, const char *fmt, ...)
-    SRPC__PRINTF(3, 4);
-static int derr_what(srpc_derr *err, int rc, const char *fmt, ...)
-{
-    va_list ap;
-
-    err->rc = rc;
-    err->path[0] = '\0';
-    va_start(ap, fmt);
-    vsnprintf(err->what, sizeof err->what, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
-int srpc_derr_set(srpc_derr *err, int rc, const char *expected,
-                  const msgpack_object *got)
-{
-    if (rc == SRPC_ENOMEM)
-        return derr_what(err, rc, "out of memory");
-    if (!got)
-        return derr_what(err, rc, "expected %s, got NULL", expected);
-    if (rc == SRPC_ETOOBIG) {
-        uint32_t n = 0;
-        const char *unit = "bytes";
-
-        switch (got->type) {
-        case MSGPACK_OBJECT_STR: n = got->via.str.size; break;
-        case MSGPACK_OBJECT_BIN: n = got->via.bin.size; break;
-        case MSGPACK_OBJECT_ARRAY: n = got->via.array.size; unit = "items";
-            break;
-        case MSGPACK_OBJECT_MAP: n = got->via.map.size; unit = "entries";
-            break;
-        default: break;
-        }
-        return derr_what(err, rc, "expected %s, got %" PRIu32 " %s",
-                         expected, n, unit);
-    }
-    /* An integer that is not one of an enum's values. */
-    if (strncmp(expected, "enum ", 5) == 0
-        && got->type == MSGPACK_OBJECT_POSITIVE_INTEGER)
-        return derr_what(err, rc, "expected %s, got %" PRIu64 ", which is "
-                         "not one of its values", expected, got->via.u64);
-    if (strncmp(expected, "enum ", 5) == 0
-        && got->type == MSGPACK_OBJECT_NEGATIVE_INTEGER)
-        return derr_what(err, rc, "expected %s, got %" PRId64 ", which is "
-                         "not one of its values", expected, got->via.i64);
-    /* A string holding a NUL byte is a string, but not a C string (a bin
-     * is taken for a string too, so it is the same case). */
-    if ((got->type == MSGPACK_OBJECT_STR || got->type == MSGPACK_OBJECT_BIN)
-        && strncmp(expected, "string", 6) == 0)
-        return derr_what(err, rc, "expected %s, got a %s holding a NUL byte",
-                         expected, got->type == MSGPACK_OBJECT_STR
-                                   ? "string" : "binary");
-    return derr_what(err, rc, "expected %s, got %s", expected,
-                     srpc_object_type_name(got));
-}
-
-int srpc_derr_nomem(srpc_derr *err)
-{
-    return derr_what(err, SRPC_ENOMEM, "out of memory");
-}
-
-int srpc_derr_missing(srpc_derr *err, const char *field)
-{
-    return derr_what(err, SRPC_ETYPE, "required field '%s' is missing",
-                     field);
-}
-
-int srpc_derr_no_arm(srpc_derr *err, const char *union_name, int64_t tag)
-{
-    return derr_what(err, SRPC_EINVAL, "%s has no arm for tag %" PRId64,
-                     union_name, tag);
-}
-
-int srpc_derr_duplicate(srpc_derr *err, const char *field)
-{
-    return derr_what(err, SRPC_ETYPE, "field '%s' appears twice", field);
-}
-
-int srpc_derr_in(srpc_derr *err, const char *field)
-{
-    char old[sizeof err->path];
-    const char *sep = err->path[0] == '\0' || err->path[0] == '[' ? "" : ".";
-
-    /* "[2]" then "x" reads "[2].x"; "items" then "[2]" reads "items[2]". */
-    int n;
-
-    memcpy(old, err->path, sizeof old);
-    n = snprintf(err->path, sizeof err->path, "%s%s%s", field, sep, old);
-    if (n < 0 || (size_t)n >= sizeof err->path) /* very deep: keep the top */
-        memcpy(err->path + sizeof err->path - 4, "...", 4);
-    return err->rc;
-}
-
-int srpc_derr_index(srpc_derr *err, size_t index)
-{
-    char field[32];
-
-    snprintf(field, sizeof field, "[%zu]", index);
-    return srpc_derr_in(err, field);
-}
-
-int srpc_derr_count(srpc_derr *err, const char *expected, size_t n)
-{
-    return derr_what(err, SRPC_EINVAL, "expected %s, got %zu items",
-                     expected, n);
-}
-
 int srpc_field_index(const msgpack_object *key, const char *const *names,
                      size_t n)
 {
@@ -518,17 +401,6 @@ int srpc_field_index(const msgpack_object *key, const char *const *names,
     return -1;
 }
 
-/* " field 'a.b'", " item [2].x" or "" before the complaint. */
-static void derr_where(const srpc_derr *err, char *buf, size_t size)
-{
-    if (err->path[0] == '\0')
-        buf[0] = '\0';
-    else if (err->path[0] == '[')
-        snprintf(buf, size, " item %s", err->path);
-    else
-        snprintf(buf, size, " field '%s'", err->path);
-}
-
 int srpc_put_str(msgpack_packer *pk, const char *s, size_t max,
                  srpc_derr *err)
 {
@@ -543,7 +415,7 @@ int srpc_put_str(msgpack_packer *pk, const char *s, size_t max,
         return srpc_derr_set(err, SRPC_EINVAL, expected, NULL);
     len = strlen(s);
     if ((max > 0 && len > max) || len > UINT32_MAX)
-        return derr_what(err, SRPC_EINVAL, "expected %s, got %zu bytes",
+        return srpc__derr_what(err, SRPC_EINVAL, "expected %s, got %zu bytes",
                          expected, len);
     msgpack_pack_str(pk, len);
     msgpack_pack_str_body(pk, s, len);
@@ -562,74 +434,10 @@ int srpc_put_bin(msgpack_packer *pk, const srpc_bytes *b, size_t max,
     if (!b || (!b->data && b->len > 0))
         return srpc_derr_set(err, SRPC_EINVAL, expected, NULL);
     if ((max > 0 && b->len > max) || b->len > UINT32_MAX)
-        return derr_what(err, SRPC_EINVAL, "expected %s, got %zu bytes",
+        return srpc__derr_what(err, SRPC_EINVAL, "expected %s, got %zu bytes",
                          expected, b->len);
     msgpack_pack_bin(pk, b->len);
     if (b->len > 0)
         msgpack_pack_bin_body(pk, b->data, b->len);
     return SRPC_OK;
-}
-
-/* ---- reporting them ---------------------------------------------- */
-
-int srpc_client_bad_value(srpc_client *client, const srpc_derr *err)
-{
-    struct srpc__thread *t;
-    char where[sizeof err->path + 16];
-    int rc = err->rc == SRPC_ENOMEM ? SRPC_ENOMEM : SRPC_ETYPE;
-
-    if (!client)
-        return rc;
-    pthread_mutex_lock(&client->lock);
-    t = srpc__client_thread(client);
-    pthread_mutex_unlock(&client->lock);
-    derr_where(err, where, sizeof where);
-    return srpc__thread_error(t, rc, "%s: result%s: %s",
-                              t && t->held ? t->held->method : "?", where,
-                              err->what);
-}
-
-int srpc_client_bad_arg(srpc_client *client, const srpc_derr *err,
-                        uint32_t index, const char *name)
-{
-    struct srpc__thread *t;
-    char where[sizeof err->path + 16];
-
-    if (!client)
-        return SRPC_EINVAL;
-    pthread_mutex_lock(&client->lock);
-    t = srpc__client_thread(client);
-    pthread_mutex_unlock(&client->lock);
-    derr_where(err, where, sizeof where);
-    return srpc__thread_error(t, SRPC_EINVAL, "%s: argument %u (%s)%s: %s",
-                              t && t->building ? t->building->method : "?",
-                              (unsigned)index + 1, name, where, err->what);
-}
-
-int srpc_call_bad_value(srpc_call *call, const srpc_derr *err,
-                        uint32_t index, const char *name)
-{
-    char where[sizeof err->path + 16];
-
-    if (err->rc == SRPC_ENOMEM) {
-        srpc_call_fail(call, SRPC_WIRE_INTERNAL, "%s: out of memory decoding "
-                       "argument %u", srpc_call_method(call),
-                       (unsigned)index + 1);
-        return SRPC_ENOMEM;
-    }
-    derr_where(err, where, sizeof where);
-    srpc_call_fail(call, SRPC_WIRE_INVALID_ARGS, "%s: argument %u (%s)%s: %s",
-                   srpc_call_method(call), (unsigned)index + 1, name, where,
-                   err->what);
-    return SRPC_EARGS;
-}
-
-int srpc_call_bad_result(srpc_call *call, const srpc_derr *err)
-{
-    char where[sizeof err->path + 16];
-
-    derr_where(err, where, sizeof where);
-    srpc_call_fail(call, SRPC_WIRE_INTERNAL, "%s: the handler's result%s: %s",
-                   srpc_call_method(call), where, err->what);
-    return SRPC_EINVAL;
 }

@@ -10,8 +10,8 @@
 
 #include <stdbool.h>
 
-#include "frame.h"
 #include "sockrpc.h"
+#include "wire/frame.h"
 
 void srpc__frame_init(struct srpc__frame *f, size_t max_size)
 {

@@ -5,9 +5,9 @@
 
 #include <string.h>
 
-#include "protocol.h"
 #include "sockrpc.h"
 #include "sockrpc/codec.h"
+#include "wire/protocol.h"
 
 uint32_t srpc__next_msgid(uint32_t id)
 {

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "sockrpc.h"
-#include "wbuf.h"
+#include "wire/wbuf.h"
 
 enum { MIN_CAP = 256 };
 

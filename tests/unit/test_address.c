@@ -8,9 +8,9 @@
 
 #include <check.h>
 
-#include "address.h"
+#include "transport/address.h"
 #include "sockrpc.h"
-#include "transport.h"
+#include "transport/transport.h"
 
 static struct srpc__address addr;
 static char err[256];

@@ -10,8 +10,8 @@
 
 #include <check.h>
 
-#include "arena.h"
-#include "wbuf.h"
+#include "wire/arena.h"
+#include "wire/wbuf.h"
 
 START_TEST(arena_alloc_aligned_and_distinct)
 {

@@ -15,7 +15,7 @@
 #include <check.h>
 
 #include "clientfake.h"
-#include "sockutil.h"
+#include "transport/sockutil.h"
 #include "calcfixture.h"
 #include "testcalc.h"
 #include "testutil.h"

@@ -19,7 +19,7 @@
 
 #include <check.h>
 
-#include "sockutil.h"
+#include "transport/sockutil.h"
 #include "calcfixture.h"
 #include "testcalc.h"
 #include "testutil.h"

@@ -12,10 +12,10 @@
 
 #include <check.h>
 
-#include "arena.h"
-#include "protocol.h"
+#include "wire/arena.h"
+#include "wire/protocol.h"
 #include "sockrpc/codec.h"
-#include "wbuf.h"
+#include "wire/wbuf.h"
 
 /* Packs with FN into a fresh buffer and decodes the one object. */
 struct dec {

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
+#include "wire/arena.h"
 #include "sockrpc/codec.h"
 
 static msgpack_object int_obj(int64_t v)

@@ -16,7 +16,7 @@
 #include <check.h>
 #include <msgpack.h>
 
-#include "frame.h"
+#include "wire/frame.h"
 #include "sockrpc.h"
 
 static uint64_t rng_state;

@@ -12,8 +12,8 @@
 
 #include <check.h>
 
-#include "loop.h"
-#include "registry.h"
+#include "server/loop.h"
+#include "server/registry.h"
 
 START_TEST(loop_reports_ready_descriptors)
 {

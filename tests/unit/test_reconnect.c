@@ -14,7 +14,7 @@
 #include <check.h>
 
 #include "clientfake.h"
-#include "sockutil.h"
+#include "transport/sockutil.h"
 #include "testcalc.h"
 #include "testutil.h"
 

@@ -21,8 +21,8 @@
 
 #include <check.h>
 
-#include "sockutil.h"
-#include "wbuf.h"
+#include "transport/sockutil.h"
+#include "wire/wbuf.h"
 #include "calcfixture.h"
 #include "testcalc.h"
 #include "testutil.h"

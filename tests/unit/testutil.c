@@ -17,10 +17,10 @@
 
 #include <check.h>
 
-#include "address.h"
-#include "sockutil.h"
+#include "transport/address.h"
+#include "transport/sockutil.h"
 #include "testutil.h"
-#include "transport.h"
+#include "transport/transport.h"
 
 void tu_mkdtemp(char *buf, size_t size)
 {
