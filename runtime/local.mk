@@ -25,6 +25,7 @@ runtime_libsockrpc_la_SOURCES = \
 	runtime/server/call.c runtime/server/report.c \
 	runtime/server/server.c runtime/server/server.h \
 	runtime/client/client.c runtime/client/client.h \
+	runtime/client/slot.c \
 	runtime/client/io.c runtime/client/send.c \
 	runtime/client/async.c runtime/client/report.c
 runtime_libsockrpc_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/runtime

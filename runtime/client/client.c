@@ -29,160 +29,12 @@ enum {
     DEFAULT_MAX_MESSAGE = 16 * 1024 * 1024,
     DEFAULT_RECONNECT_MAX_MS = 1000,
     KEEP_OUT = 64 * 1024,     /* a larger request buffer is freed after use */
-    KEEP_REPLY = 64 * 1024,   /* and so is a larger reply buffer */
-    SLOT_ZONE_CHUNK = 2048,   /* a small reply decodes into one chunk */
     MAP_INITIAL = 64          /* msgid buckets; grows with calls in flight */
 };
 
 /* Serials tell clients apart in the per-thread cache below even when a
  * new client gets the address of a closed one. */
 static atomic_uint_fast64_t serials = 1;
-
-/* This thread's record of the client it used last: saves walking the
- * list on every call.  Only compared by serial, so it may point to a
- * client long gone without harm. */
-static _Thread_local struct {
-    uint64_t serial;
-    struct srpc__thread *rec;
-} cache;
-
-int srpc__thread_error(struct srpc__thread *t, int status, const char *fmt,
-                       ...)
-{
-    va_list ap;
-
-    if (t) {
-        va_start(ap, fmt);
-        vsnprintf(t->errmsg, sizeof t->errmsg, fmt, ap);
-        va_end(ap);
-        /* A local failure: the server's code, if any, is not this
-         * call's. */
-        t->status = status;
-        t->remote_code = 0;
-        t->has_code = false;
-    }
-    return status;
-}
-
-int srpc__slot_error(srpc_pending *s, int status, const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
-    va_end(ap);
-    s->status = status;
-    s->result = NULL;
-    return status;
-}
-
-struct srpc__thread *srpc__client_thread(srpc_client *c)
-{
-    pthread_t self = pthread_self();
-    struct srpc__thread *t;
-
-    if (cache.serial == c->serial)
-        return cache.rec;
-    for (t = c->threads; t; t = t->next) {
-        if (pthread_equal(t->tid, self))
-            break;
-    }
-    if (!t) {
-        t = calloc(1, sizeof *t);
-        if (!t)
-            return NULL;
-        t->tid = self;
-        srpc__arena_init(&t->arena);
-        t->next = c->threads;
-        c->threads = t;
-    }
-    cache.serial = c->serial;
-    cache.rec = t;
-    return t;
-}
-
-/* ---- slots ---------------------------------------------------------- */
-
-static srpc_pending *slot_new(srpc_client *c)
-{
-    srpc_pending *s = calloc(1, sizeof *s);
-
-    if (!s)
-        return NULL;
-    if (!msgpack_zone_init(&s->zone, SLOT_ZONE_CHUNK)) {
-        free(s);
-        return NULL;
-    }
-    s->client = c;
-    srpc__wbuf_init(&s->out);
-    msgpack_packer_init(&s->pk, &s->out, srpc__wbuf_write);
-    s->all = c->all_slots;
-    c->all_slots = s;
-    return s;
-}
-
-static srpc_pending *slot_take(srpc_client *c)
-{
-    srpc_pending *s = c->free_slots;
-
-    if (s)
-        c->free_slots = s->next;
-    else
-        s = slot_new(c);
-    if (s) {
-        s->next = NULL;
-        s->status = SRPC_OK;
-        s->result = NULL;
-        s->remote_code = 0;
-        s->has_code = false;
-        s->errmsg[0] = '\0';
-        s->cb = NULL;
-        s->cb_data = NULL;
-    }
-    return s;
-}
-
-void srpc__slot_free(srpc_client *c, srpc_pending *s)
-{
-    s->state = SLOT_FREE;
-    s->result = NULL;
-    msgpack_zone_clear(&s->zone);
-    /* One huge reply should not pin its size in every slot it passed. */
-    if (s->cap > KEEP_REPLY) {
-        free(s->bytes);
-        s->bytes = NULL;
-        s->cap = 0;
-    }
-    s->next = c->free_slots;
-    c->free_slots = s;
-}
-
-static void slot_destroy(srpc_pending *s)
-{
-    srpc__wbuf_fini(&s->out);
-    msgpack_zone_destroy(&s->zone);
-    free(s->bytes);
-    free(s);
-}
-
-int srpc__slot_collect(srpc_client *c, struct srpc__thread *t,
-                       srpc_pending *s, const msgpack_object **result)
-{
-    if (t->held && t->held != s)
-        srpc__slot_free(c, t->held);
-    t->held = s;
-    s->state = SLOT_HELD;
-    t->remote_code = s->remote_code;
-    t->status = s->status;
-    t->has_code = s->has_code;
-    if (s->status != SRPC_OK)
-        srpc__errf(t->errmsg, sizeof t->errmsg, "%s", s->errmsg);
-    else
-        t->errmsg[0] = '\0';
-    if (result)
-        *result = s->status == SRPC_OK ? s->result : NULL;
-    return s->status;
-}
 
 /* ---- connecting and closing ------------------------------------------ */
 
@@ -231,7 +83,7 @@ static void destroy(srpc_client *c)
         srpc__close(c->fd);
     for (s = c->all_slots; s; s = snext) {
         snext = s->all;
-        slot_destroy(s);
+        srpc__slot_destroy(s);
     }
     for (t = c->threads; t; t = tnext) {
         tnext = t->next;
@@ -247,8 +99,7 @@ static void destroy(srpc_client *c)
         pthread_mutex_destroy(&c->send_lock);
         pthread_cond_destroy(&c->cond);
     }
-    if (cache.serial == c->serial)
-        cache.serial = 0;
+    srpc__thread_cache_forget(c);
     free(c);
 }
 
@@ -308,19 +159,6 @@ int srpc_client_set_timeout(srpc_client *client, int timeout_ms)
     client->timeout_ms = timeout_ms;
     pthread_mutex_unlock(&client->lock);
     return SRPC_OK;
-}
-
-/* This thread's record, for the const getters: the lock is part of the
- * object's machinery, not of its value. */
-struct srpc__thread *srpc__client_this_thread(const srpc_client *client)
-{
-    srpc_client *c = (srpc_client *)client;
-    struct srpc__thread *t;
-
-    pthread_mutex_lock(&c->lock);
-    t = srpc__client_thread(c);
-    pthread_mutex_unlock(&c->lock);
-    return t;
 }
 
 const char *srpc_client_errmsg(const srpc_client *client)
@@ -406,15 +244,10 @@ static srpc_pending *begin(srpc_client *c, const char *method, bool notify)
     s = t->building;
     if (!s && t->held) {
         s = t->held;
-        msgpack_zone_clear(&s->zone);
-        if (s->cap > KEEP_REPLY) {
-            free(s->bytes);
-            s->bytes = NULL;
-            s->cap = 0;
-        }
+        srpc__slot_recycle(s);
     }
     if (!s)
-        s = slot_take(c);
+        s = srpc__slot_take(c);
     t->held = NULL;
     t->building = s;
     t->begin_failed = !s;

@@ -1,8 +1,12 @@
 /*
- * client.h - the client's insides, shared by client.c (connecting, thread
- * records, building requests, the blocking call), io.c (reading,
- * completing calls), send.c (sending, reconnecting), async.c (handles,
- * callbacks, polling) and report.c (values that did not decode).
+ * client.h - the client's insides.  The files of client/ stack up:
+ *   slot.c    call slots and per-thread records
+ *   io.c      reading replies, completing calls, failing the connection
+ *   send.c    sending a request, reconnecting
+ *   client.c  connecting, building requests, the blocking call
+ *   async.c   handles, callbacks, polling
+ *   report.c  results and arguments that did not decode or encode
+ * each using only those above it.
  *
  * Every call, blocking or not, lives in a slot (struct srpc_pending): the
  * request is packed into the slot's own buffer, so that threads can build
@@ -128,7 +132,7 @@ struct srpc_client {
     struct srpc__thread *threads;
 };
 
-/* ---- client.c ---- */
+/* ---- slot.c ---- */
 
 /* This thread's record on C, created on first use; NULL when memory runs
  * out.  Caller holds lock. */
@@ -141,8 +145,22 @@ struct srpc__thread *srpc__client_this_thread(const srpc_client *c);
 int srpc__thread_error(struct srpc__thread *t, int status, const char *fmt,
                        ...) SRPC__PRINTF(3, 4);
 
+/* Forgets this thread's cached record of C, which is being destroyed. */
+void srpc__thread_cache_forget(const srpc_client *c);
+
+/* A slot ready to build a call in: from the free list, else new; NULL
+ * when memory runs out.  Caller holds lock. */
+srpc_pending *srpc__slot_take(srpc_client *c);
+
+/* Forgets S's result and frees its reply buffer if that grew large: S is
+ * about to carry another call. */
+void srpc__slot_recycle(srpc_pending *s);
+
 /* Returns slot S to the free list.  Caller holds lock. */
 void srpc__slot_free(srpc_client *c, srpc_pending *s);
+
+/* Frees S and what it owns: for the client's destruction. */
+void srpc__slot_destroy(srpc_pending *s);
 
 /* Makes S (done) the thread's held slot and copies its outcome into the
  * thread's record; returns its status.  Caller holds lock. */

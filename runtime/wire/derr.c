@@ -27,6 +27,27 @@ int srpc__derr_what(srpc_derr *err, int rc, const char *fmt, ...)
     return rc;
 }
 
+/* What a value is, in words, for "expected X, got Y". */
+const char *srpc_object_type_name(const msgpack_object *o)
+{
+    if (!o)
+        return "nothing";
+    switch (o->type) {
+    case MSGPACK_OBJECT_NIL: return "nil";
+    case MSGPACK_OBJECT_BOOLEAN: return "bool";
+    case MSGPACK_OBJECT_POSITIVE_INTEGER:
+    case MSGPACK_OBJECT_NEGATIVE_INTEGER: return "integer";
+    case MSGPACK_OBJECT_FLOAT32:
+    case MSGPACK_OBJECT_FLOAT64: return "float";
+    case MSGPACK_OBJECT_STR: return "string";
+    case MSGPACK_OBJECT_BIN: return "binary";
+    case MSGPACK_OBJECT_ARRAY: return "array";
+    case MSGPACK_OBJECT_MAP: return "map";
+    case MSGPACK_OBJECT_EXT: return "extension";
+    default: return "unknown";
+    }
+}
+
 int srpc_derr_set(srpc_derr *err, int rc, const char *expected,
                   const msgpack_object *got)
 {
