@@ -10,6 +10,7 @@ RUNTIME_TESTS = \
 	tests/unit/test_loop \
 	tests/unit/test_loop_poll \
 	tests/unit/test_server \
+	tests/unit/test_transport \
 	tests/unit/test_client
 check_PROGRAMS += $(RUNTIME_TESTS)
 TESTS += $(RUNTIME_TESTS)
@@ -68,6 +69,13 @@ tests_unit_test_server_CPPFLAGS = $(TEST_CPP)
 tests_unit_test_server_CFLAGS = $(TEST_CC)
 tests_unit_test_server_LDFLAGS = $(TEST_LINK)
 tests_unit_test_server_LDADD = $(RUNTIME_TEST_LIBS)
+
+tests_unit_test_transport_SOURCES = tests/unit/test_transport.c \
+	$(RUNTIME_TEST_UTIL)
+tests_unit_test_transport_CPPFLAGS = $(TEST_CPP)
+tests_unit_test_transport_CFLAGS = $(TEST_CC)
+tests_unit_test_transport_LDFLAGS = $(TEST_LINK)
+tests_unit_test_transport_LDADD = $(RUNTIME_TEST_LIBS)
 
 tests_unit_test_client_SOURCES = tests/unit/test_client.c $(RUNTIME_TEST_UTIL)
 tests_unit_test_client_CPPFLAGS = $(TEST_CPP)

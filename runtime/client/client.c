@@ -44,7 +44,8 @@ static int init(srpc_client *c, const struct srpc_client_options *o)
     int ok;
 
     c->serial = atomic_fetch_add(&serials, 1);
-    c->fd = -1;
+    c->sock.fd = -1;
+    c->sock.ops = c->addr.ops;
     c->timeout_ms = o && o->timeout_ms > 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
     c->reconnect = o && o->reconnect;
     c->reconnect_max_ms = o && o->reconnect_max_ms > 0
@@ -79,8 +80,7 @@ static void destroy(srpc_client *c)
     srpc_pending *s, *snext;
     struct srpc__thread *t, *tnext;
 
-    if (c->fd >= 0)
-        srpc__close(c->fd);
+    c->sock.ops->close(&c->sock);
     for (s = c->all_slots; s; s = snext) {
         snext = s->all;
         srpc__slot_destroy(s);
@@ -129,7 +129,7 @@ int srpc_client_connect(srpc_client **out, const char *address,
         return SRPC_ENOMEM;
     }
     rc = c->addr.ops->connect(&c->addr, srpc__now_ms() + c->timeout_ms,
-                              &c->fd, errbuf, errbuf_size);
+                              &c->sock, errbuf, errbuf_size);
     if (rc != SRPC_OK) {
         destroy(c);
         return rc;

@@ -32,6 +32,7 @@
 #include "base/log.h"
 #include "sockrpc/codec.h"
 #include "transport/address.h"
+#include "transport/transport.h"
 #include "wire/arena.h"
 #include "wire/frame.h"
 #include "wire/wbuf.h"
@@ -102,7 +103,7 @@ struct srpc_client {
     pthread_mutex_t lock;
     pthread_mutex_t send_lock;
     pthread_cond_t cond;          /* a slot is done or reading is free */
-    int fd;                       /* -1 only between reconnect attempts */
+    struct srpc__sock sock;       /* fd -1 only between reconnect attempts */
     int timeout_ms;
     bool reconnect;
     int reconnect_max_ms;

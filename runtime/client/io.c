@@ -153,8 +153,7 @@ void srpc__client_break(srpc_client *c, int status, const char *why)
     }
     c->broken = status;
     srpc__errf(c->broken_why, sizeof c->broken_why, "%s", msg);
-    if (c->fd >= 0)
-        shutdown(c->fd, SHUT_RDWR);
+    c->sock.ops->shutdown(&c->sock);
     for (size_t i = 0; i < c->map_size; i++) {
         srpc_pending *s = c->map[i], *next;
 
@@ -506,10 +505,10 @@ static int make_room(srpc_client *c)
     return SRPC_OK;
 }
 
-/* Reads once from FD into rbuf, waiting until DEADLINE; lock is not held.
- * Returns SRPC_OK, ETIMEDOUT, or a failure with *why. */
-static int read_some(srpc_client *c, int fd, int64_t deadline,
-                     const char **why)
+/* Reads once from SOCK into rbuf, waiting until DEADLINE; lock is not
+ * held.  Returns SRPC_OK, ETIMEDOUT, or a failure with *why. */
+static int read_some(srpc_client *c, struct srpc__sock *sock,
+                     int64_t deadline, const char **why)
 {
     if (make_room(c) != SRPC_OK) {
         *why = "out of memory for the input buffer";
@@ -519,7 +518,7 @@ static int read_some(srpc_client *c, int fd, int64_t deadline,
         /* Wait first: a reply is rarely there the moment its request has
          * left, and a recv() that fails with EAGAIN costs a syscall per
          * call.  poll() returns at once when bytes are already waiting. */
-        int r = srpc__poll_one(fd, POLLIN, deadline);
+        int r = srpc__poll_one(sock->fd, POLLIN, deadline);
         ssize_t n;
 
         if (r < 0) {
@@ -528,7 +527,7 @@ static int read_some(srpc_client *c, int fd, int64_t deadline,
         }
         if (r == 0)
             return SRPC_ETIMEDOUT;
-        n = srpc__recv(fd, c->rbuf + c->rlen, c->rcap - c->rlen);
+        n = sock->ops->recv(sock, c->rbuf + c->rlen, c->rcap - c->rlen);
         if (n > 0) {
             c->rlen += (size_t)n;
             return SRPC_OK;
@@ -551,14 +550,15 @@ static int read_some(srpc_client *c, int fd, int64_t deadline,
 int srpc__client_read_step(srpc_client *c, int64_t deadline)
 {
     const char *why = NULL;
-    int fd = c->fd, rc;
+    struct srpc__sock sock = c->sock; /* reconnect() waits for us */
+    int rc;
 
     if (c->broken)
         return c->broken;
     c->reading = true;
     c->reader = pthread_self();
     pthread_mutex_unlock(&c->lock);
-    rc = read_some(c, fd, deadline, &why);
+    rc = read_some(c, &sock, deadline, &why);
     pthread_mutex_lock(&c->lock);
     if (rc == SRPC_OK)
         handle_input(c);

@@ -32,7 +32,8 @@ enum {
  * client that only wrote while it waited for room could wait forever.
  * Holds send_lock, not lock.
  */
-static int wait_writable(srpc_client *c, int fd, int64_t deadline)
+static int wait_writable(srpc_client *c, const struct srpc__sock *sock,
+                         int64_t deadline)
 {
     for (;;) {
         bool can_read;
@@ -41,7 +42,7 @@ static int wait_writable(srpc_client *c, int fd, int64_t deadline)
         pthread_mutex_lock(&c->lock);
         can_read = !c->reading && !c->broken;
         pthread_mutex_unlock(&c->lock);
-        r = srpc__poll_one(fd, can_read ? POLLOUT | POLLIN : POLLOUT,
+        r = srpc__poll_one(sock->fd, can_read ? POLLOUT | POLLIN : POLLOUT,
                            deadline);
         if (r <= 0 || (r & (POLLOUT | POLLERR | POLLHUP | POLLNVAL)))
             return r;
@@ -52,14 +53,15 @@ static int wait_writable(srpc_client *c, int fd, int64_t deadline)
     }
 }
 
-/* Sends BYTES[0, LEN) on FD by DEADLINE; *sent tells how much went.
+/* Sends BYTES[0, LEN) on SOCK by DEADLINE; *sent tells how much went.
  * Returns SRPC_OK, ETIMEDOUT, or a failure with *why.  Holds send_lock. */
-static int send_all(srpc_client *c, int fd, const char *bytes, size_t len,
-                    int64_t deadline, size_t *sent, const char **why)
+static int send_all(srpc_client *c, struct srpc__sock *sock,
+                    const char *bytes, size_t len, int64_t deadline,
+                    size_t *sent, const char **why)
 {
     *sent = 0;
     while (*sent < len) {
-        ssize_t n = srpc__send(fd, bytes + *sent, len - *sent);
+        ssize_t n = srpc__sock_send(sock, bytes + *sent, len - *sent);
         int r;
 
         if (n >= 0) {
@@ -74,7 +76,7 @@ static int send_all(srpc_client *c, int fd, const char *bytes, size_t len,
             *why = strerror(errno);
             return SRPC_EIO;
         }
-        r = wait_writable(c, fd, deadline);
+        r = wait_writable(c, sock, deadline);
         if (r < 0) {
             *why = strerror(errno);
             return SRPC_EIO;
@@ -106,7 +108,8 @@ static int reconnect(srpc_client *c, int64_t deadline, char *err,
                      size_t errsize)
 {
     int64_t pause = BACKOFF_FIRST_MS;
-    int rc, fd;
+    struct srpc__sock sock;
+    int rc;
 
     pthread_mutex_lock(&c->lock);
     while (c->reading && srpc__client_cond_wait(c, deadline))
@@ -115,15 +118,13 @@ static int reconnect(srpc_client *c, int64_t deadline, char *err,
         srpc__errf(err, errsize, "timed out waiting to reconnect");
         return SRPC_ETIMEDOUT;
     }
-    if (c->fd >= 0)
-        srpc__close(c->fd);
-    c->fd = -1;
+    c->sock.ops->close(&c->sock);
     c->rpos = c->rlen = 0;
     srpc__frame_reset(&c->frame);
     c->closing_why[0] = '\0';
     pthread_mutex_unlock(&c->lock);
     for (;;) {
-        rc = c->addr.ops->connect(&c->addr, deadline, &fd, err, errsize);
+        rc = c->addr.ops->connect(&c->addr, deadline, &sock, err, errsize);
         if (rc == SRPC_OK || srpc__now_ms() + pause >= deadline)
             break;
         pause_until(pause, deadline);
@@ -133,7 +134,7 @@ static int reconnect(srpc_client *c, int64_t deadline, char *err,
     pthread_mutex_lock(&c->lock);
     if (rc == SRPC_OK) {
         srpc__log_debug("client reconnected");
-        c->fd = fd;
+        c->sock = sock;
         c->broken = 0;
     }
     return rc;
@@ -150,7 +151,7 @@ static int reconnect(srpc_client *c, int64_t deadline, char *err,
 static void read_while_idle(srpc_client *c)
 {
     for (int i = 0; i < 8; i++) {
-        struct pollfd p = { .fd = c->fd, .events = POLLIN };
+        struct pollfd p = { .fd = c->sock.fd, .events = POLLIN };
 
         if (c->broken || c->nsent > 0 || c->reading || poll(&p, 1, 0) <= 0)
             return;
@@ -188,8 +189,9 @@ static int ensure_connected(srpc_client *c, srpc_pending *s)
 static int send_once(srpc_client *c, srpc_pending *s, bool *retry)
 {
     const char *why = NULL;
+    struct srpc__sock sock;
     size_t sent;
-    int rc, fd;
+    int rc;
 
     *retry = false;
     rc = ensure_connected(c, s);
@@ -201,10 +203,10 @@ static int send_once(srpc_client *c, srpc_pending *s, bool *retry)
      * send() returns, to another thread reading. */
     if (s->kind != SLOT_NOTIFY)
         srpc__map_insert(c, s);
-    fd = c->fd;
+    sock = c->sock;
     pthread_mutex_unlock(&c->lock);
-    rc = send_all(c, fd, srpc__wbuf_bytes(&s->out), srpc__wbuf_size(&s->out),
-                  s->deadline, &sent, &why);
+    rc = send_all(c, &sock, srpc__wbuf_bytes(&s->out),
+                  srpc__wbuf_size(&s->out), s->deadline, &sent, &why);
     if (rc == SRPC_OK)
         return SRPC_OK;
     pthread_mutex_lock(&c->lock);

@@ -84,26 +84,26 @@ static void track_message(struct srpc__conn *c)
 
 /* ---- open and close --------------------------------------------- */
 
-int srpc__conn_open(struct srpc_server *srv, int fd,
+int srpc__conn_open(struct srpc_server *srv, struct srpc__sock *sock,
                     const struct srpc__listener *listener,
                     const struct srpc_peer *peer)
 {
     struct srpc__conn *c = calloc(1, sizeof *c);
 
     if (!c) {
-        srpc__close(fd);
+        sock->ops->close(sock);
         return SRPC_ENOMEM;
     }
     c->kind = SRPC__H_CONN;
-    c->fd = fd;
+    c->sock = *sock;
     c->server = srv;
     c->listener = listener;
     c->peer = *peer;
     srpc__frame_init(&c->frame, srv->opt.max_message_size);
     srpc__wbuf_init(&c->out);
     c->events = SRPC__EV_READ;
-    if (srpc__loop_set(srv->loop, fd, c->events, c) < 0) {
-        srpc__close(fd);
+    if (srpc__loop_set(srv->loop, c->sock.fd, c->events, c) < 0) {
+        c->sock.ops->close(&c->sock);
         free(c);
         return SRPC_ENOMEM;
     }
@@ -118,8 +118,8 @@ void srpc__conn_free(struct srpc__conn *c)
 {
     struct srpc_server *srv = c->server;
 
-    srpc__loop_del(srv->loop, c->fd);
-    srpc__close(c->fd);
+    srpc__loop_del(srv->loop, c->sock.fd);
+    c->sock.ops->close(&c->sock);
     clist_remove(&srv->active, c, ALINK);
     if (c->in_partial)
         clist_remove(&srv->partial, c, PLINK);
@@ -154,7 +154,8 @@ static void close_counted(struct srpc__conn *c, enum srpc__close_reason why)
 
 void srpc__conn_peer_name(const struct srpc__conn *c, char *buf, size_t size)
 {
-    srpc__describe_peer(c->fd, &c->peer, c->listener->bound.text, buf, size);
+    srpc__describe_peer(c->sock.fd, &c->peer, c->listener->bound.text, buf,
+                        size);
 }
 
 static int flush(struct srpc__conn *c);
@@ -214,7 +215,8 @@ static bool queue_full(const struct srpc__conn *c)
  * with the message the scanner stopped in (its state is in c->frame). */
 static size_t serve(struct srpc__conn *c, const char *data, size_t len)
 {
-    struct srpc__origin from = { &c->peer, c->fd, c->listener->bound.text };
+    struct srpc__origin from = { &c->peer, c->sock.fd,
+                                 c->listener->bound.text };
     size_t done = 0;
 
     c->mid_message = false;
@@ -320,7 +322,7 @@ static int on_readable(struct srpc__conn *c, bool *again)
     *again = false;
     if (!buf)
         return SRPC_ENOMEM;
-    n = srpc__recv(c->fd, buf, SRPC__READ_CHUNK);
+    n = c->sock.ops->recv(&c->sock, buf, SRPC__READ_CHUNK);
     if (n < 0) {
         *again = errno == EAGAIN || errno == EWOULDBLOCK;
         return *again ? SRPC_OK : SRPC_ECLOSED;
@@ -329,7 +331,7 @@ static int on_readable(struct srpc__conn *c, bool *again)
         c->eof = true;
         c->close_reason = SRPC__CLOSE_PEER;
         if (c->rlen > 0)
-            srpc__log_debug("fd %d: peer closed mid-message", c->fd);
+            srpc__log_debug("fd %d: peer closed mid-message", c->sock.fd);
         return SRPC_OK;
     }
     c->server->stats.bytes_in += (uint64_t)n;
@@ -351,8 +353,8 @@ static int on_readable(struct srpc__conn *c, bool *again)
 static int flush(struct srpc__conn *c)
 {
     while (srpc__wbuf_size(&c->out) > 0) {
-        ssize_t n = srpc__send(c->fd, srpc__wbuf_bytes(&c->out),
-                               srpc__wbuf_size(&c->out));
+        ssize_t n = srpc__sock_send(&c->sock, srpc__wbuf_bytes(&c->out),
+                                    srpc__wbuf_size(&c->out));
 
         if (n < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -395,7 +397,7 @@ static bool settle(struct srpc__conn *c)
         return false;
     }
     if (want != c->events) {
-        if (srpc__loop_set(c->server->loop, c->fd, want, c) < 0) {
+        if (srpc__loop_set(c->server->loop, c->sock.fd, want, c) < 0) {
             close_counted(c, SRPC__CLOSE_ERROR);
             return false;
         }

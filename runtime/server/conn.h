@@ -1,15 +1,15 @@
 /*
  * conn.h - one accepted connection of the server.
  *
- * Input: bytes are read SRPC__READ_CHUNK at a time, into the server's
+ * Input: bytes are read SRPC__READ_CHUNK at a time (the transport's recv()), into the server's
  * scratch buffer when nothing is pending (the common case: whole requests
  * arrive in one read), else into the connection's own rbuf.  Every complete
  * message is served at once, in order; what is left (an incomplete message,
  * or complete ones not yet served because of backpressure) is kept in rbuf,
  * which is freed as soon as it is empty.
  *
- * Output: replies are queued in `out` and sent with send(MSG_NOSIGNAL)
- * after each batch of input.  Backpressure: while more than
+ * Output: replies are queued in `out` and sent through the transport's
+ * writev() after each batch of input.  Backpressure: while more than
  * max_write_queue bytes are queued, the connection is neither read nor
  * served, so a client that never reads its replies costs bounded memory.
  *
@@ -52,7 +52,7 @@ struct srpc__clink {
 
 struct srpc__conn {
     enum srpc__handle_kind kind;     /* SRPC__H_CONN */
-    int fd;
+    struct srpc__sock sock;
     struct srpc_server *server;
     const struct srpc__listener *listener;
     struct srpc__clink alink;        /* in server->active */
@@ -76,9 +76,9 @@ struct srpc__conn {
     unsigned events;                 /* interest registered in the loop */
 };
 
-/* Takes ownership of the accepted socket FD (closed on failure too), whose
+/* Takes ownership of the accepted SOCK (closed on failure too), whose
  * peer has credentials PEER.  SRPC_OK or SRPC_ENOMEM. */
-int srpc__conn_open(struct srpc_server *srv, int fd,
+int srpc__conn_open(struct srpc_server *srv, struct srpc__sock *sock,
                     const struct srpc__listener *listener,
                     const struct srpc_peer *peer);
 

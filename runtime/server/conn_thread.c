@@ -26,7 +26,7 @@
 struct srpc__tconn {
     struct srpc_server *srv;
     const struct srpc__listener *listener;
-    int fd;                      /* -1 once closed; under srv->lock */
+    struct srpc__sock sock;      /* fd -1 once closed; under srv->lock */
     struct srpc_peer peer;
     pthread_t thread;
     bool done;                   /* under srv->lock: about to exit */
@@ -37,7 +37,7 @@ struct srpc__tconn {
 struct tstate {
     struct srpc__tconn *t;
     struct srpc_server *srv;
-    int fd;
+    struct srpc__sock sock;      /* a copy of t->sock, to use unlocked */
     struct srpc__workspace ws;
     struct srpc_server_stats st; /* not yet added to the server's */
     struct srpc__frame frame;
@@ -94,7 +94,7 @@ static int64_t deadline(const struct tstate *ts)
 /* Waits for EVENTS on the socket, or the stop pipe, until DEADLINE. */
 static int wait_for(struct tstate *ts, short events, int64_t until)
 {
-    struct pollfd p[2] = { { .fd = ts->fd, .events = events },
+    struct pollfd p[2] = { { .fd = ts->sock.fd, .events = events },
                            { .fd = ts->stopping ? -1 : ts->srv->tstop[0],
                              .events = POLLIN } };
 
@@ -146,8 +146,8 @@ static void timed_out(struct tstate *ts)
 static bool send_all(struct tstate *ts)
 {
     while (srpc__wbuf_size(&ts->out) > 0) {
-        ssize_t n = srpc__send(ts->fd, srpc__wbuf_bytes(&ts->out),
-                               srpc__wbuf_size(&ts->out));
+        ssize_t n = srpc__sock_send(&ts->sock, srpc__wbuf_bytes(&ts->out),
+                                    srpc__wbuf_size(&ts->out));
         int w;
 
         if (n >= 0) {
@@ -178,7 +178,7 @@ static bool send_all(struct tstate *ts)
  * input breaks a rule. */
 static bool serve_input(struct tstate *ts)
 {
-    struct srpc__origin from = { &ts->t->peer, ts->fd,
+    struct srpc__origin from = { &ts->t->peer, ts->sock.fd,
                                  ts->t->listener->bound.text };
     size_t done = 0, n;
     bool completed = false, ok = true;
@@ -244,7 +244,7 @@ static bool read_some(struct tstate *ts)
         set_reason(ts, SRPC__CLOSE_ERROR, 0, NULL);
         return false;
     }
-    n = srpc__recv(ts->fd, ts->rbuf + ts->rlen, SRPC__READ_CHUNK);
+    n = ts->sock.ops->recv(&ts->sock, ts->rbuf + ts->rlen, SRPC__READ_CHUNK);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
         if (!ts->stopping)
             return true;
@@ -299,7 +299,7 @@ static void log_close(const struct tstate *ts)
     if (ts->code == 0 || ts->reason == SRPC__CLOSE_SHUTDOWN ||
         !srpc__log_enabled(level))
         return;
-    srpc__describe_peer(ts->fd, &ts->t->peer, ts->t->listener->bound.text,
+    srpc__describe_peer(ts->sock.fd, &ts->t->peer, ts->t->listener->bound.text,
                         name, sizeof name);
     srpc__log_rated(&ts->srv->drop_rate, level,
                     "%s: %s; closing the connection", name, ts->why);
@@ -308,15 +308,14 @@ static void log_close(const struct tstate *ts)
 static void finish(struct tstate *ts)
 {
     struct srpc_server *srv = ts->srv;
-    int fd;
 
     log_close(ts);
     if (ts->code != 0) { /* one attempt: a dropped peer gets no more time */
         ssize_t n;
 
         srpc__queue_closing(&ts->out, ts->code, ts->why);
-        n = srpc__send(ts->fd, srpc__wbuf_bytes(&ts->out),
-                       srpc__wbuf_size(&ts->out));
+        n = srpc__sock_send(&ts->sock, srpc__wbuf_bytes(&ts->out),
+                            srpc__wbuf_size(&ts->out));
         if (n > 0)
             ts->st.bytes_out += (uint64_t)n;
     }
@@ -325,9 +324,9 @@ static void finish(struct tstate *ts)
     srpc__wbuf_fini(&ts->out);
     free(ts->rbuf);
     pthread_mutex_lock(&srv->lock);
-    fd = ts->t->fd;
-    ts->t->fd = -1; /* abort() must not shut a reused descriptor down */
-    srpc__close(fd);
+    /* fd -1 under the lock: abort() must not shut a reused descriptor
+     * down. */
+    ts->t->sock.ops->close(&ts->t->sock);
     srv->nthreads--;
     pthread_mutex_unlock(&srv->lock);
     merge_stats(ts); /* after the close: a counter seen means it is done */
@@ -346,7 +345,7 @@ static void *tconn_main(void *arg)
     memset(&ts, 0, sizeof ts);
     ts.t = arg;
     ts.srv = ts.t->srv;
-    ts.fd = ts.t->fd;
+    ts.sock = ts.t->sock;
     ts.last_active = srpc__now_ms();
     srpc__frame_init(&ts.frame, ts.srv->opt.max_message_size);
     srpc__wbuf_init(&ts.out);
@@ -358,7 +357,7 @@ static void *tconn_main(void *arg)
     return NULL;
 }
 
-int srpc__tconn_start(struct srpc_server *srv, int fd,
+int srpc__tconn_start(struct srpc_server *srv, struct srpc__sock *sock,
                       const struct srpc__listener *listener,
                       const struct srpc_peer *peer)
 {
@@ -366,12 +365,12 @@ int srpc__tconn_start(struct srpc_server *srv, int fd,
     int e;
 
     if (!t) {
-        srpc__close(fd);
+        sock->ops->close(sock);
         return SRPC_ENOMEM;
     }
     t->srv = srv;
     t->listener = listener;
-    t->fd = fd;
+    t->sock = *sock;
     t->peer = *peer;
     pthread_mutex_lock(&srv->lock);
     e = pthread_create(&t->thread, NULL, tconn_main, t);
@@ -383,7 +382,7 @@ int srpc__tconn_start(struct srpc_server *srv, int fd,
     }
     pthread_mutex_unlock(&srv->lock);
     if (e != 0) {
-        srpc__close(fd);
+        t->sock.ops->close(&t->sock);
         free(t);
         return e == ENOMEM ? SRPC_ENOMEM : SRPC_EIO;
     }
@@ -443,8 +442,8 @@ void srpc__tconn_abort(struct srpc_server *srv)
 {
     pthread_mutex_lock(&srv->lock);
     for (struct srpc__tconn *t = srv->tconns; t; t = t->next)
-        if (t->fd >= 0)
-            shutdown(t->fd, SHUT_RDWR); /* the thread's waits return */
+        if (t->sock.fd >= 0)
+            t->sock.ops->shutdown(&t->sock); /* the thread's waits return */
     pthread_mutex_unlock(&srv->lock);
 }
 

@@ -16,8 +16,8 @@
 
 #include "server/server.h"
 
-/* Starts a thread serving FD (owned from now on, closed on failure). */
-int srpc__tconn_start(struct srpc_server *srv, int fd,
+/* Starts a thread serving SOCK (owned from now on, closed on failure). */
+int srpc__tconn_start(struct srpc_server *srv, struct srpc__sock *sock,
                       const struct srpc__listener *listener,
                       const struct srpc_peer *peer);
 

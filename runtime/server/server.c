@@ -301,47 +301,51 @@ static size_t open_connections(struct srpc_server *s)
     return s->opt.threads_per_connection ? srpc__tconn_count(s) : s->nconns;
 }
 
-/* Closes the just-accepted FD with a notice; nothing was allocated for
+/* Closes the just-accepted SOCK with a notice; nothing was allocated for
  * it, and the notice is built on the stack. */
-static void refuse(struct srpc_server *s, int fd, const struct srpc_peer *peer,
+static void refuse(struct srpc_server *s, struct srpc__sock *sock,
+                   const struct srpc_peer *peer,
                    const struct srpc__listener *l, int64_t code,
                    const char *why)
 {
     char notice[128];
     size_t n = srpc__closing_bytes(notice, sizeof notice, code, why);
+    ssize_t sent = 0;
 
-    bool sent;
-
-    log_refusal(s, fd, peer, l, why);
-    sent = n > 0 && srpc__send(fd, notice, n) > 0;
-    srpc__close(fd);
+    log_refusal(s, sock->fd, peer, l, why);
+    /* One try: a peer that cannot take 128 bytes at once is not waited
+     * for, and a partial notice is only counted as far as it went. */
+    if (n > 0)
+        sent = srpc__sock_send(sock, notice, n);
+    sock->ops->close(sock);
     stats_lock(s);
-    s->stats.bytes_out += sent ? n : 0;
+    s->stats.bytes_out += sent > 0 ? (uint64_t)sent : 0;
     s->stats.connections_refused++;
     stats_unlock(s);
 }
 
-static void admit(struct srpc_server *s, struct srpc__listener *l, int fd)
+static void admit(struct srpc_server *s, struct srpc__listener *l,
+                  struct srpc__sock *sock)
 {
     struct srpc_peer peer;
 
-    (void)l->ops->peer_cred(fd, &peer); /* -1s when there are none */
+    (void)sock->ops->peer_cred(sock, &peer); /* -1s when there are none */
     if (open_connections(s) >= s->opt.max_connections) {
-        refuse(s, fd, &peer, l, SRPC_WIRE_LIMIT_CONNS,
+        refuse(s, sock, &peer, l, SRPC_WIRE_LIMIT_CONNS,
                "too many connections (max_connections)");
         return;
     }
     if (!uid_allowed(s, peer.uid)) {
-        refuse(s, fd, &peer, l, SRPC_WIRE_NOT_ALLOWED,
+        refuse(s, sock, &peer, l, SRPC_WIRE_NOT_ALLOWED,
                "uid not in allowed_uids");
         return;
     }
-    (void)l->ops->setup(fd); /* failure costs latency only */
+    (void)sock->ops->setup(sock); /* failure costs latency only */
     if (s->opt.threads_per_connection) {
-        if (srpc__tconn_start(s, fd, l, &peer) != SRPC_OK)
+        if (srpc__tconn_start(s, sock, l, &peer) != SRPC_OK)
             srpc__log_error("%s: cannot start a thread for a new "
                             "connection", l->bound.text);
-    } else if (srpc__conn_open(s, fd, l, &peer) != SRPC_OK) {
+    } else if (srpc__conn_open(s, sock, l, &peer) != SRPC_OK) {
         srpc__log_error("%s: out of memory for a new connection",
                         l->bound.text);
     }
@@ -350,9 +354,9 @@ static void admit(struct srpc_server *s, struct srpc__listener *l, int fd)
 static void accept_some(struct srpc_server *s, struct srpc__listener *l)
 {
     for (unsigned i = 0; i < s->opt.accepts_per_turn; i++) {
-        int fd = srpc__accept(l->fd);
+        struct srpc__sock sock;
 
-        if (fd < 0) {
+        if (l->ops->accept(l->fd, &sock) < 0) {
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
                 errno == ENOMEM)
                 pause_accepting(s, l);
@@ -365,7 +369,7 @@ static void accept_some(struct srpc_server *s, struct srpc__listener *l)
             return;
         }
         l->pause_logged = false;
-        admit(s, l, fd);
+        admit(s, l, &sock);
     }
 }
 

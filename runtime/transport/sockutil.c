@@ -101,42 +101,68 @@ int srpc__connect(int fd, const struct sockaddr *sa, socklen_t len,
     return err;
 }
 
-int srpc__accept(int fd)
+/* ---- the members every plain stream socket's table shares ---- */
+
+int srpc__stream_accept(int listen_fd, struct srpc__sock *out)
 {
     for (;;) {
 #ifdef HAVE_ACCEPT4
-        int c = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        int c = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 #else
-        int c = accept(fd, NULL, NULL);
+        int c = accept(listen_fd, NULL, NULL);
 
         if (c >= 0 && srpc__set_nonblock_cloexec(c) < 0) {
             srpc__close(c);
             return -1;
         }
 #endif
-        if (c >= 0 || errno != EINTR)
-            return c;
+        if (c >= 0) {
+            out->fd = c;
+            return 0;
+        }
+        if (errno != EINTR)
+            return -1;
     }
 }
 
-ssize_t srpc__send(int fd, const void *buf, size_t len)
+ssize_t srpc__stream_recv(struct srpc__sock *sock, void *buf, size_t len)
 {
     for (;;) {
-        ssize_t n = send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+        ssize_t n = recv(sock->fd, buf, len, 0);
 
         if (n >= 0 || errno != EINTR)
             return n;
     }
 }
 
-ssize_t srpc__recv(int fd, void *buf, size_t len)
+ssize_t srpc__stream_writev(struct srpc__sock *sock, const struct iovec *iov,
+                            int iovcnt)
 {
+    struct msghdr msg = { .msg_iov = (struct iovec *)iov,
+                          .msg_iovlen = (size_t)iovcnt };
+
+    /* sendmsg, not writev(2): only it takes MSG_NOSIGNAL. */
     for (;;) {
-        ssize_t n = recv(fd, buf, len, 0);
+        ssize_t n = sendmsg(sock->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
 
         if (n >= 0 || errno != EINTR)
             return n;
     }
+}
+
+void srpc__stream_shutdown(struct srpc__sock *sock)
+{
+    int saved = errno;
+
+    if (sock->fd >= 0)
+        (void)shutdown(sock->fd, SHUT_RDWR);
+    errno = saved;
+}
+
+void srpc__stream_close(struct srpc__sock *sock)
+{
+    srpc__close(sock->fd);
+    sock->fd = -1;
 }
 
 void srpc__describe_peer(int fd, const struct srpc_peer *peer,

@@ -1,6 +1,6 @@
 /*
- * sockutil.h - thin helpers over the socket calls, shared by transports,
- * server and client.  Each one handles EINTR itself and reports errors as
+ * sockutil.h - thin helpers over the socket calls, for the transports (and
+ * for the server's own descriptors: listeners, its wake-up pipe).  Each one handles EINTR itself and reports errors as
  * an errno value or -1 with errno set, never by aborting.
  */
 #ifndef SRPC_SOCKUTIL_H
@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "sockrpc.h"
+#include "transport/transport.h"
 
 /* A nonblocking, close-on-exec stream socket, or -1 with errno. */
 int srpc__socket(int family);
@@ -29,18 +30,9 @@ int srpc__set_nonblock_cloexec(int fd);
 int srpc__connect(int fd, const struct sockaddr *sa, socklen_t len,
                   int64_t deadline);
 
-/* accept4(SOCK_NONBLOCK|SOCK_CLOEXEC) retried on EINTR; -1 with errno. */
-int srpc__accept(int fd);
-
 /* Waits for EVENTS on FD until DEADLINE; returns revents, 0 on timeout,
  * -1 with errno. */
 int srpc__poll_one(int fd, short events, int64_t deadline);
-
-/* send(MSG_NOSIGNAL|MSG_DONTWAIT) retried on EINTR: never raises SIGPIPE. */
-ssize_t srpc__send(int fd, const void *buf, size_t len);
-
-/* recv retried on EINTR. */
-ssize_t srpc__recv(int fd, void *buf, size_t len);
 
 /* close(2) that keeps errno (for error paths) and ignores EINTR: on Linux
  * the descriptor is gone even then, so retrying could close another. */
@@ -51,5 +43,18 @@ void srpc__close(int fd);
  * unknown) and the address LISTENER_TEXT it connected to. */
 void srpc__describe_peer(int fd, const struct srpc_peer *peer,
                          const char *listener_text, char *buf, size_t size);
+
+/*
+ * The members of a transport table (transport.h) that move the bytes of a
+ * plain stream socket: accept4(), recv(), sendmsg(MSG_NOSIGNAL), shutdown()
+ * and close(), each retried on EINTR.  The unix and tcp tables share
+ * them, as Linux's stream families share their socket calls.
+ */
+int srpc__stream_accept(int listen_fd, struct srpc__sock *out);
+ssize_t srpc__stream_recv(struct srpc__sock *sock, void *buf, size_t len);
+ssize_t srpc__stream_writev(struct srpc__sock *sock, const struct iovec *iov,
+                            int iovcnt);
+void srpc__stream_shutdown(struct srpc__sock *sock);
+void srpc__stream_close(struct srpc__sock *sock);
 
 #endif

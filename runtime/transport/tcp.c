@@ -100,16 +100,21 @@ static int tcp_listen(const struct srpc__address *addr, unsigned mode,
     return SRPC_OK;
 }
 
-static int tcp_setup(int fd)
+/* Small request, small reply: Nagle would add 40 ms per call. */
+static int no_delay(int fd)
 {
     int one = 1;
 
-    /* Small request, small reply: Nagle would add 40 ms per call. */
     return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
+static int tcp_setup(struct srpc__sock *sock)
+{
+    return no_delay(sock->fd);
+}
+
 static int tcp_connect(const struct srpc__address *addr, int64_t deadline,
-                       int *out, char *err, size_t errsize)
+                       struct srpc__sock *out, char *err, size_t errsize)
 {
     struct addrinfo *res, *ai;
     int rc, e = EADDRNOTAVAIL, fd = -1;
@@ -138,14 +143,21 @@ static int tcp_connect(const struct srpc__address *addr, int64_t deadline,
         return e == ETIMEDOUT ? SRPC_ETIMEDOUT : SRPC_ECONNECT;
     }
     /* TCP_NODELAY failing costs latency, not correctness. */
-    (void)tcp_setup(fd);
-    *out = fd;
+    (void)no_delay(fd);
+    out->fd = fd;
+    out->ops = &srpc__transport_tcp;
     return SRPC_OK;
 }
 
-static int tcp_peer_cred(int fd, struct srpc_peer *out)
+static int tcp_accept(int listen_fd, struct srpc__sock *out)
 {
-    (void)fd; /* TCP carries no credentials */
+    out->ops = &srpc__transport_tcp;
+    return srpc__stream_accept(listen_fd, out);
+}
+
+static int tcp_peer_cred(const struct srpc__sock *sock, struct srpc_peer *out)
+{
+    (void)sock; /* TCP carries no credentials */
     out->uid = out->gid = out->pid = -1;
     return -1;
 }
@@ -159,7 +171,12 @@ const struct srpc_transport_ops srpc__transport_tcp = {
     .scheme = "tcp",
     .listen = tcp_listen,
     .connect = tcp_connect,
+    .accept = tcp_accept,
     .setup = tcp_setup,
     .peer_cred = tcp_peer_cred,
+    .recv = srpc__stream_recv,
+    .writev = srpc__stream_writev,
+    .shutdown = srpc__stream_shutdown,
+    .close = srpc__stream_close,
     .cleanup = tcp_cleanup,
 };

@@ -156,7 +156,7 @@ static int unix_listen(const struct srpc__address *addr, unsigned mode,
 }
 
 static int unix_connect(const struct srpc__address *addr, int64_t deadline,
-                        int *out, char *err, size_t errsize)
+                        struct srpc__sock *out, char *err, size_t errsize)
 {
     struct sockaddr_un sun;
     socklen_t len = make_sockaddr(addr, &sun);
@@ -173,30 +173,37 @@ static int unix_connect(const struct srpc__address *addr, int64_t deadline,
                    addr->path, strerror(e));
         return e == ETIMEDOUT ? SRPC_ETIMEDOUT : SRPC_ECONNECT;
     }
-    *out = fd;
+    out->fd = fd;
+    out->ops = &srpc__transport_unix;
     return SRPC_OK;
 }
 
-static int unix_setup(int fd)
+static int unix_accept(int listen_fd, struct srpc__sock *out)
 {
-    (void)fd; /* nothing to tune on a Unix socket */
+    out->ops = &srpc__transport_unix;
+    return srpc__stream_accept(listen_fd, out);
+}
+
+static int unix_setup(struct srpc__sock *sock)
+{
+    (void)sock; /* nothing to tune on a Unix socket */
     return 0;
 }
 
-static int unix_peer_cred(int fd, struct srpc_peer *out)
+static int unix_peer_cred(const struct srpc__sock *sock, struct srpc_peer *out)
 {
 #ifdef SO_PEERCRED
     struct ucred uc;
     socklen_t len = sizeof uc;
 
-    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0) {
+    if (getsockopt(sock->fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0) {
         out->uid = uc.uid;
         out->gid = uc.gid;
         out->pid = uc.pid;
         return 0;
     }
 #else
-    (void)fd; /* no SO_PEERCRED on this system: credentials unknown */
+    (void)sock; /* no SO_PEERCRED on this system: credentials unknown */
 #endif
     out->uid = out->gid = out->pid = -1;
     return -1;
@@ -217,7 +224,12 @@ const struct srpc_transport_ops srpc__transport_unix = {
     .scheme = "unix",
     .listen = unix_listen,
     .connect = unix_connect,
+    .accept = unix_accept,
     .setup = unix_setup,
     .peer_cred = unix_peer_cred,
+    .recv = srpc__stream_recv,
+    .writev = srpc__stream_writev,
+    .shutdown = srpc__stream_shutdown,
+    .close = srpc__stream_close,
     .cleanup = unix_cleanup,
 };

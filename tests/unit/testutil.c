@@ -88,14 +88,16 @@ int tu_connect_raw(const char *address, int timeout_ms)
 {
     struct srpc__address addr;
     struct timeval tv = { timeout_ms / 1000, (timeout_ms % 1000) * 1000 };
+    struct srpc__sock sock;
     char err[256];
     int fd, fl;
 
     if (srpc__address_parse(address, &addr, err, sizeof err) != SRPC_OK)
         return -1;
-    if (addr.ops->connect(&addr, srpc__now_ms() + timeout_ms, &fd, err,
+    if (addr.ops->connect(&addr, srpc__now_ms() + timeout_ms, &sock, err,
                           sizeof err) != SRPC_OK)
         return -1;
+    fd = sock.fd;
     /* Blocking, with timeouts: a hung server fails the test, not hangs. */
     fl = fcntl(fd, F_GETFL);
     ck_assert(fl >= 0 && fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == 0);
