@@ -2,8 +2,10 @@
 # The folders are its layers, each using only those listed before it
 # (runtime/README.md): base, transport, wire, then server and client.
 
-lib_LTLIBRARIES += runtime/libsockrpc.la
-runtime_libsockrpc_la_SOURCES = \
+# The objects are built once, into a convenience library that the white-box
+# unit tests link whole; libsockrpc.la wraps it and exports only the API.
+noinst_LTLIBRARIES += runtime/libsockrpc-internal.la
+runtime_libsockrpc_internal_la_SOURCES = \
 	runtime/base/error.c \
 	runtime/base/clock.c runtime/base/clock.h \
 	runtime/base/log.c runtime/base/log.h \
@@ -28,11 +30,23 @@ runtime_libsockrpc_la_SOURCES = \
 	runtime/client/slot.c \
 	runtime/client/io.c runtime/client/send.c \
 	runtime/client/async.c runtime/client/report.c
-runtime_libsockrpc_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/runtime
-runtime_libsockrpc_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) $(MSGPACK_CFLAGS)
-runtime_libsockrpc_la_LIBADD = $(MSGPACK_LIBS) $(PTHREAD_LIBS)
+runtime_libsockrpc_internal_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/runtime
+runtime_libsockrpc_internal_la_CFLAGS = $(AM_CFLAGS) $(PTHREAD_CFLAGS) \
+	$(MSGPACK_CFLAGS)
+runtime_libsockrpc_internal_la_LIBADD = $(MSGPACK_LIBS) $(PTHREAD_LIBS)
+
+# The shared library exports the names sockrpc.h and sockrpc/codec.h
+# declare (srpc_ and a letter) and nothing else.  The layers call each other
+# through srpc__ names that must stay free to change; without the filter
+# every one of them would be part of the ABI, and a program could bind to
+# srpc__frame_scan and break on the next release.
+# tests/integration/exports.sh compares the two lists both ways.
+lib_LTLIBRARIES += runtime/libsockrpc.la
+runtime_libsockrpc_la_SOURCES =
+runtime_libsockrpc_la_LIBADD = runtime/libsockrpc-internal.la
 # current:revision:age - bump per the libtool rules when the ABI changes.
-runtime_libsockrpc_la_LDFLAGS = -version-info 0:0:0 -no-undefined
+runtime_libsockrpc_la_LDFLAGS = -version-info 0:0:0 -no-undefined \
+	-export-symbols-regex '^srpc_[a-z]'
 
 include_HEADERS = runtime/include/sockrpc.h
 sockrpcincludedir = $(includedir)/sockrpc

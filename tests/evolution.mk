@@ -43,7 +43,7 @@ EXTRA_DIST += tests/evolution/v1/inventory.idl tests/evolution/v2/inventory.idl
 # "v2/gen/inventory.h"; the generated .c files find their own header
 # beside them.
 EVO_CPP = $(TEST_CPP) -I$(top_srcdir)/tests/unit -I$(top_builddir)/tests/evolution
-EVO_LIBS = runtime/libsockrpc.la $(CHECK_LIBS) $(MSGPACK_LIBS) $(PTHREAD_LIBS) -lm
+EVO_LIBS = runtime/libsockrpc-internal.la $(CHECK_LIBS) $(MSGPACK_LIBS) $(PTHREAD_LIBS) -lm
 
 check_PROGRAMS += tests/evolution/test_old_client tests/evolution/test_new_client
 TESTS += tests/evolution/test_old_client tests/evolution/test_new_client

@@ -32,6 +32,6 @@ tests_interop_test_foreign_CPPFLAGS = $(TEST_CPP) -I$(top_srcdir)/tests/unit \
 	-I$(top_builddir)/tests/interop/gen
 tests_interop_test_foreign_CFLAGS = $(TEST_CC)
 tests_interop_test_foreign_LDFLAGS = $(TEST_LINK)
-tests_interop_test_foreign_LDADD = runtime/libsockrpc.la $(CHECK_LIBS) \
+tests_interop_test_foreign_LDADD = runtime/libsockrpc-internal.la $(CHECK_LIBS) \
 	$(MSGPACK_LIBS) $(PTHREAD_LIBS)
 $(tests_interop_test_foreign_OBJECTS): tests/interop/gen/foreign.h

@@ -25,6 +25,10 @@ SH_LOG_COMPILER = $(SHELL)
 # doc/idl.md's "In five minutes", run as the page shows it.
 TESTS += tests/integration/kv_tour.sh
 EXTRA_DIST += tests/integration/kv_tour.sh
+
+# The shared library exports the public API and nothing else.
+TESTS += tests/integration/exports.sh
+EXTRA_DIST += tests/integration/exports.sh
 EXTRA_DIST += tests/interop/calc_interop.py tests/interop/run-python.sh
 
 # tests/integration/test_raises: procedures that raise errors, through
@@ -56,6 +60,6 @@ tests_integration_test_raises_CPPFLAGS = $(TEST_CPP) -I$(top_srcdir)/tests/unit 
 	-I$(top_builddir)/tests/integration/gen
 tests_integration_test_raises_CFLAGS = $(TEST_CC)
 tests_integration_test_raises_LDFLAGS = $(TEST_LINK)
-tests_integration_test_raises_LDADD = runtime/libsockrpc.la $(CHECK_LIBS) \
+tests_integration_test_raises_LDADD = runtime/libsockrpc-internal.la $(CHECK_LIBS) \
 	$(MSGPACK_LIBS) $(PTHREAD_LIBS)
 $(tests_integration_test_raises_OBJECTS): tests/integration/gen/raising.h

@@ -17,6 +17,7 @@ AM_TESTS_ENVIRONMENT = \
 	PYTHON3_SYSTEM='$(PYTHON3_SYSTEM)'; export PYTHON3_SYSTEM; \
 	CC='$(CC)'; export CC; \
 	CLANG='$(CLANG)'; export CLANG; \
+	NM='$(NM)'; export NM; \
 	BUILD_CFLAGS='$(CFLAGS)'; export BUILD_CFLAGS; \
 	BUILD_LDFLAGS='$(LDFLAGS)'; export BUILD_LDFLAGS;
 

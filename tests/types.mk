@@ -28,7 +28,7 @@ tests_integration_test_types_CPPFLAGS = $(TEST_CPP) -I$(top_srcdir)/tests/unit \
 	-I$(top_builddir)/tests/integration/gen
 tests_integration_test_types_CFLAGS = $(TEST_CC)
 tests_integration_test_types_LDFLAGS = $(TEST_LINK)
-tests_integration_test_types_LDADD = runtime/libsockrpc.la $(CHECK_LIBS) \
+tests_integration_test_types_LDADD = runtime/libsockrpc-internal.la $(CHECK_LIBS) \
 	$(MSGPACK_LIBS) $(PTHREAD_LIBS) -lm
 $(tests_integration_test_types_OBJECTS): tests/integration/gen/alltypes.h
 
@@ -39,5 +39,5 @@ tests_unit_test_codec_types_SOURCES = tests/unit/test_codec_types.c
 tests_unit_test_codec_types_CPPFLAGS = $(TEST_CPP)
 tests_unit_test_codec_types_CFLAGS = $(TEST_CC)
 tests_unit_test_codec_types_LDFLAGS = $(TEST_LINK)
-tests_unit_test_codec_types_LDADD = runtime/libsockrpc.la $(CHECK_LIBS) \
+tests_unit_test_codec_types_LDADD = runtime/libsockrpc-internal.la $(CHECK_LIBS) \
 	$(MSGPACK_LIBS) $(PTHREAD_LIBS) -lm
