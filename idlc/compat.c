@@ -6,7 +6,7 @@
  *
  * What travels decides, never how the .idl spells it.  A call is a
  * method name and a positional array of arguments whose length the
- * server checks exactly (runtime/call.c); a struct is a map keyed by
+ * server checks exactly (runtime/server/call.c); a struct is a map keyed by
  * field name whose receiver skips unknown keys, refuses a missing
  * required one and reads nil as absent; an enum is its number.  Typedef
  * names, constants, doc comments, struct and enum names, parameter names

@@ -55,5 +55,8 @@ sockrpcinclude_HEADERS = runtime/include/sockrpc/codec.h
 pkgconfigdir = $(libdir)/pkgconfig
 pkgconfig_DATA = runtime/sockrpc.pc
 EXTRA_DIST += runtime/sockrpc.pc.in
+EXTRA_DIST += runtime/README.md runtime/base/README.md \
+	runtime/transport/README.md runtime/wire/README.md \
+	runtime/server/README.md runtime/client/README.md
 # Event loop backends: loop.c includes the one this platform gets.
 EXTRA_DIST += runtime/server/loop_poll.c runtime/server/loop_epoll.c

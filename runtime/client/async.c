@@ -1,5 +1,5 @@
 /*
- * client_async.c - calls that do not wait: handles (srpc_client_send /
+ * async.c - calls that do not wait: handles (srpc_client_send /
  * srpc_client_wait / srpc_client_cancel), callbacks (srpc_client_send_cb,
  * run by srpc_client_poll and by any thread waiting on the client), and
  * the server's notifications.

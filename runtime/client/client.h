@@ -172,7 +172,7 @@ int srpc__slot_collect(srpc_client *c, struct srpc__thread *t,
 int srpc__slot_error(srpc_pending *s, int status, const char *fmt, ...)
     SRPC__PRINTF(3, 4);
 
-/* ---- client_send.c ---- */
+/* ---- send.c ---- */
 
 /* Sends the request or notification in S (BUILDING, owned by the caller),
  * reconnecting first when the connection is broken and allowed to.  A
@@ -180,7 +180,7 @@ int srpc__slot_error(srpc_pending *s, int status, const char *fmt, ...)
  * status and message say why.  Takes send_lock and lock itself. */
 int srpc__client_send_slot(srpc_client *c, srpc_pending *s);
 
-/* ---- client_io.c ---- */
+/* ---- io.c ---- */
 
 /* Waits until S is done, reading when nobody else does, or until S's
  * deadline, then fails it with ETIMEDOUT.  Caller holds lock. */

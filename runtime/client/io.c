@@ -1,7 +1,7 @@
 /*
- * client_io.c - the client's reading side: handing replies to their slots
+ * io.c - the client's reading side: handing replies to their slots
  * by msgid, notifications to the application, and failing every call in
- * flight when the connection breaks.  Sending is in client_send.c.
+ * flight when the connection breaks.  Sending is in send.c.
  *
  * Input: rbuf[rpos, rlen) holds bytes received and not yet handled.
  * Messages are found by the same bounded scanner as on the server and

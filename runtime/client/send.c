@@ -1,10 +1,10 @@
 /*
- * client_send.c - the client's writing side: a request goes out whole,
+ * send.c - the client's writing side: a request goes out whole,
  * under send_lock, after its slot is in the msgid map; a connection found
  * broken is replaced first when the reconnect option allows it.
  *
  * Reconnecting never sends a call twice.  Calls in flight when the
- * connection broke have failed already (client_io.c); only a request of
+ * connection broke have failed already (io.c); only a request of
  * which not a byte reached the old connection is sent on the new one,
  * since the server cannot have run it.
  */

@@ -1,9 +1,10 @@
 /*
  * conn.h - one accepted connection of the server.
  *
- * Input: bytes are read SRPC__READ_CHUNK at a time (the transport's recv()), into the server's
- * scratch buffer when nothing is pending (the common case: whole requests
- * arrive in one read), else into the connection's own rbuf.  Every complete
+ * Input: bytes are read SRPC__READ_CHUNK at a time through the
+ * transport's recv(), into the server's scratch buffer when nothing is
+ * pending (the common case: whole requests arrive in one read), else into
+ * the connection's own rbuf.  Every complete
  * message is served at once, in order; what is left (an incomplete message,
  * or complete ones not yet served because of backpressure) is kept in rbuf,
  * which is freed as soon as it is empty.

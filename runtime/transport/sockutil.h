@@ -1,7 +1,8 @@
 /*
  * sockutil.h - thin helpers over the socket calls, for the transports (and
- * for the server's own descriptors: listeners, its wake-up pipe).  Each one handles EINTR itself and reports errors as
- * an errno value or -1 with errno set, never by aborting.
+ * for the server's own descriptors: listeners, its wake-up pipe).  Each
+ * one handles EINTR itself and reports errors as an errno value or -1 with
+ * errno set, never by aborting.
  */
 #ifndef SRPC_SOCKUTIL_H
 #define SRPC_SOCKUTIL_H

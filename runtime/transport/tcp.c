@@ -1,5 +1,5 @@
 /*
- * transport_tcp.c - TCP over IPv4 and IPv6: "tcp:host:port",
+ * tcp.c - TCP over IPv4 and IPv6: "tcp:host:port",
  * "tcp:[v6]:port".  Names are resolved with getaddrinfo; listen binds the
  * first result that works, connect tries every result in turn until the
  * deadline (a host with an unreachable IPv6 address still connects over

@@ -1,5 +1,5 @@
 /*
- * transport_unix.c - Unix-domain stream sockets: "unix:/path" and, on
+ * unix.c - Unix-domain stream sockets: "unix:/path" and, on
  * Linux, abstract names "unix:@name" (no file, gone with the socket).
  *
  * Socket files: on Linux, bind() creates the file with the mode of the
