@@ -141,9 +141,14 @@ ssize_t srpc__stream_writev(struct srpc__sock *sock, const struct iovec *iov,
     struct msghdr msg = { .msg_iov = (struct iovec *)iov,
                           .msg_iovlen = (size_t)iovcnt };
 
-    /* sendmsg, not writev(2): only it takes MSG_NOSIGNAL. */
+    /* sendmsg, not writev(2): only it takes MSG_NOSIGNAL.  One buffer, the
+     * common case of a request or a batch of replies, goes through send(),
+     * which spares the kernel copying the msghdr and the iovec in. */
     for (;;) {
-        ssize_t n = sendmsg(sock->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+        ssize_t n = iovcnt == 1
+                        ? send(sock->fd, iov[0].iov_base, iov[0].iov_len,
+                               MSG_NOSIGNAL | MSG_DONTWAIT)
+                        : sendmsg(sock->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
 
         if (n >= 0 || errno != EINTR)
             return n;
