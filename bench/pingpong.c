@@ -17,6 +17,8 @@
  *   raw_pipe  raw: BATCH requests in one write, then BATCH replies read.
  *   pipe      the same BATCH msgpack-rpc requests written at once by a raw
  *             client to the srpc_server (no client library involved).
+ *   async     BATCH bench_echo_async() calls, then their BATCH
+ *             bench_echo_finish(): the client library pipelining.
  *   raw_fire  raw: BATCH writes of a bench.fire notification's size, then
  *             one read of the reply the server sends once all arrived.
  *   fire      BATCH oneway bench_fire() calls, then one bench_echo() that
@@ -78,7 +80,8 @@ enum transport { T_UNIX, T_TCP, T_COUNT };
 static const char *const transport_name[T_COUNT] = { "unix", "tcp" };
 
 enum test {
-    RAW, ECHO, RAW_STR, ECHO_STR, RAW_PIPE, PIPE, RAW_FIRE, FIRE, TEST_COUNT
+    RAW, ECHO, RAW_STR, ECHO_STR, RAW_PIPE, PIPE, ASYNC, RAW_FIRE, FIRE,
+    TEST_COUNT
 };
 
 struct test_info {
@@ -94,6 +97,7 @@ static const struct test_info tests[TEST_COUNT] = {
     [ECHO_STR] = { "echo_str", RAW_STR, false },
     [RAW_PIPE] = { "raw_pipe", RAW_PIPE, true },
     [PIPE] = { "pipe", RAW_PIPE, true },
+    [ASYNC] = { "async", RAW_PIPE, true },
     [RAW_FIRE] = { "raw_fire", RAW_FIRE, true },
     [FIRE] = { "fire", RAW_FIRE, true },
 };
@@ -551,6 +555,7 @@ static void add_sample(struct samples *s, double us)
 
 static struct bytes req1, rep1, req1_str, rep1_str, reqs, reps, notes;
 static char *readbuf;
+static srpc_pending *calls[MAX_BATCH];   /* the async test's handles */
 
 static void check_reply(const char *what, const char *got,
                         const struct bytes *want, size_t len)
@@ -640,6 +645,30 @@ static void run(enum test t, struct conns *cn, long count, struct samples *s)
             check_reply("pipe", readbuf, &reps, want);
         break;
     }
+    case ASYNC:
+        for (long done = 0; done < count; done += batch) {
+            double t0 = s ? now_us() : 0;
+
+            for (long i = 0; i < batch; i++) {
+                if (bench_echo_async(cn->client, (int32_t)(MSGID_BASE + i),
+                                     &calls[i]) != SRPC_OK)
+                    die("bench_echo_async: %s",
+                        srpc_client_errmsg(cn->client));
+            }
+            for (long i = 0; i < batch; i++) {
+                int32_t out;
+
+                if (bench_echo_finish(cn->client, calls[i], &out) != SRPC_OK)
+                    die("bench_echo_finish: %s",
+                        srpc_client_errmsg(cn->client));
+                if (out != (int32_t)(MSGID_BASE + i))
+                    die("bench_echo_finish: %d came back as %d",
+                        (int)(MSGID_BASE + i), (int)out);
+            }
+            if (s)
+                add_sample(s, (now_us() - t0) / (double)batch);
+        }
+        break;
     case RAW_FIRE: {
         size_t len = notes.len / MAX_BATCH;
 
@@ -736,8 +765,8 @@ static void report(double seconds)
     if (opt_pin != PIN_NONE)
         printf(" (client on CPU %d, servers on CPU %d)", client_cpu,
                server_cpu);
-    printf("\n# batched tests (raw_pipe, pipe, raw_fire, fire): a batch's "
-           "time divided by its %ld calls\n", opt_batch);
+    printf("\n# batched tests (raw_pipe, pipe, async, raw_fire, fire): a "
+           "batch's time divided by its %ld calls\n", opt_batch);
 }
 
 /* ---- options ------------------------------------------------------- */
@@ -771,8 +800,8 @@ static void usage(FILE *f)
             "                [-T TEST,...] [-q] [-x]\n"
             "  -n  calls per test and round (default 20000, env BENCH_N)\n"
             "  -r  rounds, interleaved (default 7, env BENCH_ROUNDS)\n"
-            "  -b  requests per batch in raw_pipe, pipe, fire (default 1000,\n"
-            "      at most %d, env BENCH_BATCH)\n"
+            "  -b  requests per batch in raw_pipe, pipe, async, fire\n"
+            "      (default 1000, at most %d, env BENCH_BATCH)\n"
             "  -s  calls a test makes before the next takes its turn\n"
             "      (default 1000, env BENCH_SLICE)\n"
             "  -w  untimed calls per test before the first round (default 500,\n"
@@ -780,7 +809,7 @@ static void usage(FILE *f)
             "  -p  same: pin all threads to one CPU (the default); split: the\n"
             "      client on one CPU, the servers on another; none: no pinning\n"
             "  -t  transports (default all)\n"
-            "  -T  tests, from: raw echo raw_str echo_str raw_pipe pipe\n"
+            "  -T  tests, from: raw echo raw_str echo_str raw_pipe pipe async\n"
             "      raw_fire fire\n"
             "      (default all)\n"
             "  -q  no progress lines on stderr\n"
