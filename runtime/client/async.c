@@ -44,9 +44,9 @@ static srpc_pending *send_begun(srpc_client *c, enum srpc__slot_kind kind,
     pthread_mutex_unlock(&c->lock);
     if (!s)
         return NULL;
-    srpc__log_debug("client sends request %u: %s (%zu bytes), not waiting",
+    srpc__log_debug("client queues request %u: %s (%zu bytes)",
                     (unsigned)s->msgid, s->method, srpc__wbuf_size(&s->out));
-    *rc = srpc__client_send_slot(c, s);
+    *rc = srpc__client_queue(c, s);
     if (*rc == SRPC_OK)
         return s;
     pthread_mutex_lock(&c->lock);
@@ -84,7 +84,8 @@ int srpc_client_send_cb(srpc_client *client, srpc_reply_fn fn,
 static bool live_handle(const srpc_client *c, const srpc_pending *s)
 {
     return s && s->client == c && s->kind == SLOT_HANDLE &&
-           (s->state == SLOT_SENT || s->state == SLOT_DONE);
+           (s->state == SLOT_QUEUED || s->state == SLOT_SENT ||
+            s->state == SLOT_DONE);
 }
 
 int srpc_client_wait(srpc_client *client, srpc_pending *call,
@@ -110,6 +111,7 @@ int srpc_client_wait(srpc_client *client, srpc_pending *call,
                                 "reply inside a notification callback",
                                 call->method);
     } else {
+        srpc__client_flush_before_wait(client, call);
         srpc__client_wait_slot(client, call);
         rc = srpc__slot_collect(client, t, call, result);
     }
@@ -169,6 +171,12 @@ int srpc_client_poll(srpc_client *client, int timeout_ms)
         pthread_mutex_unlock(&client->lock);
         return SRPC_EINVAL;  /* inside a notification callback */
     }
+    /* The replies polled for come to requests that have left. */
+    if (client->queue.n > 0) {
+        pthread_mutex_unlock(&client->lock);
+        srpc__client_flush(client);
+        pthread_mutex_lock(&client->lock);
+    }
     /* Another thread reading does the work: wait for it once. */
     if (client->reading)
         srpc__client_cond_wait(client, deadline);
@@ -193,4 +201,17 @@ void srpc_client_on_notification(srpc_client *client, srpc_notification_fn fn,
     client->on_notification = fn;
     client->notification_data = user_data;
     pthread_mutex_unlock(&client->lock);
+}
+
+int srpc_client_flush(srpc_client *client)
+{
+    int rc;
+
+    if (!client)
+        return SRPC_EINVAL;
+    srpc__client_flush(client);
+    pthread_mutex_lock(&client->lock);
+    rc = client->broken;
+    pthread_mutex_unlock(&client->lock);
+    return rc;
 }

@@ -55,6 +55,8 @@ static int init(srpc_client *c, const struct srpc_client_options *o)
                                     : DEFAULT_MAX_MESSAGE);
     c->next_msgid = 1;
     c->done_cbs_tail = &c->done_cbs;
+    srpc__wbuf_init(&c->queue.bytes);
+    srpc__wbuf_init(&c->sending.bytes);
     /* Deadlines are on the monotonic clock, and so are the waits. */
     if (pthread_condattr_init(&ca) != 0)
         return SRPC_ENOMEM;
@@ -92,6 +94,10 @@ static void destroy(srpc_client *c)
     }
     free(c->rbuf);
     free(c->map);
+    srpc__wbuf_fini(&c->queue.bytes);
+    srpc__wbuf_fini(&c->sending.bytes);
+    free(c->queue.items);
+    free(c->sending.items);
     if (c->zone_ok)
         msgpack_zone_destroy(&c->zone);
     if (c->map_size) {   /* init got as far as the locks */
@@ -142,8 +148,10 @@ void srpc_client_close(srpc_client *client)
 {
     if (!client)
         return;
-    /* Fail what is still in flight, so that every callback runs once and
-     * the application can free what it gave them. */
+    /* Requests still queued leave first, as a closed socket's buffered
+     * bytes do.  Then fail what is still in flight, so that every callback
+     * runs once and the application can free what it gave them. */
+    srpc__client_flush_at_close(client);
     pthread_mutex_lock(&client->lock);
     srpc__client_break(client, SRPC_ECLOSED, "client closed");
     srpc__client_run_callbacks(client);
@@ -368,8 +376,15 @@ int srpc_client_notify(srpc_client *client)
         return rc;
     srpc__log_debug("client sends notification: %s (%zu bytes)", s->method,
                     srpc__wbuf_size(&s->out));
-    rc = srpc__client_send_slot(client, s);
+    /* It returns once the notification is written: with what is queued
+     * before it, by this thread or by one whose write took it along (the
+     * flush here waits for that write to end). */
+    rc = srpc__client_queue(client, s);
+    if (rc == SRPC_OK)
+        srpc__client_flush(client);
     pthread_mutex_lock(&client->lock);
+    if (rc == SRPC_OK)
+        rc = s->status;
     if (rc != SRPC_OK)
         srpc__thread_error(t, rc, "%s", s->errmsg);
     srpc__slot_free(client, s);
@@ -390,12 +405,14 @@ int srpc_client_call(srpc_client *client, const msgpack_object **result)
         return rc;
     srpc__log_debug("client sends request %u: %s (%zu bytes)",
                     (unsigned)s->msgid, s->method, srpc__wbuf_size(&s->out));
-    rc = srpc__client_send_slot(client, s);
+    rc = srpc__client_queue(client, s);
     pthread_mutex_lock(&client->lock);
-    if (rc == SRPC_OK)
+    if (rc == SRPC_OK) {
+        srpc__client_flush_before_wait(client, s);
         srpc__client_wait_slot(client, s);
-    else
+    } else {
         s->state = SLOT_DONE;
+    }
     rc = srpc__slot_collect(client, t, s, result);
     pthread_mutex_unlock(&client->lock);
     return rc;

@@ -2,7 +2,7 @@
  * client.h - the client's insides.  The files of client/ stack up:
  *   slot.c    call slots and per-thread records
  *   io.c      reading replies, completing calls, failing the connection
- *   send.c    sending a request, reconnecting
+ *   send.c    the output queue: corking, writing batches, reconnecting
  *   client.c  connecting, building requests, the blocking call
  *   async.c   handles, callbacks, polling
  *   report.c  results and arguments that did not decode or encode
@@ -46,6 +46,7 @@ enum {
 enum srpc__slot_state {
     SLOT_FREE,      /* on the free list */
     SLOT_BUILDING,  /* begun: a thread is packing the request */
+    SLOT_QUEUED,    /* its request is in the output queue, not yet sent */
     SLOT_SENT,      /* in the msgid map, waiting for the reply */
     SLOT_DONE,      /* reply (or failure) stored, not yet collected */
     SLOT_HELD       /* collected: its result is valid for its thread */
@@ -83,6 +84,26 @@ struct srpc_pending {
     struct srpc_pending *all;     /* every slot, to free them */
 };
 
+/* A request in an output queue: its slot, and the msgid the slot had
+ * then (a slot cancelled and reused since has another). */
+struct srpc__queued {
+    srpc_pending *slot;
+    uint32_t msgid;
+};
+
+/*
+ * Requests waiting to be written together.  The bytes of the small ones
+ * are copied into `bytes`, in order, so that a batch leaves in one
+ * write; `direct` is a large request written from its own buffer after
+ * them (slot NULL when there is none).
+ */
+struct srpc__outq {
+    struct srpc_wbuf bytes;
+    struct srpc__queued *items;
+    size_t n, cap;
+    struct srpc__queued direct;
+};
+
 /* What each thread that uses a client has of its own. */
 struct srpc__thread {
     pthread_t tid;
@@ -116,6 +137,11 @@ struct srpc_client {
     size_t nsent;
     srpc_pending *done_cbs;       /* callback slots done, to run */
     srpc_pending **done_cbs_tail;
+    /* writing: requests are corked in `queue` (under lock) until a caller
+     * waits, polls or flushes, or the queue fills; the thread that holds
+     * send_lock swaps it with the empty `sending` and writes that */
+    struct srpc__outq queue;
+    struct srpc__outq sending;
     /* reading: owned by the reader */
     bool reading;
     pthread_t reader;
@@ -174,11 +200,32 @@ int srpc__slot_error(srpc_pending *s, int status, const char *fmt, ...)
 
 /* ---- send.c ---- */
 
-/* Sends the request or notification in S (BUILDING, owned by the caller),
- * reconnecting first when the connection is broken and allowed to.  A
- * request is SENT afterwards; on failure S is not in the map and its
- * status and message say why.  Takes send_lock and lock itself. */
-int srpc__client_send_slot(srpc_client *c, srpc_pending *s);
+/*
+ * Queues the request or notification in S (BUILDING, owned by the caller)
+ * to be sent with others; S is QUEUED afterwards, and is written at once
+ * when it is too large to copy or the queue is full.  Returns SRPC_OK, or
+ * a status with S's message written when S cannot be sent at all (badly
+ * encoded, too deep, the connection broken for good, no memory); a
+ * failure while writing S later is reported in S itself, done.  Takes
+ * lock (and send_lock when it writes) itself.
+ */
+int srpc__client_queue(srpc_client *c, srpc_pending *s);
+
+/* Writes everything queued, reconnecting first when the connection is
+ * broken and allowed to.  Each request is SENT afterwards, or done with
+ * its failure.  Takes send_lock and lock itself. */
+void srpc__client_flush(srpc_client *c);
+
+/* For srpc_client_close(): writes what is queued while the connection
+ * works, without reconnecting; fails it otherwise, so that every callback
+ * runs once.  Takes send_lock and lock itself. */
+void srpc__client_flush_at_close(srpc_client *c);
+
+/* Before waiting for S: flushes when S is still queued, or when S waits
+ * for its reply and other requests are queued (the server gets on with
+ * them meanwhile).  A reply already in costs no write.  Caller holds
+ * lock, which is released while writing. */
+void srpc__client_flush_before_wait(srpc_client *c, const srpc_pending *s);
 
 /* ---- io.c ---- */
 
@@ -199,10 +246,14 @@ void srpc__client_run_callbacks(srpc_client *c);
  * slot so.  Caller holds lock. */
 void srpc__client_break(srpc_client *c, int status, const char *why);
 
-/* Puts S (BUILDING) into the msgid map as SENT; removes it from there if
+/* Puts S (QUEUED) into the msgid map as SENT; removes it from there if
  * it is there.  Caller holds lock. */
 void srpc__map_insert(srpc_client *c, srpc_pending *s);
 void srpc__map_remove(srpc_client *c, srpc_pending *s);
+
+/* S, out of the map, is done: its waiter finds it so, or its callback is
+ * queued to run.  Caller holds lock (and broadcasts cond). */
+void srpc__client_complete(srpc_client *c, srpc_pending *s);
 
 /* Takes the done callback slot S out of the queue of callbacks to run
  * (its sender reports the failure instead).  Caller holds lock. */

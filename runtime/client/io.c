@@ -110,8 +110,7 @@ void srpc__map_remove(srpc_client *c, srpc_pending *s)
 
 /* ---- completing slots ------------------------------------------------ */
 
-/* S (out of the map) is done: wake its waiter or queue its callback. */
-static void complete(srpc_client *c, srpc_pending *s)
+void srpc__client_complete(srpc_client *c, srpc_pending *s)
 {
     s->state = SLOT_DONE;
     if (s->kind == SLOT_CALLBACK) {
@@ -160,7 +159,7 @@ void srpc__client_break(srpc_client *c, int status, const char *why)
         for (; s; s = next) {
             next = s->next;
             srpc__slot_error(s, status, "%s", msg);
-            complete(c, s);
+            srpc__client_complete(c, s);
         }
         c->map[i] = NULL;
     }
@@ -342,7 +341,7 @@ static void deliver_reply(srpc_client *c, srpc_pending *s, const char *data,
         return;
     }
     map_find(c, s->msgid, true);
-    complete(c, s);
+    srpc__client_complete(c, s);
     pthread_cond_broadcast(&c->cond);
 }
 

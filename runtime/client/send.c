@@ -12,8 +12,10 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include "base/log.h"
 #include "client/client.h"
@@ -22,7 +24,11 @@
 #include "wire/frame.h"
 
 enum {
-    BACKOFF_FIRST_MS = 10    /* the first pause between connect attempts */
+    BACKOFF_FIRST_MS = 10,   /* the first pause between connect attempts */
+    CORK_BYTES = 64 * 1024,  /* a queue this full is sent at once */
+    DIRECT_BYTES = 8 * 1024, /* a request this large is not copied */
+    KEEP_QUEUE = 256 * 1024, /* a larger queue buffer is freed after use */
+    QUEUE_INITIAL = 64       /* entries; the queue grows as needed */
 };
 
 /*
@@ -53,19 +59,31 @@ static int wait_writable(srpc_client *c, const struct srpc__sock *sock,
     }
 }
 
-/* Sends BYTES[0, LEN) on SOCK by DEADLINE; *sent tells how much went.
- * Returns SRPC_OK, ETIMEDOUT, or a failure with *why.  Holds send_lock. */
+/* Sends the IOVCNT buffers of IOV (which it advances) on SOCK by
+ * DEADLINE; *sent tells how many bytes went.  Returns SRPC_OK, ETIMEDOUT,
+ * or a failure with *why.  Holds send_lock. */
 static int send_all(srpc_client *c, struct srpc__sock *sock,
-                    const char *bytes, size_t len, int64_t deadline,
+                    struct iovec *iov, int iovcnt, int64_t deadline,
                     size_t *sent, const char **why)
 {
     *sent = 0;
-    while (*sent < len) {
-        ssize_t n = srpc__sock_send(sock, bytes + *sent, len - *sent);
+    while (iovcnt > 0) {
+        ssize_t n = sock->ops->writev(sock, iov, iovcnt);
         int r;
 
         if (n >= 0) {
-            *sent += (size_t)n;
+            size_t left = (size_t)n;
+
+            *sent += left;
+            while (iovcnt > 0 && left >= iov->iov_len) {
+                left -= iov->iov_len;
+                iov++;
+                iovcnt--;
+            }
+            if (iovcnt > 0) {
+                iov->iov_base = (char *)iov->iov_base + left;
+                iov->iov_len -= left;
+            }
             continue;
         }
         if (errno == EPIPE || errno == ECONNRESET) {
@@ -160,109 +178,373 @@ static void read_while_idle(srpc_client *c)
     }
 }
 
-/* Under send_lock: makes sure the connection is usable for S.  Returns
- * with lock held. */
-static int ensure_connected(srpc_client *c, srpc_pending *s)
+
+/* ---- the output queue ------------------------------------------------ */
+
+/* The entries of batch Q: the queued ones, then its direct request. */
+static size_t batch_size(const struct srpc__outq *q)
+{
+    return q->n + (q->direct.slot != NULL);
+}
+
+static struct srpc__queued *batch_entry(struct srpc__outq *q, size_t i)
+{
+    return i < q->n ? &q->items[i] : &q->direct;
+}
+
+/* True while entry E still stands for the request it was queued as, in
+ * state ST: a slot cancelled (and maybe reused) since has another state
+ * or another msgid. */
+static bool entry_live(const struct srpc__queued *e, enum srpc__slot_state st)
+{
+    return e->slot->state == st && e->slot->msgid == e->msgid;
+}
+
+/* Empties Q, keeping its memory for the next batch. */
+static void batch_clear(struct srpc__outq *q)
+{
+    srpc__wbuf_clear(&q->bytes, KEEP_QUEUE);
+    q->n = 0;
+    q->direct.slot = NULL;
+}
+
+/* Fails the live queued entries of Q with STATUS: "METHOD: WHY", or WHY
+ * alone when it names the connection's failure already.  Their owners find
+ * them done; callbacks are queued to run.  Then empties Q.  Caller holds
+ * lock. */
+static void fail_batch(srpc_client *c, struct srpc__outq *q, int status,
+                       bool with_method, const char *why)
+{
+    for (size_t i = 0; i < batch_size(q); i++) {
+        srpc_pending *s = batch_entry(q, i)->slot;
+
+        if (!entry_live(batch_entry(q, i), SLOT_QUEUED))
+            continue;
+        if (with_method)
+            srpc__slot_error(s, status, "%s: %s", s->method, why);
+        else
+            srpc__slot_error(s, status, "%s", why);
+        srpc__client_complete(c, s);
+    }
+    batch_clear(q);
+    pthread_cond_broadcast(&c->cond);
+}
+
+/*
+ * Makes the connection usable for a batch due by DEADLINE, reconnecting
+ * if it broke and the option allows.  Returns SRPC_OK, or a status with
+ * WHY written.  Holds send_lock; called with lock held, returns with it
+ * held.
+ */
+static int ensure_connected(srpc_client *c, int64_t deadline, char *why,
+                            size_t size)
 {
     char err[SRPC__SLOT_ERRMSG];
     int rc;
 
-    pthread_mutex_lock(&c->lock);
     if (c->reconnect)
         read_while_idle(c);
     if (!c->broken)
         return SRPC_OK;
-    if (!c->reconnect)
-        return srpc__slot_error(s, c->broken,
-                                "%s: connection unusable (%s)", s->method,
-                                c->broken_why);
+    if (!c->reconnect) {
+        srpc__errf(why, size, "connection unusable (%s)", c->broken_why);
+        return c->broken;
+    }
     pthread_mutex_unlock(&c->lock);
-    rc = reconnect(c, s->deadline, err, sizeof err);
+    rc = reconnect(c, deadline, err, sizeof err);
     if (rc != SRPC_OK)
-        return srpc__slot_error(s, rc, "%s: cannot reconnect: %s", s->method,
-                                err);
+        srpc__errf(why, size, "cannot reconnect: %s", err);
+    return rc;
+}
+
+/* Puts the calls of the batch being sent into the msgid map before their
+ * first byte goes: a reply may come before send() returns, to another
+ * thread reading.  Notifications only change state.  Caller holds lock. */
+static void enter_batch(srpc_client *c)
+{
+    struct srpc__outq *q = &c->sending;
+
+    for (size_t i = 0; i < batch_size(q); i++) {
+        srpc_pending *s = batch_entry(q, i)->slot;
+
+        if (!entry_live(batch_entry(q, i), SLOT_QUEUED))
+            continue;
+        if (s->kind == SLOT_NOTIFY)
+            s->state = SLOT_SENT;
+        else
+            srpc__map_insert(c, s);
+    }
+}
+
+/* The batch being sent went out whole: its notifications are done.
+ * Caller holds lock. */
+static void batch_sent(srpc_client *c)
+{
+    struct srpc__outq *q = &c->sending;
+
+    for (size_t i = 0; i < batch_size(q); i++) {
+        struct srpc__queued *e = batch_entry(q, i);
+
+        if (e->slot->kind == SLOT_NOTIFY && entry_live(e, SLOT_SENT))
+            e->slot->state = SLOT_DONE;
+    }
+    batch_clear(q);
+}
+
+/*
+ * The write of the batch being sent failed with RC after SENT bytes.
+ *
+ * When nothing of it reached the server, the batch is its senders' to
+ * report (not a reader's, who may have failed its calls meanwhile as
+ * calls in flight): it is taken back out of the map, and failed -- or,
+ * when RETRY allows, kept for a new connection, since the server cannot
+ * have run any of it.  Returns true to retry.
+ *
+ * When part of it went, the calls that did may be running: they fail as
+ * calls in flight on a broken connection do, and so does the rest, since
+ * half a request on the wire would make the next one read as its
+ * continuation.  Caller holds lock.
+ */
+static bool batch_failed(srpc_client *c, int rc, size_t sent, const char *why,
+                         bool retry)
+{
+    struct srpc__outq *q = &c->sending;
+
+    if (rc == SRPC_ETIMEDOUT)
+        why = "timed out sending a request; the connection is unusable";
+    if (sent > 0) {
+        srpc__client_break(c, rc, why);
+        for (size_t i = 0; i < batch_size(q); i++) {
+            struct srpc__queued *e = batch_entry(q, i);
+
+            if (e->slot->kind == SLOT_NOTIFY && entry_live(e, SLOT_SENT)) {
+                srpc__slot_error(e->slot, rc, "%s", c->broken_why);
+                e->slot->state = SLOT_DONE;
+            }
+        }
+        batch_clear(q);
+        pthread_cond_broadcast(&c->cond);
+        return false;
+    }
+    for (size_t i = 0; i < batch_size(q); i++) {
+        struct srpc__queued *e = batch_entry(q, i);
+
+        if (e->slot->msgid != e->msgid)
+            continue;
+        if (e->slot->state == SLOT_DONE)
+            srpc__client_dequeue_callback(c, e->slot);
+        else if (e->slot->state != SLOT_SENT)
+            continue;
+        srpc__map_remove(c, e->slot);
+        e->slot->state = SLOT_QUEUED;
+    }
+    if (rc == SRPC_ETIMEDOUT) {
+        /* Nothing went: the connection is as good as it was. */
+        fail_batch(c, q, rc, true, "timed out sending");
+        return false;
+    }
+    srpc__client_break(c, rc, why);
+    if (retry && c->reconnect)
+        return true;
+    fail_batch(c, q, rc, false, c->broken_why);
+    return false;
+}
+
+/*
+ * Writes the batch being sent: once, and once more on a new connection if
+ * the first try failed before any byte went.  DEADLINE bounds the write
+ * and the reconnecting.  Holds send_lock; called and returns with lock
+ * held.
+ */
+static void write_batch(srpc_client *c, int64_t deadline)
+{
+    struct srpc__outq *q = &c->sending;
+    char why[SRPC__SLOT_ERRMSG];
+
+    for (int attempt = 0; attempt < 2; attempt++) {
+        struct iovec iov[2];
+        struct srpc__sock sock;
+        const char *err = NULL;
+        size_t sent;
+        int iovcnt = 0, rc;
+
+        rc = ensure_connected(c, deadline, why, sizeof why);
+        if (rc != SRPC_OK) {
+            fail_batch(c, q, rc, true, why);
+            return;
+        }
+        enter_batch(c);
+        if (srpc__wbuf_size(&q->bytes) > 0) {
+            iov[iovcnt].iov_base = (char *)srpc__wbuf_bytes(&q->bytes);
+            iov[iovcnt++].iov_len = srpc__wbuf_size(&q->bytes);
+        }
+        if (q->direct.slot) {
+            const struct srpc_wbuf *out = &q->direct.slot->out;
+
+            iov[iovcnt].iov_base = (char *)srpc__wbuf_bytes(out);
+            iov[iovcnt++].iov_len = srpc__wbuf_size(out);
+        }
+        sock = c->sock;
+        pthread_mutex_unlock(&c->lock);
+        rc = send_all(c, &sock, iov, iovcnt, deadline, &sent, &err);
+        pthread_mutex_lock(&c->lock);
+        if (rc == SRPC_OK) {
+            batch_sent(c);
+            return;
+        }
+        if (!batch_failed(c, rc, sent, err, attempt == 0))
+            return;
+    }
+}
+
+/* When the batch being sent is due: when its oldest live request is. */
+static int64_t batch_deadline(srpc_client *c)
+{
+    struct srpc__outq *q = &c->sending;
+    int64_t due = srpc__now_ms() + c->timeout_ms;
+
+    for (size_t i = 0; i < batch_size(q); i++) {
+        struct srpc__queued *e = batch_entry(q, i);
+
+        if (entry_live(e, SLOT_QUEUED) && e->slot->deadline < due)
+            due = e->slot->deadline;
+    }
+    return due;
+}
+
+/*
+ * Sends what is queued, then DIRECT (a request too large to copy into the
+ * queue, or NULL).  The queue is swapped out under lock, so that other
+ * threads queue more while this one writes.  Takes send_lock and lock.
+ */
+static void flush(srpc_client *c, srpc_pending *direct)
+{
+    struct srpc__outq q;
+
+    pthread_mutex_lock(&c->send_lock);
+    pthread_mutex_lock(&c->lock);
+    if (c->queue.n > 0 || direct) {
+        q = c->sending;
+        c->sending = c->queue;
+        c->queue = q;
+        c->sending.direct.slot = direct;
+        c->sending.direct.msgid = direct ? direct->msgid : 0;
+        write_batch(c, batch_deadline(c));
+    }
+    pthread_mutex_unlock(&c->lock);
+    pthread_mutex_unlock(&c->send_lock);
+}
+
+/* Checks S's request before it is queued: encoded whole, and no deeper
+ * than a server reads (a long recursive list, say), which would close the
+ * connection instead of answering, failing every call in flight. */
+static int check_request(srpc_pending *s)
+{
+    const char *what = s->kind == SLOT_NOTIFY ? "notification" : "request";
+    const char *why;
+
+    if (s->out.error)
+        return srpc__slot_error(s, s->out.error, "%s: cannot encode the %s: %s",
+                                s->method, what, srpc_strerror(s->out.error));
+    if (!srpc__frame_nesting_ok(srpc__wbuf_bytes(&s->out),
+                                srpc__wbuf_size(&s->out), &why))
+        return srpc__slot_error(s, SRPC_EINVAL, "%s: cannot send the %s: "
+                                "%s (at most %d levels)", s->method, what,
+                                why, SRPC__FRAME_MAX_DEPTH);
     return SRPC_OK;
 }
 
-/* Sends S once; *retry says it may be sent again on a new connection
- * (nothing of it reached the old one).  Holds send_lock. */
-static int send_once(srpc_client *c, srpc_pending *s, bool *retry)
+/* Appends S to the queue: its bytes and its entry.  SRPC_OK, or
+ * SRPC_ENOMEM with the queue unchanged.  Caller holds lock. */
+static int enqueue(srpc_client *c, srpc_pending *s)
 {
-    const char *why = NULL;
-    struct srpc__sock sock;
-    size_t sent;
-    int rc;
+    struct srpc__outq *q = &c->queue;
+    size_t at = srpc__wbuf_size(&q->bytes);
 
-    *retry = false;
-    rc = ensure_connected(c, s);
-    if (rc != SRPC_OK) {
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : QUEUE_INITIAL;
+        struct srpc__queued *items = realloc(q->items, cap * sizeof *items);
+
+        if (!items)
+            return SRPC_ENOMEM;
+        q->items = items;
+        q->cap = cap;
+    }
+    if (srpc__wbuf_append(&q->bytes, srpc__wbuf_bytes(&s->out),
+                          srpc__wbuf_size(&s->out)) != SRPC_OK) {
+        srpc__wbuf_truncate(&q->bytes, at);
+        return SRPC_ENOMEM;
+    }
+    q->items[q->n].slot = s;
+    q->items[q->n++].msgid = s->msgid;
+    s->state = SLOT_QUEUED;
+    return SRPC_OK;
+}
+
+int srpc__client_queue(srpc_client *c, srpc_pending *s)
+{
+    bool full;
+    int rc = check_request(s);
+
+    if (rc != SRPC_OK)
+        return rc;
+    s->deadline = srpc__now_ms() + s->timeout_ms;
+    pthread_mutex_lock(&c->lock);
+    if (c->broken && !c->reconnect) {
+        rc = srpc__slot_error(s, c->broken, "%s: connection unusable (%s)",
+                              s->method, c->broken_why);
         pthread_mutex_unlock(&c->lock);
         return rc;
     }
-    /* In the map before the first byte goes: the reply may come before
-     * send() returns, to another thread reading. */
-    if (s->kind != SLOT_NOTIFY)
-        srpc__map_insert(c, s);
-    sock = c->sock;
-    pthread_mutex_unlock(&c->lock);
-    rc = send_all(c, &sock, srpc__wbuf_bytes(&s->out),
-                  srpc__wbuf_size(&s->out), s->deadline, &sent, &why);
-    if (rc == SRPC_OK)
+    if (srpc__wbuf_size(&s->out) >= DIRECT_BYTES) {
+        /* Copying it would cost more than a write of its own.  It goes
+         * now, after what is queued; its owner is inside this call, so
+         * its buffer stays as it is until the write is over. */
+        s->state = SLOT_QUEUED;
+        pthread_mutex_unlock(&c->lock);
+        flush(c, s);
         return SRPC_OK;
-    pthread_mutex_lock(&c->lock);
-    /* A call that failed to send is reported by its sender, not as a
-     * call in flight (a reader may have failed it meanwhile). */
-    srpc__map_remove(c, s);
-    if (s->state == SLOT_DONE)
-        srpc__client_dequeue_callback(c, s);
-    s->state = SLOT_BUILDING;
-    if (rc == SRPC_ETIMEDOUT && sent == 0) {
-        srpc__slot_error(s, rc, "%s: timed out sending", s->method);
-    } else if (rc == SRPC_ETIMEDOUT) {
-        /* Half a request is on the wire: the next one would be read as
-         * its continuation. */
-        srpc__client_break(c, rc, "timed out sending a request; "
-                                  "the connection is unusable");
-        srpc__slot_error(s, rc, "%s", c->broken_why);
-    } else {
-        srpc__client_break(c, rc, why);
-        srpc__slot_error(s, rc, "%s", c->broken_why);
-        *retry = sent == 0;
     }
+    rc = enqueue(c, s);
+    full = srpc__wbuf_size(&c->queue.bytes) >= CORK_BYTES;
     pthread_mutex_unlock(&c->lock);
-    return rc;
+    if (rc != SRPC_OK)
+        return srpc__slot_error(s, rc, "%s: out of memory queueing the %s",
+                                s->method, s->kind == SLOT_NOTIFY
+                                               ? "notification" : "request");
+    if (full)
+        flush(c, NULL);
+    return SRPC_OK;
 }
 
-int srpc__client_send_slot(srpc_client *c, srpc_pending *s)
+void srpc__client_flush(srpc_client *c)
 {
-    const char *why;
+    flush(c, NULL);
+}
 
-    bool retry;
-    int rc;
+void srpc__client_flush_before_wait(srpc_client *c, const srpc_pending *s)
+{
+    if (s->state != SLOT_QUEUED && (s->state != SLOT_SENT || c->queue.n == 0))
+        return;
+    pthread_mutex_unlock(&c->lock);
+    flush(c, NULL);
+    pthread_mutex_lock(&c->lock);
+}
 
-    s->deadline = srpc__now_ms() + s->timeout_ms;
-    if (s->out.error)
-        return srpc__slot_error(s, s->out.error, "%s: cannot encode the %s: %s",
-                                s->method,
-                                s->kind == SLOT_NOTIFY ? "notification"
-                                                       : "request",
-                                srpc_strerror(s->out.error));
-    /* Deeper than a server reads (a long recursive list, say), it would
-     * close the connection instead of answering, failing every call in
-     * flight. */
-    if (!srpc__frame_nesting_ok(srpc__wbuf_bytes(&s->out),
-                           srpc__wbuf_size(&s->out), &why))
-        return srpc__slot_error(s, SRPC_EINVAL, "%s: cannot send the %s: "
-                                "%s (at most %d levels)", s->method,
-                                s->kind == SLOT_NOTIFY ? "notification"
-                                                       : "request",
-                                why, SRPC__FRAME_MAX_DEPTH);
+void srpc__client_flush_at_close(srpc_client *c)
+{
+    struct srpc__outq q;
+
     pthread_mutex_lock(&c->send_lock);
-    rc = send_once(c, s, &retry);
-    /* The peer was gone before any byte of S reached it: S was not run,
-     * so sending it on a new connection is safe. */
-    if (rc != SRPC_OK && retry && c->reconnect)
-        rc = send_once(c, s, &retry);
+    pthread_mutex_lock(&c->lock);
+    c->reconnect = false; /* a closing client does not wait for a server */
+    q = c->sending;
+    c->sending = c->queue;
+    c->queue = q;
+    if (c->broken)
+        fail_batch(c, &c->sending, SRPC_ECLOSED, true, "client closed");
+    else if (c->sending.n > 0)
+        write_batch(c, batch_deadline(c));
+    pthread_mutex_unlock(&c->lock);
     pthread_mutex_unlock(&c->send_lock);
-    return rc;
 }

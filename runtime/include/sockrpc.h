@@ -163,14 +163,26 @@ void srpc_client_free_results(srpc_client *client);
 void srpc_client_cancel(srpc_client *client, srpc_pending *call);
 
 /*
- * Reads what the server sent within TIMEOUT_MS (0: only what has already
- * arrived) and runs the callbacks it completes: srpc_client_send_cb()
- * replies and notifications.  Returns SRPC_OK, also when nothing came, or
- * the status of a connection that failed.  Programs that use callbacks
- * call it from their event loop; replies and notifications that arrive
- * while a thread waits for a call are handled then too.
+ * Writes what is queued (see srpc_client_flush()), reads what the server
+ * sent within TIMEOUT_MS (0: only what has already arrived) and runs the
+ * callbacks it completes: srpc_client_send_cb() replies and
+ * notifications.  Returns SRPC_OK, also when nothing came, or the status
+ * of a connection that failed.  Programs that use callbacks call it from
+ * their event loop; replies and notifications that arrive while a thread
+ * waits for a call are handled then too.
  */
 int srpc_client_poll(srpc_client *client, int timeout_ms);
+
+/*
+ * Writes the requests that NAME_async() and srpc_client_send() calls have
+ * queued.  They are corked so that many calls leave in one write: until
+ * a thread waits for one of them (NAME_finish(), srpc_client_wait(), a
+ * blocking call), polls (srpc_client_poll()), flushes, or until 64 KiB
+ * are queued; a request of 8 KiB or more goes at once.  Returns SRPC_OK,
+ * or the status of a connection that failed; a call that could not be
+ * written fails when it is waited for, or in its callback.
+ */
+int srpc_client_flush(srpc_client *client);
 
 /*
  * Receives the server's notifications [2, method, params]: FN runs on the

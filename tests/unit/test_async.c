@@ -203,6 +203,8 @@ START_TEST(drop_fails_every_pending_call)
     c = connect_opts(fake_addr, NULL);
     for (int i = 0; i < 3; i++)
         ck_assert_int_eq(calc_add_async(c, i, i, &p[i]), SRPC_OK);
+    /* Corked until now: the fake reads the three and closes. */
+    ck_assert_int_eq(srpc_client_flush(c), SRPC_OK);
     fake_stop(&f);
     for (int i = 0; i < 3; i++) {
         int64_t t0 = srpc__now_ms();
@@ -290,6 +292,7 @@ START_TEST(callbacks_fail_on_drop_and_close)
     c = connect_opts(fake_addr, NULL);
     for (int i = 0; i < 3; i++)
         ck_assert_int_eq(add_cb(c, i, i, &t), SRPC_OK);
+    ck_assert_int_eq(srpc_client_flush(c), SRPC_OK);
     fake_stop(&f);
     for (int i = 0; i < 100 && t.done < 3; i++)
         srpc_client_poll(c, 50);

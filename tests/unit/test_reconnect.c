@@ -128,6 +128,7 @@ START_TEST(pending_call_fails_then_reconnects)
     fake_start(&f, path, read_one_then_close, &fake_calls);
     c = connect_opts(&o);
     ck_assert_int_eq(calc_add_async(c, 1, 2, &p), SRPC_OK);
+    ck_assert_int_eq(srpc_client_flush(c), SRPC_OK); /* it was corked */
     fake_stop(&f);
     ck_assert_int_eq(calc_add_finish(c, p, &r), SRPC_ECLOSED);
     ck_assert_int_eq(fake_calls, 1);

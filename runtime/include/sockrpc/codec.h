@@ -161,11 +161,13 @@ int srpc_client_call(srpc_client *client, const msgpack_object **result);
 int srpc_client_notify(srpc_client *client);
 
 /*
- * Sends the request begun last (by this thread) without waiting for its
- * reply.  On SRPC_OK *call is a handle that must be given to exactly one
- * srpc_client_wait() or srpc_client_cancel(); on failure *call is NULL.
- * Any number of calls may be in flight; their replies may come in any
- * order.  A call's deadline counts from here.
+ * Queues the request begun last (by this thread) to be sent without
+ * waiting for its reply; it is written with the others queued when a
+ * thread waits, polls or flushes (see srpc_client_flush()).  On SRPC_OK
+ * *call is a handle that must be given to exactly one srpc_client_wait()
+ * or srpc_client_cancel(); on failure *call is NULL.  Any number of calls
+ * may be in flight; their replies may come in any order.  A call's
+ * deadline counts from here.
  */
 int srpc_client_send(srpc_client *client, srpc_pending **call);
 
