@@ -8,9 +8,11 @@
 
 #include <malloc.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <check.h>
 
@@ -181,6 +183,141 @@ START_TEST(pipelined_large_calls)
     }
     srpc_client_close(c);
     free(s);
+}
+END_TEST
+
+/* ---- corking ------------------------------------------------------------ */
+
+/* Counts the requests it reads in *arg and answers each with arg0 + 1,
+ * until EOF. */
+static void count_and_answer(struct fake *f, int fd)
+{
+    atomic_int *seen = f->arg;
+    int64_t id, a0;
+
+    while ((id = fake_read_request(f, fd, &a0)) >= 0) {
+        atomic_fetch_add(seen, 1);
+        fake_reply_int(fd, id, a0 + 1);
+    }
+}
+
+/* Waits up to a second for *SEEN to reach N. */
+static int seen_reaches(atomic_int *seen, int n)
+{
+    for (int i = 0; i < 100 && atomic_load(seen) < n; i++)
+        usleep(10000);
+    return atomic_load(seen);
+}
+
+/* Requests queued by NAME_async() stay in the client until it waits for
+ * one; then they all leave, and the replies come back to each. */
+START_TEST(corked_until_a_wait)
+{
+    atomic_int seen = 0;
+    srpc_pending *p[3];
+    struct fake f;
+    srpc_client *c;
+    int32_t r;
+
+    fake_start(&f, fake_path, count_and_answer, &seen);
+    c = connect_opts(fake_addr, NULL);
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(calc_add_async(c, 10 * i, 0, &p[i]), SRPC_OK);
+    usleep(100000);
+    ck_assert_int_eq(atomic_load(&seen), 0);
+    ck_assert_int_eq(calc_add_finish(c, p[0], &r), SRPC_OK);
+    ck_assert_int_eq(r, 1);
+    ck_assert_int_eq(seen_reaches(&seen, 3), 3);
+    for (int i = 1; i < 3; i++) {
+        ck_assert_int_eq(calc_add_finish(c, p[i], &r), SRPC_OK);
+        ck_assert_int_eq(r, 10 * i + 1);
+    }
+    /* An explicit flush, and a poll, send without waiting. */
+    ck_assert_int_eq(calc_add_async(c, 40, 0, &p[0]), SRPC_OK);
+    ck_assert_int_eq(srpc_client_flush(c), SRPC_OK);
+    ck_assert_int_eq(seen_reaches(&seen, 4), 4);
+    ck_assert_int_eq(calc_add_async(c, 50, 0, &p[1]), SRPC_OK);
+    ck_assert_int_eq(srpc_client_poll(c, 0), SRPC_OK);
+    ck_assert_int_eq(seen_reaches(&seen, 5), 5);
+    ck_assert_int_eq(calc_add_finish(c, p[0], &r), SRPC_OK);
+    ck_assert_int_eq(r, 41);
+    ck_assert_int_eq(calc_add_finish(c, p[1], &r), SRPC_OK);
+    ck_assert_int_eq(r, 51);
+    /* A blocking call takes what is queued along. */
+    ck_assert_int_eq(calc_add_async(c, 60, 0, &p[0]), SRPC_OK);
+    ck_assert_int_eq(calc_add(c, 70, 0, &r), SRPC_OK);
+    ck_assert_int_eq(r, 71);
+    ck_assert_int_eq(atomic_load(&seen), 7);
+    ck_assert_int_eq(calc_add_finish(c, p[0], &r), SRPC_OK);
+    ck_assert_int_eq(r, 61);
+    srpc_client_close(c);
+    fake_stop(&f);
+    ck_assert_int_eq(srpc_client_flush(NULL), SRPC_EINVAL);
+}
+END_TEST
+
+/* Sends a calc.echo of LEN bytes of 'x' without waiting. */
+static srpc_pending *echo_async(srpc_client *c, const char *s, uint32_t len)
+{
+    msgpack_packer *pk = srpc_client_begin(c, "calc.echo", 1);
+    srpc_pending *p = NULL;
+
+    msgpack_pack_str(pk, len);
+    msgpack_pack_str_body(pk, s, len);
+    ck_assert_int_eq(srpc_client_send(c, &p), SRPC_OK);
+    return p;
+}
+
+/* A queue that passes 64 KiB leaves without a wait, and so does one
+ * request of 8 KiB or more. */
+START_TEST(full_queue_and_large_requests_leave_at_once)
+{
+    enum { N = 80, SMALL = 1024, LARGE = 16 * 1024 };
+    static srpc_pending *calls[N];
+    const msgpack_object *res;
+    atomic_int seen = 0;
+    char *s = malloc(LARGE);
+    struct fake f;
+    srpc_client *c;
+    int before;
+
+    ck_assert_ptr_nonnull(s);
+    memset(s, 'x', LARGE);
+    fake_start(&f, fake_path, count_and_answer, &seen);
+    c = connect_opts(fake_addr, NULL);
+    for (int i = 0; i < N; i++)
+        calls[i] = echo_async(c, s, SMALL);
+    /* 64 requests of a little over 1 KiB fill the queue: they left. */
+    ck_assert_int_ge(seen_reaches(&seen, 60), 60);
+    ck_assert_int_lt(atomic_load(&seen), N);
+    for (int i = 0; i < N; i++)
+        ck_assert_int_eq(srpc_client_wait(c, calls[i], &res), SRPC_OK);
+    ck_assert_int_eq(atomic_load(&seen), N);
+    before = atomic_load(&seen);
+    calls[0] = echo_async(c, s, LARGE);
+    ck_assert_int_eq(seen_reaches(&seen, before + 1), before + 1);
+    ck_assert_int_eq(srpc_client_wait(c, calls[0], &res), SRPC_OK);
+    srpc_client_close(c);
+    fake_stop(&f);
+    free(s);
+}
+END_TEST
+
+/* Closing a client writes what is still queued. */
+START_TEST(close_writes_what_is_queued)
+{
+    atomic_int seen = 0;
+    srpc_pending *p;
+    struct fake f;
+    srpc_client *c;
+
+    fake_start(&f, fake_path, count_and_answer, &seen);
+    c = connect_opts(fake_addr, NULL);
+    ck_assert_int_eq(calc_add_async(c, 1, 2, &p), SRPC_OK);
+    ck_assert_int_eq(atomic_load(&seen), 0);
+    srpc_client_close(c);
+    fake_stop(&f);
+    ck_assert_int_eq(atomic_load(&seen), 1);
 }
 END_TEST
 
@@ -468,6 +605,9 @@ int main(void)
     tcase_add_test(tc, blocking_call_while_async_in_flight);
     tcase_add_test(tc, thousand_in_flight);
     tcase_add_test(tc, pipelined_large_calls);
+    tcase_add_test(tc, corked_until_a_wait);
+    tcase_add_test(tc, full_queue_and_large_requests_leave_at_once);
+    tcase_add_test(tc, close_writes_what_is_queued);
     tcase_add_test(tc, drop_fails_every_pending_call);
     tcase_add_test(tc, callbacks_run_in_poll);
     tcase_add_test(tc, callbacks_fail_on_drop_and_close);

@@ -8,7 +8,9 @@
  * to them after they were opened; calls must still work, in both server
  * modes, and every byte the server and the client counted must have gone
  * through the tables -- a recv() or send() made on a descriptor behind
- * the table's back would break the counts.
+ * the table's back would break the counts.  A last table only counts the
+ * client's writes, to show that calls sent without waiting leave
+ * together.
  */
 #include "config.h"
 
@@ -222,6 +224,53 @@ START_TEST(refusal_goes_through_the_table)
 }
 END_TEST
 
+/* Writes through as the Unix table does, counting the calls. */
+static ssize_t counting_writev(struct srpc__sock *sock, const struct iovec *iov,
+                               int iovcnt)
+{
+    ssize_t n = srpc__transport_unix.writev(sock, iov, iovcnt);
+
+    atomic_fetch_add(&client_side.write_calls, 1);
+    if (n > 0)
+        atomic_fetch_add(&client_side.write_bytes, (unsigned long)n);
+    return n;
+}
+
+/* 128 calls sent without waiting leave in one write, when the first of
+ * them is waited for; the calls after it cost no write at all. */
+START_TEST(a_batch_leaves_in_one_write)
+{
+    enum { N = 128 };
+    srpc_pending *calls[N];
+    const msgpack_object *res;
+    srpc_client *c;
+    int32_t r;
+
+    client_ops.writev = counting_writev;
+    client_ops.recv = srpc__transport_unix.recv;
+    fx_start(NULL);
+    c = connect_client();
+    for (int i = 0; i < N; i++) {
+        msgpack_packer *pk = srpc_client_begin(c, "calc.add", 2);
+
+        msgpack_pack_int32(pk, i);
+        msgpack_pack_int32(pk, 1);
+        ck_assert_int_eq(srpc_client_send(c, &calls[i]), SRPC_OK);
+    }
+    ck_assert_uint_eq(atomic_load(&client_side.write_calls), 0);
+    for (int i = 0; i < N; i++) {
+        ck_assert_int_eq(srpc_client_wait(c, calls[i], &res), SRPC_OK);
+        ck_assert_int_eq(srpc_get_int32(res, &r), SRPC_OK);
+        ck_assert_int_eq(r, i + 1);
+    }
+    ck_assert_uint_eq(atomic_load(&client_side.write_calls), 1);
+    /* A blocking call is one write of its own. */
+    ck_assert_int_eq(calc_add(c, 2, 2, &r), SRPC_OK);
+    ck_assert_uint_eq(atomic_load(&client_side.write_calls), 2);
+    srpc_client_close(c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("transport");
@@ -236,6 +285,7 @@ int main(void)
     tcase_add_test(tc, event_loop_calls_through_the_table);
     tcase_add_test(tc, thread_mode_calls_through_the_table);
     tcase_add_test(tc, refusal_goes_through_the_table);
+    tcase_add_test(tc, a_batch_leaves_in_one_write);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
