@@ -376,12 +376,8 @@ int srpc_client_notify(srpc_client *client)
         return rc;
     srpc__log_debug("client sends notification: %s (%zu bytes)", s->method,
                     srpc__wbuf_size(&s->out));
-    /* It returns once the notification is written: with what is queued
-     * before it, by this thread or by one whose write took it along (the
-     * flush here waits for that write to end). */
+    /* Written before the queue call returns, after what was queued. */
     rc = srpc__client_queue(client, s);
-    if (rc == SRPC_OK)
-        srpc__client_flush(client);
     pthread_mutex_lock(&client->lock);
     if (rc == SRPC_OK)
         rc = s->status;

@@ -201,13 +201,14 @@ int srpc__slot_error(srpc_pending *s, int status, const char *fmt, ...)
 /* ---- send.c ---- */
 
 /*
- * Queues the request or notification in S (BUILDING, owned by the caller)
- * to be sent with others; S is QUEUED afterwards, and is written at once
- * when it is too large to copy or the queue is full.  Returns SRPC_OK, or
- * a status with S's message written when S cannot be sent at all (badly
- * encoded, too deep, the connection broken for good, no memory); a
- * failure while writing S later is reported in S itself, done.  Takes
- * lock (and send_lock when it writes) itself.
+ * Queues the request or notification in S (BUILDING, owned by the caller).
+ * A call sent without waiting (a handle or a callback) stays QUEUED until
+ * a flush; a blocking call, a notification, a request too large to copy,
+ * or one that fills the queue is written before this returns, after what
+ * was queued.  Returns SRPC_OK, or a status with S's message written when
+ * S cannot be sent at all (badly encoded, too deep, the connection broken
+ * for good, no memory); a failure while writing S is reported in S
+ * itself, done.  Takes lock (and send_lock when it writes) itself.
  */
 int srpc__client_queue(srpc_client *c, srpc_pending *s);
 

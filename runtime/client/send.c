@@ -276,21 +276,6 @@ static void enter_batch(srpc_client *c)
     }
 }
 
-/* The batch being sent went out whole: its notifications are done.
- * Caller holds lock. */
-static void batch_sent(srpc_client *c)
-{
-    struct srpc__outq *q = &c->sending;
-
-    for (size_t i = 0; i < batch_size(q); i++) {
-        struct srpc__queued *e = batch_entry(q, i);
-
-        if (e->slot->kind == SLOT_NOTIFY && entry_live(e, SLOT_SENT))
-            e->slot->state = SLOT_DONE;
-    }
-    batch_clear(q);
-}
-
 /*
  * The write of the batch being sent failed with RC after SENT bytes.
  *
@@ -353,8 +338,8 @@ static bool batch_failed(srpc_client *c, int rc, size_t sent, const char *why,
 /*
  * Writes the batch being sent: once, and once more on a new connection if
  * the first try failed before any byte went.  DEADLINE bounds the write
- * and the reconnecting.  Holds send_lock; called and returns with lock
- * held.
+ * and the reconnecting.  Holds send_lock; called with lock held, returns
+ * without it.
  */
 static void write_batch(srpc_client *c, int64_t deadline)
 {
@@ -371,7 +356,7 @@ static void write_batch(srpc_client *c, int64_t deadline)
         rc = ensure_connected(c, deadline, why, sizeof why);
         if (rc != SRPC_OK) {
             fail_batch(c, q, rc, true, why);
-            return;
+            break;
         }
         enter_batch(c);
         if (srpc__wbuf_size(&q->bytes) > 0) {
@@ -387,29 +372,34 @@ static void write_batch(srpc_client *c, int64_t deadline)
         sock = c->sock;
         pthread_mutex_unlock(&c->lock);
         rc = send_all(c, &sock, iov, iovcnt, deadline, &sent, &err);
-        pthread_mutex_lock(&c->lock);
+        /* Sent whole: nothing changes for its slots, and `sending` is
+         * send_lock's, so the common case takes no lock again.  (A
+         * notification's sender finds its status untouched.) */
         if (rc == SRPC_OK) {
-            batch_sent(c);
+            batch_clear(q);
             return;
         }
+        pthread_mutex_lock(&c->lock);
         if (!batch_failed(c, rc, sent, err, attempt == 0))
-            return;
+            break;
     }
+    pthread_mutex_unlock(&c->lock);
 }
 
-/* When the batch being sent is due: when its oldest live request is. */
+/* When the batch being sent is due: when its first live request is
+ * (requests are queued in the order of their deadlines, but for a
+ * timeout changed meanwhile). */
 static int64_t batch_deadline(srpc_client *c)
 {
     struct srpc__outq *q = &c->sending;
-    int64_t due = srpc__now_ms() + c->timeout_ms;
 
     for (size_t i = 0; i < batch_size(q); i++) {
         struct srpc__queued *e = batch_entry(q, i);
 
-        if (entry_live(e, SLOT_QUEUED) && e->slot->deadline < due)
-            due = e->slot->deadline;
+        if (entry_live(e, SLOT_QUEUED))
+            return e->slot->deadline;
     }
-    return due;
+    return srpc__now_ms() + c->timeout_ms;
 }
 
 /*
@@ -430,8 +420,9 @@ static void flush(srpc_client *c, srpc_pending *direct)
         c->sending.direct.slot = direct;
         c->sending.direct.msgid = direct ? direct->msgid : 0;
         write_batch(c, batch_deadline(c));
+    } else {
+        pthread_mutex_unlock(&c->lock);
     }
-    pthread_mutex_unlock(&c->lock);
     pthread_mutex_unlock(&c->send_lock);
 }
 
@@ -496,10 +487,13 @@ int srpc__client_queue(srpc_client *c, srpc_pending *s)
         pthread_mutex_unlock(&c->lock);
         return rc;
     }
-    if (srpc__wbuf_size(&s->out) >= DIRECT_BYTES) {
-        /* Copying it would cost more than a write of its own.  It goes
-         * now, after what is queued; its owner is inside this call, so
-         * its buffer stays as it is until the write is over. */
+    if (s->kind == SLOT_SYNC || s->kind == SLOT_NOTIFY ||
+        srpc__wbuf_size(&s->out) >= DIRECT_BYTES) {
+        /* A blocking call or a notification goes now anyway, and a large
+         * request would cost more to copy than a write of its own: it
+         * leaves from its own buffer, after what is queued.  Its owner
+         * is inside this call, so the buffer stays as it is until the
+         * write is over. */
         s->state = SLOT_QUEUED;
         pthread_mutex_unlock(&c->lock);
         flush(c, s);
@@ -543,8 +537,9 @@ void srpc__client_flush_at_close(srpc_client *c)
     c->queue = q;
     if (c->broken)
         fail_batch(c, &c->sending, SRPC_ECLOSED, true, "client closed");
-    else if (c->sending.n > 0)
+    if (c->sending.n > 0)
         write_batch(c, batch_deadline(c));
-    pthread_mutex_unlock(&c->lock);
+    else
+        pthread_mutex_unlock(&c->lock);
     pthread_mutex_unlock(&c->send_lock);
 }
