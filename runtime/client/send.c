@@ -203,7 +203,8 @@ static bool entry_live(const struct srpc__queued *e, enum srpc__slot_state st)
 /* Empties Q, keeping its memory for the next batch. */
 static void batch_clear(struct srpc__outq *q)
 {
-    srpc__wbuf_clear(&q->bytes, KEEP_QUEUE);
+    if (q->n > 0)
+        srpc__wbuf_clear(&q->bytes, KEEP_QUEUE);
     q->n = 0;
     q->direct.slot = NULL;
 }
@@ -414,11 +415,15 @@ static void flush(srpc_client *c, srpc_pending *direct)
     pthread_mutex_lock(&c->send_lock);
     pthread_mutex_lock(&c->lock);
     if (c->queue.n > 0 || direct) {
-        q = c->sending;
-        c->sending = c->queue;
-        c->queue = q;
+        if (c->queue.n > 0) {
+            q = c->sending;
+            c->sending = c->queue;
+            c->queue = q;
+        }
         c->sending.direct.slot = direct;
         c->sending.direct.msgid = direct ? direct->msgid : 0;
+        if (direct)
+            direct->state = SLOT_QUEUED;
         write_batch(c, batch_deadline(c));
     } else {
         pthread_mutex_unlock(&c->lock);
@@ -480,6 +485,15 @@ int srpc__client_queue(srpc_client *c, srpc_pending *s)
     if (rc != SRPC_OK)
         return rc;
     s->deadline = srpc__now_ms() + s->timeout_ms;
+    /* A blocking call or a notification goes now anyway: it leaves from
+     * its own buffer, after what is queued.  Its caller reads the outcome
+     * in S, where a connection broken for good is reported too.  Its
+     * owner is inside this call, so the buffer stays as it is until the
+     * write is over. */
+    if (s->kind == SLOT_SYNC || s->kind == SLOT_NOTIFY) {
+        flush(c, s);
+        return SRPC_OK;
+    }
     pthread_mutex_lock(&c->lock);
     if (c->broken && !c->reconnect) {
         rc = srpc__slot_error(s, c->broken, "%s: connection unusable (%s)",
@@ -487,14 +501,8 @@ int srpc__client_queue(srpc_client *c, srpc_pending *s)
         pthread_mutex_unlock(&c->lock);
         return rc;
     }
-    if (s->kind == SLOT_SYNC || s->kind == SLOT_NOTIFY ||
-        srpc__wbuf_size(&s->out) >= DIRECT_BYTES) {
-        /* A blocking call or a notification goes now anyway, and a large
-         * request would cost more to copy than a write of its own: it
-         * leaves from its own buffer, after what is queued.  Its owner
-         * is inside this call, so the buffer stays as it is until the
-         * write is over. */
-        s->state = SLOT_QUEUED;
+    if (srpc__wbuf_size(&s->out) >= DIRECT_BYTES) {
+        /* It would cost more to copy than a write of its own. */
         pthread_mutex_unlock(&c->lock);
         flush(c, s);
         return SRPC_OK;
@@ -503,9 +511,8 @@ int srpc__client_queue(srpc_client *c, srpc_pending *s)
     full = srpc__wbuf_size(&c->queue.bytes) >= CORK_BYTES;
     pthread_mutex_unlock(&c->lock);
     if (rc != SRPC_OK)
-        return srpc__slot_error(s, rc, "%s: out of memory queueing the %s",
-                                s->method, s->kind == SLOT_NOTIFY
-                                               ? "notification" : "request");
+        return srpc__slot_error(s, rc, "%s: out of memory queueing the "
+                                "request", s->method);
     if (full)
         flush(c, NULL);
     return SRPC_OK;
