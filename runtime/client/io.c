@@ -21,7 +21,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -514,19 +513,15 @@ static int read_some(srpc_client *c, struct srpc__sock *sock,
         return SRPC_ENOMEM;
     }
     for (;;) {
-        /* Wait first: a reply is rarely there the moment its request has
-         * left, and a recv() that fails with EAGAIN costs a syscall per
-         * call.  poll() returns at once when bytes are already waiting. */
-        int r = srpc__poll_one(sock->fd, POLLIN, deadline);
-        ssize_t n;
+        /* One call that waits and reads: a reply is rarely there the
+         * moment its request has left, and poll() then recv() would be two
+         * system calls per call.  Past the deadline, only what is there. */
+        int ms = srpc__ms_until(deadline);
+        void *buf = c->rbuf + c->rlen;
+        size_t room = c->rcap - c->rlen;
+        ssize_t n = ms > 0 ? sock->ops->recv_wait(sock, buf, room, ms)
+                           : sock->ops->recv(sock, buf, room);
 
-        if (r < 0) {
-            *why = strerror(errno);
-            return SRPC_EIO;
-        }
-        if (r == 0)
-            return SRPC_ETIMEDOUT;
-        n = sock->ops->recv(sock, c->rbuf + c->rlen, c->rcap - c->rlen);
         if (n > 0) {
             c->rlen += (size_t)n;
             return SRPC_OK;
@@ -539,10 +534,12 @@ static int read_some(srpc_client *c, struct srpc__sock *sock,
             *why = "connection reset by server";
             return SRPC_ECLOSED;
         }
-        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
             *why = strerror(errno);
             return SRPC_EIO;
         }
+        if (ms == 0)
+            return SRPC_ETIMEDOUT;
     }
 }
 
@@ -559,6 +556,8 @@ int srpc__client_read_step(srpc_client *c, int64_t deadline)
     pthread_mutex_unlock(&c->lock);
     rc = read_some(c, &sock, deadline, &why);
     pthread_mutex_lock(&c->lock);
+    if (c->sock.fd == sock.fd)
+        c->sock.wait_ms = sock.wait_ms; /* what recv_wait() set up */
     if (rc == SRPC_OK)
         handle_input(c);
     else if (rc != SRPC_ETIMEDOUT && !c->broken)

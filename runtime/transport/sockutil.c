@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "transport/sockutil.h"
@@ -118,6 +119,7 @@ int srpc__stream_accept(int listen_fd, struct srpc__sock *out)
 #endif
         if (c >= 0) {
             out->fd = c;
+            out->wait_ms = 0;
             return 0;
         }
         if (errno != EINTR)
@@ -127,12 +129,47 @@ int srpc__stream_accept(int listen_fd, struct srpc__sock *out)
 
 ssize_t srpc__stream_recv(struct srpc__sock *sock, void *buf, size_t len)
 {
+    /* MSG_DONTWAIT: recv_wait() may have made the socket blocking. */
     for (;;) {
-        ssize_t n = recv(sock->fd, buf, len, 0);
+        ssize_t n = recv(sock->fd, buf, len, MSG_DONTWAIT);
 
         if (n >= 0 || errno != EINTR)
             return n;
     }
+}
+
+/* The socket blocks, for recv() without MSG_DONTWAIT; every other call on
+ * it passes MSG_DONTWAIT or polls first. */
+static int set_blocking(int fd)
+{
+    int fl = fcntl(fd, F_GETFL);
+
+    return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+}
+
+ssize_t srpc__stream_recv_wait(struct srpc__sock *sock, void *buf,
+                               size_t len, int timeout_ms)
+{
+    ssize_t n;
+
+    /* SO_RCVTIMEO is set again only when the wait asked for is off by
+     * more than the slack: a client whose calls all have one timeout sets
+     * it once, and its blocking calls cost a recv() and nothing else. */
+    if (sock->wait_ms == 0 || timeout_ms > sock->wait_ms + SRPC__WAIT_SLACK_MS
+        || timeout_ms < sock->wait_ms - SRPC__WAIT_SLACK_MS) {
+        struct timeval tv = { .tv_sec = timeout_ms / 1000,
+                              .tv_usec = (timeout_ms % 1000) * 1000 };
+
+        if (sock->wait_ms == 0 && set_blocking(sock->fd) < 0)
+            return -1;
+        if (setsockopt(sock->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) < 0)
+            return -1;
+        sock->wait_ms = timeout_ms;
+    }
+    n = recv(sock->fd, buf, len, 0);
+    if (n < 0 && errno == EWOULDBLOCK)
+        errno = EAGAIN;
+    return n;
 }
 
 ssize_t srpc__stream_writev(struct srpc__sock *sock, const struct iovec *iov,

@@ -47,12 +47,16 @@ void srpc__describe_peer(int fd, const struct srpc_peer *peer,
 
 /*
  * The members of a transport table (transport.h) that move the bytes of a
- * plain stream socket: accept4(), recv(), sendmsg(MSG_NOSIGNAL), shutdown()
- * and close(), each retried on EINTR.  The unix and tcp tables share
- * them, as Linux's stream families share their socket calls.
+ * plain stream socket: accept4(), recv(MSG_DONTWAIT), a blocking recv()
+ * bounded by SO_RCVTIMEO, send() or sendmsg() with MSG_NOSIGNAL,
+ * shutdown() and close(), each retried on EINTR but the waiting one.  The
+ * unix and tcp tables share them, as Linux's stream families share their
+ * socket calls.
  */
 int srpc__stream_accept(int listen_fd, struct srpc__sock *out);
 ssize_t srpc__stream_recv(struct srpc__sock *sock, void *buf, size_t len);
+ssize_t srpc__stream_recv_wait(struct srpc__sock *sock, void *buf,
+                               size_t len, int timeout_ms);
 ssize_t srpc__stream_writev(struct srpc__sock *sock, const struct iovec *iov,
                             int iovcnt);
 void srpc__stream_shutdown(struct srpc__sock *sock);

@@ -146,6 +146,7 @@ static int tcp_connect(const struct srpc__address *addr, int64_t deadline,
     (void)no_delay(fd);
     out->fd = fd;
     out->ops = &srpc__transport_tcp;
+    out->wait_ms = 0;
     return SRPC_OK;
 }
 
@@ -175,6 +176,7 @@ const struct srpc_transport_ops srpc__transport_tcp = {
     .setup = tcp_setup,
     .peer_cred = tcp_peer_cred,
     .recv = srpc__stream_recv,
+    .recv_wait = srpc__stream_recv_wait,
     .writev = srpc__stream_writev,
     .shutdown = srpc__stream_shutdown,
     .close = srpc__stream_close,

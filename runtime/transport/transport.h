@@ -38,6 +38,7 @@ struct srpc_transport_ops;
 struct srpc__sock {
     int fd;
     const struct srpc_transport_ops *ops;
+    int wait_ms;  /* recv_wait()'s, as the transport keeps it; 0: none */
 };
 
 struct srpc_transport_ops {
@@ -97,6 +98,18 @@ struct srpc_transport_ops {
     ssize_t (*recv)(struct srpc__sock *sock, void *buf, size_t len);
 
     /*
+     * Waits for bytes on SOCK for about TIMEOUT_MS (> 0), then reads as
+     * recv() does: the count, 0 at EOF, or -1 with errno (EAGAIN: nothing
+     * came in time; EINTR: a signal ended the wait).  It is one system
+     * call where waiting with poll() and then reading are two: the
+     * client waits for its reply so.  The wait may end up to
+     * SRPC__WAIT_SLACK_MS early or late; callers check their deadline
+     * again.  recv() and writev() stay nonblocking afterwards.
+     */
+    ssize_t (*recv_wait)(struct srpc__sock *sock, void *buf, size_t len,
+                         int timeout_ms);
+
+    /*
      * Writes the IOVCNT buffers of IOV in order, as many bytes as fit now:
      * the count written (which may be short of the total), or -1 with
      * errno (EAGAIN: nothing fits now; EPIPE, ECONNRESET: the peer is
@@ -128,7 +141,10 @@ struct srpc_transport_ops {
     void (*cleanup)(const struct srpc__bound *bound);
 };
 
-enum { SRPC__IOV_MAX = 16 };
+enum {
+    SRPC__IOV_MAX = 16,
+    SRPC__WAIT_SLACK_MS = 10
+};
 
 /* LEN bytes of BUF through SOCK's writev(). */
 static inline ssize_t srpc__sock_send(struct srpc__sock *sock, const void *buf,

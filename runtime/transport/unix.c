@@ -175,6 +175,7 @@ static int unix_connect(const struct srpc__address *addr, int64_t deadline,
     }
     out->fd = fd;
     out->ops = &srpc__transport_unix;
+    out->wait_ms = 0;
     return SRPC_OK;
 }
 
@@ -228,6 +229,7 @@ const struct srpc_transport_ops srpc__transport_unix = {
     .setup = unix_setup,
     .peer_cred = unix_peer_cred,
     .recv = srpc__stream_recv,
+    .recv_wait = srpc__stream_recv_wait,
     .writev = srpc__stream_writev,
     .shutdown = srpc__stream_shutdown,
     .close = srpc__stream_close,

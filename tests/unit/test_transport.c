@@ -3,8 +3,8 @@
  * it changes.
  *
  * The tables here are the Unix one with the byte-moving members replaced:
- * recv() hands over one byte at a time and writev() takes at most three
- * bytes of its first buffer.  A server listener and a client are switched
+ * recv() and recv_wait() hand over one byte at a time and writev() takes
+ * at most three bytes of its first buffer.  A server listener and a client are switched
  * to them after they were opened; calls must still work, in both server
  * modes, and every byte the server and the client counted must have gone
  * through the tables -- a recv() or send() made on a descriptor behind
@@ -51,6 +51,19 @@ static ssize_t trickle_recv(struct srpc__sock *sock, void *buf, size_t len)
 {
     struct tally *t = tally_of(sock);
     ssize_t n = srpc__transport_unix.recv(sock, buf, len > 0 ? 1 : 0);
+
+    atomic_fetch_add(&t->recv_calls, 1);
+    if (n > 0)
+        atomic_fetch_add(&t->recv_bytes, (unsigned long)n);
+    return n;
+}
+
+static ssize_t trickle_recv_wait(struct srpc__sock *sock, void *buf, size_t len,
+                                 int timeout_ms)
+{
+    struct tally *t = tally_of(sock);
+    ssize_t n = srpc__transport_unix.recv_wait(sock, buf, len > 0 ? 1 : 0,
+                                               timeout_ms);
 
     atomic_fetch_add(&t->recv_calls, 1);
     if (n > 0)
@@ -107,6 +120,7 @@ static void setup(void)
     server_ops = srpc__transport_unix;
     server_ops.accept = trickle_accept;
     server_ops.recv = trickle_recv;
+    server_ops.recv_wait = trickle_recv_wait;
     server_ops.writev = trickle_writev;
     server_ops.close = counted_close;
     client_ops = server_ops;
@@ -248,6 +262,7 @@ START_TEST(a_batch_leaves_in_one_write)
 
     client_ops.writev = counting_writev;
     client_ops.recv = srpc__transport_unix.recv;
+    client_ops.recv_wait = srpc__transport_unix.recv_wait;
     fx_start(NULL);
     c = connect_client();
     for (int i = 0; i < N; i++) {
