@@ -48,3 +48,9 @@ bench-callgrind: bench/pingpong$(EXEEXT)
 	@VALGRIND='$(VALGRIND)' $(SHELL) $(srcdir)/bench/callgrind.sh bench/pingpong$(EXEEXT)
 
 PHONY_TARGETS += bench bench-callgrind
+
+# "make check" runs it once with tiny counts (bench/pingpong_check.sh), to
+# prove every test works: not timed, nothing measured.
+TESTS += bench/pingpong_check.sh
+bench/pingpong_check.log: bench/pingpong$(EXEEXT)
+EXTRA_DIST += bench/pingpong_check.sh
