@@ -23,11 +23,17 @@
  *             one read of the reply the server sends once all arrived.
  *   fire      BATCH oneway bench_fire() calls, then one bench_echo() that
  *             returns once the server has handled all of them.
+ *   raw_put   raw: one request carrying BULK MiB in one write, a small
+ *             reply read.
+ *   put       bench_put() with a BULK MiB bytes argument.
+ *   raw_get   raw: a small request written, a BULK MiB reply read.
+ *   get       bench_get() of a BULK MiB bytes result.
  *
- * Each test makes CALLS calls in each of ROUNDS rounds.  Within a round the
- * tests take turns in slices of SLICE calls (one batch for the batched
- * tests), in alternating order, so that noise on a shared machine hits
- * all of them alike.  Latencies are pooled over the rounds; the table
+ * Each test makes CALLS calls in each of ROUNDS rounds (the bulk tests
+ * BULK_CALLS).  Within a round the tests take turns in slices of SLICE
+ * calls (one batch for the batched tests, after them the bulk tests), in
+ * alternating order, so that noise on a shared machine hits all of them
+ * alike.  Latencies are pooled over the rounds; the table
  * gives the median and 90th percentile per call and the ratio of each
  * sockrpc median to the median of its raw floor from the same run.
  *
@@ -41,8 +47,9 @@
  * servers on another (cross-CPU wake-ups included); -p none leaves the
  * scheduler alone.
  *
- * Environment: BENCH_N, BENCH_ROUNDS, BENCH_BATCH, BENCH_SLICE and
- * BENCH_WARMUP give the defaults of -n, -r, -b, -s and -w.
+ * Environment: BENCH_N, BENCH_ROUNDS, BENCH_BATCH, BENCH_SLICE,
+ * BENCH_WARMUP, BENCH_BULK and BENCH_BULK_CALLS give the defaults of -n,
+ * -r, -b, -s, -w, -m and -N.
  */
 #include "config.h"
 
@@ -81,13 +88,14 @@ static const char *const transport_name[T_COUNT] = { "unix", "tcp" };
 
 enum test {
     RAW, ECHO, RAW_STR, ECHO_STR, RAW_PIPE, PIPE, ASYNC, RAW_FIRE, FIRE,
-    TEST_COUNT
+    RAW_PUT, PUT, RAW_GET, GET, TEST_COUNT
 };
 
 struct test_info {
     const char *name;
     enum test floor;    /* the raw test its ratio is taken against */
     bool batched;       /* timed per batch, reported per call */
+    bool bulk;          /* BULK MiB a call, BULK_CALLS a round */
 };
 
 static const struct test_info tests[TEST_COUNT] = {
@@ -100,12 +108,17 @@ static const struct test_info tests[TEST_COUNT] = {
     [ASYNC] = { "async", RAW_PIPE, true },
     [RAW_FIRE] = { "raw_fire", RAW_FIRE, true },
     [FIRE] = { "fire", RAW_FIRE, true },
+    [RAW_PUT] = { "raw_put", RAW_PUT, false, true },
+    [PUT] = { "put", RAW_PUT, false, true },
+    [RAW_GET] = { "raw_get", RAW_GET, false, true },
+    [GET] = { "get", RAW_GET, false, true },
 };
 
 /* ---- settings ------------------------------------------------------ */
 
 static long opt_calls = 20000, opt_rounds = 7, opt_batch = 1000;
 static long opt_warmup = 500, opt_slice = 1000;
+static long opt_bulk_mib = 64, opt_bulk_calls = 3;
 static bool want_transport[T_COUNT] = { true, true };
 static bool want_test[TEST_COUNT];
 static bool opt_quiet, opt_untimed;
@@ -117,7 +130,7 @@ static const char *const pin_name[] = { "same", "split", "none" };
 /* ---- errors and cleanup -------------------------------------------- */
 
 static char tmpdir[64];
-static char unix_path[3][128]; /* the raw listeners' socket files */
+static char unix_path[5][128]; /* the raw listeners' socket files */
 
 static void cleanup_files(void)
 {
@@ -286,6 +299,53 @@ static void make_notifications(struct bytes *out, long count)
     msgpack_sbuffer_destroy(&sb);
 }
 
+/* The bulk payload: BULK MiB of one byte value, sent and expected. */
+static char *bulk;
+static size_t bulk_len;
+
+/* A put request [0, MSGID_BASE, "bench.put", [bin]] of the bulk payload,
+ * a get request [0, MSGID_BASE, "bench.get", [size]], and their replies. */
+static void make_bulk(struct bytes *put_req, struct bytes *put_rep,
+                      struct bytes *get_req, struct bytes *get_rep)
+{
+    const char *methods[2] = { "bench.put", "bench.get" };
+    struct bytes *reqs_out[2] = { put_req, get_req };
+    struct bytes *reps_out[2] = { put_rep, get_rep };
+
+    for (int i = 0; i < 2; i++) {
+        msgpack_sbuffer sq, sp;
+        msgpack_packer pq, pp;
+
+        msgpack_sbuffer_init(&sq);
+        msgpack_sbuffer_init(&sp);
+        msgpack_packer_init(&pq, &sq, msgpack_sbuffer_write);
+        msgpack_packer_init(&pp, &sp, msgpack_sbuffer_write);
+        msgpack_pack_array(&pq, 4);
+        msgpack_pack_int(&pq, 0);
+        msgpack_pack_uint32(&pq, MSGID_BASE);
+        msgpack_pack_str(&pq, strlen(methods[i]));
+        msgpack_pack_str_body(&pq, methods[i], strlen(methods[i]));
+        msgpack_pack_array(&pq, 1);
+        msgpack_pack_array(&pp, 4);
+        msgpack_pack_int(&pp, 1);
+        msgpack_pack_uint32(&pp, MSGID_BASE);
+        msgpack_pack_nil(&pp);
+        if (i == 0) {
+            msgpack_pack_bin(&pq, bulk_len);
+            msgpack_pack_bin_body(&pq, bulk, bulk_len);
+            msgpack_pack_uint32(&pp, (uint32_t)bulk_len);
+        } else {
+            msgpack_pack_uint32(&pq, (uint32_t)bulk_len);
+            msgpack_pack_bin(&pp, bulk_len);
+            msgpack_pack_bin_body(&pp, bulk, bulk_len);
+        }
+        packed(reqs_out[i], &sq);
+        packed(reps_out[i], &sp);
+        msgpack_sbuffer_destroy(&sq);
+        msgpack_sbuffer_destroy(&sp);
+    }
+}
+
 /* ---- plain socket I/O ---------------------------------------------- */
 
 static void write_all(int fd, const char *p, size_t len)
@@ -393,7 +453,8 @@ struct raw_server {
     enum transport t;
     int listen_fd;
     size_t req_len, rep_len;
-    char *replies;              /* MAX_BATCH replies, back to back */
+    char *replies;              /* nreplies replies, back to back */
+    size_t nreplies;            /* MAX_BATCH, or 1 for the bulk ones */
     pthread_t thread;
 };
 
@@ -430,7 +491,7 @@ static void *raw_serve(void *arg)
             have -= k * s->req_len;
         }
         while (k > 0) {
-            size_t m = k < MAX_BATCH ? k : MAX_BATCH;
+            size_t m = k < s->nreplies ? k : s->nreplies;
 
             write_all(fd, s->replies, m * s->rep_len);
             k -= m;
@@ -441,9 +502,10 @@ static void *raw_serve(void *arg)
     return NULL;
 }
 
-/* Starts a raw server and returns the client's end of its connection. */
+/* Starts a raw server that keeps NREPLIES copies of REP to answer with,
+ * and returns the client's end of its connection. */
 static int raw_start(struct raw_server *s, enum transport t, const char *path,
-                     size_t req_len, const struct bytes *rep)
+                     size_t req_len, const struct bytes *rep, size_t nreplies)
 {
     struct sockaddr_storage addr;
     socklen_t addrlen;
@@ -452,10 +514,11 @@ static int raw_start(struct raw_server *s, enum transport t, const char *path,
     s->t = t;
     s->req_len = req_len;
     s->rep_len = rep->len;
-    s->replies = malloc(rep->len * MAX_BATCH);
+    s->nreplies = nreplies;
+    s->replies = malloc(rep->len * nreplies);
     if (!s->replies)
         die("out of memory");
-    for (size_t i = 0; i < MAX_BATCH; i++)
+    for (size_t i = 0; i < nreplies; i++)
         memcpy(s->replies + i * rep->len, rep->p, rep->len);
     s->listen_fd = raw_listen(t, path, &addr, &addrlen);
     err = pthread_create(&s->thread, NULL, raw_serve, s);
@@ -501,10 +564,28 @@ static int fire_handler(srpc_call *call, int32_t x)
     return SRPC_OK;
 }
 
+static int put_handler(srpc_call *call, srpc_bytes b, uint32_t *result)
+{
+    (void)call;
+    *result = (uint32_t)b.len;
+    return SRPC_OK;
+}
+
+static int get_handler(srpc_call *call, uint32_t n, srpc_bytes *result)
+{
+    if (n > bulk_len)
+        return srpc_call_fail(call, 1, "at most %zu bytes", bulk_len);
+    result->data = (const uint8_t *)bulk;
+    result->len = n;
+    return SRPC_OK;
+}
+
 static const struct bench_ops handlers = {
     .echo = echo_handler,
     .echo_str = echo_str_handler,
     .fire = fire_handler,
+    .put = put_handler,
+    .get = get_handler,
 };
 
 static srpc_server *server;
@@ -528,6 +609,7 @@ static void *server_main(void *arg)
 struct conns {
     int raw_fd, raw_str_fd;     /* to the raw servers */
     int raw_fire_fd;
+    int raw_put_fd, raw_get_fd;
     int pipe_fd;                /* raw client of the srpc_server */
     srpc_client *client;
 };
@@ -554,6 +636,7 @@ static void add_sample(struct samples *s, double us)
 }
 
 static struct bytes req1, rep1, req1_str, rep1_str, reqs, reps, notes;
+static struct bytes put_req, put_rep, get_req, get_rep;
 static char *readbuf;
 static srpc_pending *calls[MAX_BATCH];   /* the async test's handles */
 
@@ -700,6 +783,54 @@ static void run(enum test t, struct conns *cn, long count, struct samples *s)
                 add_sample(s, (now_us() - t0) / (double)batch);
         }
         break;
+    case RAW_PUT:
+    case RAW_GET: {
+        int fd = t == RAW_PUT ? cn->raw_put_fd : cn->raw_get_fd;
+        const struct bytes *q = t == RAW_PUT ? &put_req : &get_req;
+        const struct bytes *p = t == RAW_PUT ? &put_rep : &get_rep;
+
+        for (long i = 0; i < count; i++) {
+            double t0 = s ? now_us() : 0;
+
+            write_all(fd, q->p, q->len);
+            if (!read_full(fd, readbuf, p->len))
+                die("%s: the raw server closed the connection",
+                    tests[t].name);
+            if (s)
+                add_sample(s, now_us() - t0);
+        }
+        break;
+    }
+    case PUT:
+        for (long i = 0; i < count; i++) {
+            double t0 = s ? now_us() : 0;
+            srpc_bytes b = { (const uint8_t *)bulk, bulk_len };
+            uint32_t got;
+
+            if (bench_put(cn->client, b, &got) != SRPC_OK)
+                die("bench_put: %s", srpc_client_errmsg(cn->client));
+            if (got != bulk_len)
+                die("bench_put: sent %zu bytes, the server saw %u", bulk_len,
+                    (unsigned)got);
+            if (s)
+                add_sample(s, now_us() - t0);
+        }
+        break;
+    case GET:
+        for (long i = 0; i < count; i++) {
+            double t0 = s ? now_us() : 0;
+            srpc_bytes b;
+
+            if (bench_get(cn->client, (uint32_t)bulk_len, &b) != SRPC_OK)
+                die("bench_get: %s", srpc_client_errmsg(cn->client));
+            if (s)
+                add_sample(s, now_us() - t0);
+            /* Checked untimed: raw_get does not look at its bytes. */
+            if (b.len != bulk_len || memcmp(b.data, bulk, bulk_len) != 0)
+                die("bench_get: the %zu bytes came back changed", bulk_len);
+            srpc_client_free_results(cn->client);
+        }
+        break;
     case TEST_COUNT:
         break;
     }
@@ -730,6 +861,41 @@ static double percentile(struct samples *s, double p)
     return s->v[rank - 1];
 }
 
+/* The bulk tests: time per call and bytes per second. */
+static void report_bulk(void)
+{
+    bool header = false;
+
+    for (int tr = 0; tr < T_COUNT; tr++) {
+        for (int t = 0; t < TEST_COUNT && want_transport[tr]; t++) {
+            struct samples *s = &results[tr][t];
+            enum test f = tests[t].floor;
+            char ratio[32] = "-";
+            double med;
+
+            if (!want_test[t] || !tests[t].bulk || s->n == 0)
+                continue;
+            if (!header)
+                printf("\n%-9s  %-8s  %8s  %9s  %8s  %11s  %12s  %s\n",
+                       "transport", "test", "calls", "median_ms", "p90_ms",
+                       "GB_per_s", "ratio_vs_raw", "raw_floor");
+            header = true;
+            med = percentile(s, 50);
+            if (want_test[f] && results[tr][f].n > 0)
+                snprintf(ratio, sizeof ratio, "%.2f",
+                         med / percentile(&results[tr][f], 50));
+            printf("%-9s  %-8s  %8zu  %9.2f  %8.2f  %11.2f  %12s  %s\n",
+                   transport_name[tr], tests[t].name, s->n, med / 1e3,
+                   percentile(s, 90) / 1e3,
+                   med > 0 ? (double)bulk_len / med / 1e3 : 0.0, ratio,
+                   tests[f].name);
+        }
+    }
+    if (header)
+        printf("# bulk tests (raw_put, put, raw_get, get): %ld MiB a call\n",
+               opt_bulk_mib);
+}
+
 static void report(double seconds)
 {
     printf("%-9s  %-8s  %8s  %9s  %8s  %11s  %12s  %s\n", "transport", "test",
@@ -745,7 +911,7 @@ static void report(double seconds)
             char ratio[32] = "-";
             const char *floor_name = "-";
 
-            if (!want_test[t])
+            if (!want_test[t] || tests[t].bulk)
                 continue;
             med = percentile(s, 50);
             p90 = percentile(s, 90);
@@ -760,6 +926,7 @@ static void report(double seconds)
                    p90, med > 0 ? 1e6 / med : 0.0, ratio, floor_name);
         }
     }
+    report_bulk();
     printf("# %ld rounds in %.1f s, threads pinned: %s", opt_rounds, seconds,
            pin_name[opt_pin]);
     if (opt_pin != PIN_NONE)
@@ -797,7 +964,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: pingpong [-n CALLS] [-r ROUNDS] [-b BATCH] [-s SLICE]\n"
             "                [-w WARMUP] [-p same|split|none] [-t unix|tcp|all]\n"
-            "                [-T TEST,...] [-q] [-x]\n"
+            "                [-m MIB] [-N BULK_CALLS] [-T TEST,...] [-q] [-x]\n"
             "  -n  calls per test and round (default 20000, env BENCH_N)\n"
             "  -r  rounds, interleaved (default 7, env BENCH_ROUNDS)\n"
             "  -b  requests per batch in raw_pipe, pipe, async, fire\n"
@@ -808,10 +975,12 @@ static void usage(FILE *f)
             "      env BENCH_WARMUP)\n"
             "  -p  same: pin all threads to one CPU (the default); split: the\n"
             "      client on one CPU, the servers on another; none: no pinning\n"
+            "  -m  MiB a bulk call moves (default 64, env BENCH_BULK)\n"
+            "  -N  bulk calls per test and round (default 3, env\n"
+            "      BENCH_BULK_CALLS)\n"
             "  -t  transports (default all)\n"
             "  -T  tests, from: raw echo raw_str echo_str raw_pipe pipe async\n"
-            "      raw_fire fire\n"
-            "      (default all)\n"
+            "      raw_fire fire raw_put put raw_get get (default all)\n"
             "  -q  no progress lines on stderr\n"
             "  -x  make the calls but time nothing and print no table (for\n"
             "      callgrind and strace: only the calls themselves run)\n",
@@ -842,13 +1011,17 @@ static void parse_args(int argc, char **argv)
     env_number("BENCH_BATCH", &opt_batch, 1, MAX_BATCH);
     env_number("BENCH_WARMUP", &opt_warmup, 0, 100000000);
     env_number("BENCH_SLICE", &opt_slice, 1, 100000000);
-    while ((c = getopt(argc, argv, "n:r:b:s:w:p:t:T:qxh")) != -1) {
+    env_number("BENCH_BULK", &opt_bulk_mib, 1, 1024);
+    env_number("BENCH_BULK_CALLS", &opt_bulk_calls, 1, 1000);
+    while ((c = getopt(argc, argv, "n:r:b:s:w:m:N:p:t:T:qxh")) != -1) {
         switch (c) {
         case 'n': opt_calls = number("-n", optarg, 1, 100000000); break;
         case 'r': opt_rounds = number("-r", optarg, 1, 1000); break;
         case 'b': opt_batch = number("-b", optarg, 1, MAX_BATCH); break;
         case 's': opt_slice = number("-s", optarg, 1, 100000000); break;
         case 'w': opt_warmup = number("-w", optarg, 0, 100000000); break;
+        case 'm': opt_bulk_mib = number("-m", optarg, 1, 1024); break;
+        case 'N': opt_bulk_calls = number("-N", optarg, 1, 1000); break;
         case 'p':
             for (c = 0; c < 3 && strcmp(optarg, pin_name[c]) != 0; c++)
                 continue;
@@ -884,6 +1057,9 @@ static void parse_args(int argc, char **argv)
 int main(int argc, char **argv)
 {
     struct raw_server raw[T_COUNT], raw_str[T_COUNT], raw_fire[T_COUNT];
+    struct raw_server raw_put[T_COUNT], raw_get[T_COUNT];
+    struct srpc_server_options so = { 0 };
+    struct srpc_client_options co = { 0 };
     struct conns cn[T_COUNT];
     char srpc_addr[160], err[256];
     double start;
@@ -899,10 +1075,17 @@ int main(int argc, char **argv)
     make_calls(&req1_str, &rep1_str, true, 1);
     make_calls(&reqs, &reps, false, MAX_BATCH);
     make_notifications(&notes, MAX_BATCH);
+    bulk_len = (size_t)opt_bulk_mib * 1024 * 1024;
+    bulk = malloc(bulk_len);
+    if (!bulk)
+        die("out of memory for %ld MiB", opt_bulk_mib);
+    memset(bulk, 'b', bulk_len);
+    make_bulk(&put_req, &put_rep, &get_req, &get_rep);
     if (reqs.len != req1.len * MAX_BATCH || reps.len != rep1.len * MAX_BATCH ||
         notes.len % MAX_BATCH != 0)
         die("the requests of a batch differ in size");
-    readbuf = malloc(reps.len + rep1_str.len + rep1.len * MAX_BATCH);
+    readbuf = malloc(reps.len + rep1_str.len + rep1.len * MAX_BATCH +
+                     get_rep.len);
     if (!readbuf)
         die("out of memory");
 
@@ -914,7 +1097,10 @@ int main(int argc, char **argv)
     atexit(cleanup_files);
 
     /* The sockrpc server, on both transports, run by a thread. */
-    rc = srpc_server_create(&server, NULL);
+    /* Room for a bulk call's message each way. */
+    so.max_message_size = put_req.len;
+    co.max_message_size = get_rep.len;
+    rc = srpc_server_create(&server, &so);
     if (rc != SRPC_OK)
         die("srpc_server_create: %s", srpc_strerror(rc));
     if (bench_serve(server, &handlers, NULL) != SRPC_OK)
@@ -940,18 +1126,27 @@ int main(int argc, char **argv)
                      tmpdir);
             snprintf(unix_path[2], sizeof unix_path[2], "%s/raw_fire.sock",
                      tmpdir);
+            snprintf(unix_path[3], sizeof unix_path[3], "%s/raw_put.sock",
+                     tmpdir);
+            snprintf(unix_path[4], sizeof unix_path[4], "%s/raw_get.sock",
+                     tmpdir);
         }
         cn[tr].raw_fd = raw_start(&raw[tr], (enum transport)tr,
-                                  unix_path[0], req1.len, &rep1);
+                                  unix_path[0], req1.len, &rep1, MAX_BATCH);
         cn[tr].raw_str_fd = raw_start(&raw_str[tr], (enum transport)tr,
-                                      unix_path[1], req1_str.len, &rep1_str);
+                                      unix_path[1], req1_str.len, &rep1_str,
+                                      MAX_BATCH);
         /* Its "request" is a whole batch of notifications. */
         cn[tr].raw_fire_fd = raw_start(&raw_fire[tr], (enum transport)tr,
                                        unix_path[2],
                                        notes.len / MAX_BATCH *
                                            (size_t)opt_batch,
-                                       &rep1);
-        if (srpc_client_connect(&cn[tr].client, addr, NULL, err,
+                                       &rep1, MAX_BATCH);
+        cn[tr].raw_put_fd = raw_start(&raw_put[tr], (enum transport)tr,
+                                      unix_path[3], put_req.len, &put_rep, 1);
+        cn[tr].raw_get_fd = raw_start(&raw_get[tr], (enum transport)tr,
+                                      unix_path[4], get_req.len, &get_rep, 1);
+        if (srpc_client_connect(&cn[tr].client, addr, &co, err,
                                 sizeof err) != SRPC_OK)
             die("srpc_client_connect: %s", err);
         /* The raw pipelining client of the srpc_server: connect() to the
@@ -984,7 +1179,8 @@ int main(int argc, char **argv)
     for (int tr = 0; tr < T_COUNT; tr++)
         for (int t = 0; t < TEST_COUNT && opt_warmup > 0; t++)
             if (want_transport[tr] && want_test[t])
-                run((enum test)t, &cn[tr], opt_warmup, NULL);
+                run((enum test)t, &cn[tr], tests[t].bulk ? 1 : opt_warmup,
+                    NULL);
 
     start = now_us();
     for (long r = 0; r < opt_rounds; r++) {
@@ -999,10 +1195,17 @@ int main(int argc, char **argv)
                 for (int i = 0; i < TEST_COUNT; i++) {
                     int t = k % 2 ? TEST_COUNT - 1 - i : i;
 
-                    if (want_test[t])
+                    if (want_test[t] && !tests[t].bulk)
                         run((enum test)t, &cn[tr], n,
                             opt_untimed ? NULL : &results[tr][t]);
                 }
+            }
+            for (int i = 0; i < TEST_COUNT; i++) {
+                int t = r % 2 ? TEST_COUNT - 1 - i : i;
+
+                if (want_test[t] && tests[t].bulk)
+                    run((enum test)t, &cn[tr], opt_bulk_calls,
+                        opt_untimed ? NULL : &results[tr][t]);
             }
         }
         if (!opt_quiet)
@@ -1019,6 +1222,8 @@ int main(int argc, char **argv)
         raw_stop(&raw[tr], cn[tr].raw_fd);
         raw_stop(&raw_str[tr], cn[tr].raw_str_fd);
         raw_stop(&raw_fire[tr], cn[tr].raw_fire_fd);
+        raw_stop(&raw_put[tr], cn[tr].raw_put_fd);
+        raw_stop(&raw_get[tr], cn[tr].raw_get_fd);
     }
     srpc_server_stop(server);
     pthread_join(server_thread, NULL);
@@ -1033,6 +1238,11 @@ int main(int argc, char **argv)
     free(reqs.p);
     free(reps.p);
     free(notes.p);
+    free(put_req.p);
+    free(put_rep.p);
+    free(get_req.p);
+    free(get_rep.p);
+    free(bulk);
     free(readbuf);
     return 0;
 }

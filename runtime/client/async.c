@@ -45,7 +45,7 @@ static srpc_pending *send_begun(srpc_client *c, enum srpc__slot_kind kind,
     if (!s)
         return NULL;
     srpc__log_debug("client queues request %u: %s (%zu bytes)",
-                    (unsigned)s->msgid, s->method, srpc__wbuf_size(&s->out));
+                    (unsigned)s->msgid, s->method, srpc__wbuf_total(&s->out));
     *rc = srpc__client_queue(c, s);
     if (*rc == SRPC_OK)
         return s;

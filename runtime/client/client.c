@@ -375,7 +375,7 @@ int srpc_client_notify(srpc_client *client)
     if (rc != SRPC_OK)
         return rc;
     srpc__log_debug("client sends notification: %s (%zu bytes)", s->method,
-                    srpc__wbuf_size(&s->out));
+                    srpc__wbuf_total(&s->out));
     /* Written before the queue call returns, after what was queued. */
     rc = srpc__client_queue(client, s);
     pthread_mutex_lock(&client->lock);
@@ -400,7 +400,7 @@ int srpc_client_call(srpc_client *client, const msgpack_object **result)
     if (rc != SRPC_OK)
         return rc;
     srpc__log_debug("client sends request %u: %s (%zu bytes)",
-                    (unsigned)s->msgid, s->method, srpc__wbuf_size(&s->out));
+                    (unsigned)s->msgid, s->method, srpc__wbuf_total(&s->out));
     rc = srpc__client_queue(client, s);
     pthread_mutex_lock(&client->lock);
     if (rc == SRPC_OK) {

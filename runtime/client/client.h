@@ -40,6 +40,7 @@
 enum {
     SRPC__METHOD_MAX = 128,  /* method names are kept for messages only */
     SRPC__SLOT_ERRMSG = 256,
+    SRPC__SLOT_REFS = 4,     /* bytes arguments sent from the caller's memory */
     SRPC__CLIENT_ERRMSG = 512
 };
 
@@ -67,6 +68,7 @@ struct srpc_pending {
     int64_t deadline;             /* srpc__now_ms() time */
     int timeout_ms;               /* for the message */
     struct srpc_wbuf out;         /* the request */
+    struct srpc__wref refs[SRPC__SLOT_REFS]; /* large bytes it refers to */
     msgpack_packer pk;            /* writes into out */
     char method[SRPC__METHOD_MAX];
     /* the outcome */

@@ -348,7 +348,7 @@ static void write_batch(srpc_client *c, int64_t deadline)
     char why[SRPC__SLOT_ERRMSG];
 
     for (int attempt = 0; attempt < 2; attempt++) {
-        struct iovec iov[2];
+        struct iovec iov[SRPC__IOV_MAX];
         struct srpc__sock sock;
         const char *err = NULL;
         size_t sent;
@@ -364,12 +364,9 @@ static void write_batch(srpc_client *c, int64_t deadline)
             iov[iovcnt].iov_base = (char *)srpc__wbuf_bytes(&q->bytes);
             iov[iovcnt++].iov_len = srpc__wbuf_size(&q->bytes);
         }
-        if (q->direct.slot) {
-            const struct srpc_wbuf *out = &q->direct.slot->out;
-
-            iov[iovcnt].iov_base = (char *)srpc__wbuf_bytes(out);
-            iov[iovcnt++].iov_len = srpc__wbuf_size(out);
-        }
+        if (q->direct.slot)
+            iovcnt += srpc__wbuf_iov(&q->direct.slot->out, iov + iovcnt,
+                                     SRPC__IOV_MAX - iovcnt);
         sock = c->sock;
         pthread_mutex_unlock(&c->lock);
         rc = send_all(c, &sock, iov, iovcnt, deadline, &sent, &err);
@@ -442,6 +439,15 @@ static int check_request(srpc_pending *s)
     if (s->out.error)
         return srpc__slot_error(s, s->out.error, "%s: cannot encode the %s: %s",
                                 s->method, what, srpc_strerror(s->out.error));
+    /* The bytes it refers to are binaries, which hold no containers: when
+     * what is around them has few, it cannot nest too deep.  Else the
+     * scan needs the message whole. */
+    if (s->out.nrefs > 0 &&
+        !srpc__frame_few_containers(srpc__wbuf_bytes(&s->out),
+                                    srpc__wbuf_size(&s->out)) &&
+        srpc__wbuf_flatten(&s->out) != SRPC_OK)
+        return srpc__slot_error(s, SRPC_ENOMEM, "%s: out of memory for the "
+                                "%s", s->method, what);
     if (!srpc__frame_nesting_ok(srpc__wbuf_bytes(&s->out),
                                 srpc__wbuf_size(&s->out), &why))
         return srpc__slot_error(s, SRPC_EINVAL, "%s: cannot send the %s: "
@@ -501,7 +507,7 @@ int srpc__client_queue(srpc_client *c, srpc_pending *s)
         pthread_mutex_unlock(&c->lock);
         return rc;
     }
-    if (srpc__wbuf_size(&s->out) >= DIRECT_BYTES) {
+    if (srpc__wbuf_total(&s->out) >= DIRECT_BYTES) {
         /* It would cost more to copy than a write of its own. */
         pthread_mutex_unlock(&c->lock);
         flush(c, s);

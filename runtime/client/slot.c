@@ -95,6 +95,7 @@ static srpc_pending *slot_new(srpc_client *c)
     }
     s->client = c;
     srpc__wbuf_init(&s->out);
+    srpc__wbuf_allow_refs(&s->out, s->refs, SRPC__SLOT_REFS);
     msgpack_packer_init(&s->pk, &s->out, srpc__wbuf_write);
     s->all = c->all_slots;
     c->all_slots = s;

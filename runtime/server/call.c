@@ -457,6 +457,9 @@ int srpc__workspace_init(struct srpc__workspace *ws,
 {
     ws->stats = stats;
     srpc__arena_init(&ws->arena);
+    /* A handler's arguments live until its reply is packed, and so does
+     * the message they came in: bytes need no copy. */
+    ws->arena.borrows = true;
     srpc__wbuf_init(&ws->notes);
     msgpack_packer_init(&ws->notes_pk, &ws->notes, srpc__wbuf_write);
     ws->zone_ok = msgpack_zone_init(&ws->zone, MSGPACK_ZONE_CHUNK_SIZE);

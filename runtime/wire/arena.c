@@ -33,6 +33,7 @@ void srpc__arena_init(srpc_arena *arena)
 {
     arena->first = NULL;
     arena->current = NULL;
+    arena->borrows = false;
 }
 
 static void free_chain(struct srpc__chunk *c)
@@ -47,7 +48,8 @@ static void free_chain(struct srpc__chunk *c)
 void srpc__arena_fini(srpc_arena *arena)
 {
     free_chain(arena->first);
-    srpc__arena_init(arena);
+    arena->first = NULL;   /* what the arena borrows is the owner's choice */
+    arena->current = NULL;
 }
 
 void srpc__arena_reset(srpc_arena *arena)

@@ -12,6 +12,7 @@
 #ifndef SRPC_ARENA_H
 #define SRPC_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "sockrpc/codec.h"
@@ -21,6 +22,11 @@ struct srpc__chunk;
 struct srpc_arena {
     struct srpc__chunk *first;   /* kept by reset; NULL until first use */
     struct srpc__chunk *current; /* allocations come from here */
+    /* The message decoded into this arena outlives every value decoded
+     * from it, so srpc_get_bin() points into the message instead of
+     * copying it: the server's call arena, whose message stays until the
+     * reply is packed.  A client's results outlive their message: false. */
+    bool borrows;
 };
 
 void srpc__arena_init(srpc_arena *arena);

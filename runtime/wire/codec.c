@@ -266,6 +266,11 @@ int srpc_get_bin(const msgpack_object *o, srpc_arena *arena, size_t max,
         return SRPC_ETYPE;
     if (max > 0 && size > max)
         return SRPC_ETOOBIG;
+    if (arena->borrows && size > 0) {
+        out->data = (const uint8_t *)p;
+        out->len = size;
+        return SRPC_OK;
+    }
     /* The object's bytes die with the message: copy them. */
     data = srpc__arena_alloc(arena, size);
     if (!data)
@@ -417,7 +422,12 @@ int srpc_put_bin(msgpack_packer *pk, const srpc_bytes *b, size_t max,
         return srpc__derr_what(err, SRPC_EINVAL, "expected %s, got %zu bytes",
                          expected, b->len);
     msgpack_pack_bin(pk, b->len);
-    if (b->len > 0)
+    /* Into one of the runtime's buffers a large payload goes by reference
+     * where the buffer allows it (a client's request, written before the
+     * call returns): it is written from the caller's memory. */
+    if (pk->callback == srpc__wbuf_write)
+        srpc__wbuf_refer(pk->data, b->data, b->len);
+    else if (b->len > 0)
         msgpack_pack_bin_body(pk, b->data, b->len);
     return SRPC_OK;
 }

@@ -107,6 +107,8 @@ static enum srpc__frame_result bad(struct srpc__frame *f, int status,
     return SRPC__FRAME_BAD;
 }
 
+enum { FEW_BYTES = 256 };  /* srpc__frame_nesting_ok counts up to this */
+
 static bool is_array_head(unsigned char b)
 {
     return (b >= 0x90 && b <= 0x9f) || b == 0xdc || b == 0xdd;
@@ -195,13 +197,25 @@ enum srpc__frame_result srpc__frame_scan(struct srpc__frame *f,
     return SRPC__FRAME_MORE;
 }
 
+bool srpc__frame_few_containers(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    size_t n = 0;
+
+    for (size_t i = 0; i < len && n <= SRPC__FRAME_MAX_DEPTH; i++)
+        n += (p[i] >= 0x80 && p[i] <= 0x9f) || (p[i] >= 0xdc && p[i] <= 0xdf);
+    return n <= SRPC__FRAME_MAX_DEPTH;
+}
+
 bool srpc__frame_nesting_ok(const void *data, size_t len, const char **why)
 {
     struct srpc__frame f;
     size_t msg_len = 0;
     enum srpc__frame_result r;
 
-    if (len <= SRPC__FRAME_MAX_DEPTH)
+    /* Counting reads every byte, the scan jumps over strings and binaries:
+     * it pays only for a short message. */
+    if (len <= FEW_BYTES && srpc__frame_few_containers(data, len))
         return true;
     srpc__frame_init(&f, SIZE_MAX);
     r = srpc__frame_scan(&f, data, len, &msg_len);

@@ -69,10 +69,17 @@ enum srpc__frame_result srpc__frame_scan(struct srpc__frame *f,
  * For what we are about to send, DATA[0, LEN), one message packed by
  * msgpack-c: true when a peer's scanner accepts its nesting (at most
  * SRPC__FRAME_MAX_DEPTH levels), whatever its size; else *WHY says why
- * not.  A message shorter than that many bytes passes unread, since each
- * level takes a byte; a longer one is scanned, which jumps over strings
- * and binaries by their length: a few nanoseconds per msgpack element.
+ * not.  A short message with no more bytes that could be a container's
+ * header than levels allowed passes without a scan
+ * (srpc__frame_few_containers), since each level takes one; another is
+ * scanned, which jumps over strings and binaries by their length: a few
+ * nanoseconds per element.
  */
 bool srpc__frame_nesting_ok(const void *data, size_t len, const char **why);
+
+/* True when DATA[0, LEN) holds at most SRPC__FRAME_MAX_DEPTH bytes that
+ * could head a map or an array: then whatever it is part of nests no
+ * deeper than that.  It stops counting there. */
+bool srpc__frame_few_containers(const void *data, size_t len);
 
 #endif

@@ -119,10 +119,89 @@ int srpc__wbuf_write(void *data, const char *buf, size_t len)
     return srpc__wbuf_append(b, buf, len) == SRPC_OK ? 0 : -1;
 }
 
+void srpc__wbuf_allow_refs(struct srpc_wbuf *b, struct srpc__wref *refs,
+                           unsigned max)
+{
+    b->refs = refs;
+    b->maxrefs = max;
+    b->nrefs = 0;
+}
+
+int srpc__wbuf_refer(struct srpc_wbuf *b, const void *p, size_t len)
+{
+    if (b->error)
+        return b->error;
+    if (b->nrefs == b->maxrefs || len < SRPC__WBUF_REF_MIN)
+        return srpc__wbuf_append(b, p, len);
+    b->refs[b->nrefs].at = srpc__wbuf_size(b);
+    b->refs[b->nrefs].p = p;
+    b->refs[b->nrefs++].len = len;
+    return SRPC_OK;
+}
+
+size_t srpc__wbuf_total(const struct srpc_wbuf *b)
+{
+    size_t n = srpc__wbuf_size(b);
+
+    for (unsigned i = 0; i < b->nrefs; i++)
+        n += b->refs[i].len;
+    return n;
+}
+
+int srpc__wbuf_iov(const struct srpc_wbuf *b, struct iovec *iov, int max)
+{
+    size_t from = 0;
+    int n = 0;
+
+    for (unsigned i = 0; i <= b->nrefs && n < max; i++) {
+        size_t to = i < b->nrefs ? b->refs[i].at : srpc__wbuf_size(b);
+
+        if (to > from) {
+            iov[n].iov_base = (char *)srpc__wbuf_bytes(b) + from;
+            iov[n++].iov_len = to - from;
+        }
+        from = to;
+        if (i < b->nrefs && n < max) {
+            iov[n].iov_base = (void *)b->refs[i].p;
+            iov[n++].iov_len = b->refs[i].len;
+        }
+    }
+    return n;
+}
+
+int srpc__wbuf_flatten(struct srpc_wbuf *b)
+{
+    size_t extra = srpc__wbuf_total(b) - srpc__wbuf_size(b);
+
+    if (b->nrefs == 0)
+        return SRPC_OK;
+    if (reserve(b, extra) != SRPC_OK)
+        return SRPC_ENOMEM;
+    /* From the last reference back, each piece moves up by the bytes of
+     * the references before it. */
+    for (unsigned i = b->nrefs; i-- > 0;) {
+        const struct srpc__wref *r = &b->refs[i];
+        size_t end = i + 1 < b->nrefs ? b->refs[i + 1].at
+                                      : srpc__wbuf_size(b);
+        size_t shift = 0;
+        char *q = b->data + b->head;
+
+        for (unsigned j = 0; j <= i; j++)
+            shift += b->refs[j].len;
+        memmove(q + r->at + shift, q + r->at, end - r->at);
+        memcpy(q + r->at + shift - r->len, r->p, r->len);
+    }
+    b->len += extra;
+    b->nrefs = 0;
+    return SRPC_OK;
+}
+
 void srpc__wbuf_truncate(struct srpc_wbuf *b, size_t size)
 {
     if (size < srpc__wbuf_size(b))
         b->len = b->head + size;
+    while (b->nrefs > 0 && b->refs[b->nrefs - 1].at > size)
+        b->nrefs--;
     b->error = 0;
 }
 
@@ -137,13 +216,12 @@ void srpc__wbuf_consume(struct srpc_wbuf *b, size_t n)
 
 void srpc__wbuf_clear(struct srpc_wbuf *b, size_t keep)
 {
-    bool discard = b->discard;
-
     if (b->cap > keep) {
-        srpc__wbuf_fini(b);
-        b->discard = discard;
-        return;
+        free(b->data);
+        b->data = NULL;
+        b->cap = 0;
     }
     b->head = b->len = 0;
     b->error = 0;
+    b->nrefs = 0;
 }

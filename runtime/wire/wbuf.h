@@ -11,12 +11,26 @@
  * Bytes [head, len) of data are queued; [0, head) were already sent.  Sizes
  * and truncation marks are measured from head, so compacting the buffer
  * (moving the queued bytes to the front) does not invalidate a mark.
+ *
+ * A buffer given room for references (a client's request) takes a large
+ * payload by reference instead of copying it: the message is then its
+ * queued bytes with each reference's bytes inserted at its place, and is
+ * written with writev from the pieces (srpc__wbuf_iov).  The owner of the
+ * referenced memory keeps it until the message is written.
  */
 #ifndef SRPC_WBUF_H
 #define SRPC_WBUF_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/uio.h>
+
+/* Bytes of a message that stay in their owner's memory. */
+struct srpc__wref {
+    size_t at;           /* they follow the first AT queued bytes */
+    const void *p;
+    size_t len;
+};
 
 struct srpc_wbuf {
     char *data;
@@ -25,6 +39,8 @@ struct srpc_wbuf {
     size_t cap;    /* bytes allocated */
     int error;     /* 0, or the SRPC_E* status that broke the buffer */
     bool discard;  /* a sink: accepts and drops everything */
+    struct srpc__wref *refs;  /* room for maxrefs references, or NULL */
+    unsigned nrefs, maxrefs;
 };
 
 void srpc__wbuf_init(struct srpc_wbuf *b);
@@ -53,6 +69,27 @@ static inline size_t srpc__wbuf_size(const struct srpc_wbuf *b)
     return b->len - b->head;
 }
 
+/* Lets B take up to MAX references, in REFS (which outlives B). */
+void srpc__wbuf_allow_refs(struct srpc_wbuf *b, struct srpc__wref *refs,
+                           unsigned max);
+
+/* Appends LEN bytes at P by reference when B has room for one more and
+ * LEN is at least SRPC__WBUF_REF_MIN, else by copying.  SRPC_OK or the
+ * sticky error. */
+enum { SRPC__WBUF_REF_MIN = 16 * 1024 };
+int srpc__wbuf_refer(struct srpc_wbuf *b, const void *p, size_t len);
+
+/* The size of the whole message: queued bytes and references. */
+size_t srpc__wbuf_total(const struct srpc_wbuf *b);
+
+/* Fills IOV with the pieces of the message in order and returns their
+ * count, at most MAX (which must be at least 2 * maxrefs + 1). */
+int srpc__wbuf_iov(const struct srpc_wbuf *b, struct iovec *iov, int max);
+
+/* Copies the referenced bytes into the buffer, so that the message is
+ * contiguous again.  SRPC_OK, or SRPC_ENOMEM with the buffer unchanged. */
+int srpc__wbuf_flatten(struct srpc_wbuf *b);
+
 /* Inserts LEN bytes after the first AT queued ones, moving the rest up.
  * SRPC_OK, the sticky error, or SRPC_ENOMEM with the queue unchanged.  For
  * notifications a handler sends, which must reach the peer before the
@@ -64,7 +101,8 @@ int srpc__wbuf_insert(struct srpc_wbuf *b, size_t at, const void *buf,
  * the caller is undoing a failed message. */
 void srpc__wbuf_truncate(struct srpc_wbuf *b, size_t size);
 
-/* Drops the first N queued bytes (they were sent). */
+/* Drops the first N queued bytes (they were sent).  For a buffer without
+ * references. */
 void srpc__wbuf_consume(struct srpc_wbuf *b, size_t n);
 
 /* Empties the buffer and clears the error; keeps the memory unless it grew
