@@ -48,3 +48,4 @@ bench-callgrind: bench/pingpong$(EXEEXT)
 	@VALGRIND='$(VALGRIND)' $(SHELL) $(srcdir)/bench/callgrind.sh bench/pingpong$(EXEEXT)
 
 PHONY_TARGETS += bench bench-callgrind
+include bench/idle.mk
