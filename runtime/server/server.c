@@ -169,8 +169,7 @@ static int set_options(struct srpc_server *s,
                                                   : DEFAULT_MAX_MESSAGE;
     s->opt.max_write_queue = o->max_write_queue ? o->max_write_queue
                                                 : DEFAULT_MAX_WRITE_QUEUE;
-    s->opt.max_connections = size_connections(o->max_connections,
-                                              o->threads_per_connection != 0);
+    s->opt.max_connections = o->max_connections; /* 0: sized by init() */
     s->opt.idle_timeout_ms = timeout_option(o->idle_timeout_ms,
                                             DEFAULT_IDLE_MS);
     s->opt.message_timeout_ms = timeout_option(o->message_timeout_ms,
@@ -209,6 +208,9 @@ static int init(struct srpc_server *s, const struct srpc_server_options *o)
         return errno == ENOMEM ? SRPC_ENOMEM : SRPC_EIO;
     if (srpc__loop_set(s->loop, s->wake[0], SRPC__EV_READ, &s->wake_kind) < 0)
         return SRPC_ENOMEM;
+    /* Last: a server that could not be created changes no limit. */
+    s->opt.max_connections = size_connections(s->opt.max_connections,
+                                              s->opt.threads_per_connection);
     return SRPC_OK;
 }
 

@@ -331,6 +331,26 @@ START_TEST(raise_moves_the_soft_limit_only)
 }
 END_TEST
 
+/* Options srpc_server_create rejects change no limit. */
+START_TEST(rejected_options_leave_the_limit_alone)
+{
+    struct srpc_server_options o = { .allowed_uids_count = 1 }; /* no array */
+    struct rlimit old, rl;
+    srpc_server *srv = NULL;
+    rlim_t low;
+
+    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+    low = min_limit(old.rlim_cur, (rlim_t)tu_count_fds() + 16);
+    rl = (struct rlimit){ low, old.rlim_max };
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+    ck_assert_int_eq(srpc_server_create(&srv, &o), SRPC_EINVAL);
+    ck_assert_ptr_null(srv);
+    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+    ck_assert_uint_eq(rl.rlim_cur, low);
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+}
+END_TEST
+
 /* ---- servers with default options --------------------------------------- */
 
 /* (a) A soft limit of 256 under a higher hard one: the server raises its
@@ -474,6 +494,7 @@ int main(void)
     tc = tcase_create("helper");
     tcase_add_test(tc, goal_raises_within_hard_and_never_lowers);
     tcase_add_test(tc, raise_moves_the_soft_limit_only);
+    tcase_add_test(tc, rejected_options_leave_the_limit_alone);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("default");
