@@ -72,6 +72,9 @@ struct server_proc {
 };
 
 static void die(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+static void die(const char *fmt, ...)
 {
     va_list ap;
 
