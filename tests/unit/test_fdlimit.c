@@ -237,6 +237,9 @@ static void served(int fd, uint32_t msgid)
     msgpack_unpacked_init(&u);
     ck_assert_msg(tu_read_message(fd, &unp, &u), "no reply to call %u",
                   (unsigned)msgid);
+    /* A refusal would be a notification [2, "sockrpc.closing", [...]]. */
+    ck_assert_int_eq(u.data.type, MSGPACK_OBJECT_ARRAY);
+    ck_assert_uint_eq(u.data.via.array.size, 4);
     ck_assert_uint_eq(u.data.via.array.ptr[0].via.u64, 1); /* a response */
     ck_assert_uint_eq(u.data.via.array.ptr[1].via.u64, msgid);
     ck_assert_uint_eq(u.data.via.array.ptr[3].via.u64, (uint64_t)msgid + 1);
