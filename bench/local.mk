@@ -54,3 +54,4 @@ PHONY_TARGETS += bench bench-callgrind
 TESTS += bench/pingpong_check.sh
 bench/pingpong_check.log: bench/pingpong$(EXEEXT)
 EXTRA_DIST += bench/pingpong_check.sh
+include bench/idle.mk

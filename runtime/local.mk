@@ -9,6 +9,7 @@ runtime_libsockrpc_internal_la_SOURCES = \
 	runtime/base/error.c \
 	runtime/base/clock.c runtime/base/clock.h \
 	runtime/base/log.c runtime/base/log.h \
+	runtime/base/fdlimit.c runtime/base/fdlimit.h \
 	runtime/transport/transport.h \
 	runtime/transport/address.c runtime/transport/address.h \
 	runtime/transport/sockutil.c runtime/transport/sockutil.h \

@@ -4,7 +4,8 @@ SERVER_TESTS = \
 	tests/unit/test_limits \
 	tests/unit/test_unix_policy \
 	tests/unit/test_threads \
-	tests/unit/test_push
+	tests/unit/test_push \
+	tests/unit/test_fdlimit
 check_PROGRAMS += $(SERVER_TESTS)
 TESTS += $(SERVER_TESTS)
 
@@ -32,3 +33,12 @@ tests_unit_test_push_CPPFLAGS = $(TEST_CPP)
 tests_unit_test_push_CFLAGS = $(TEST_CC)
 tests_unit_test_push_LDFLAGS = $(TEST_LINK)
 tests_unit_test_push_LDADD = $(RUNTIME_TEST_LIBS)
+
+# test_fdlimit: the default max_connections follows the descriptor limit,
+# which the server raises (its servers run in child processes with limits
+# of their own).
+tests_unit_test_fdlimit_SOURCES = tests/unit/test_fdlimit.c $(RUNTIME_TEST_UTIL)
+tests_unit_test_fdlimit_CPPFLAGS = $(TEST_CPP)
+tests_unit_test_fdlimit_CFLAGS = $(TEST_CC)
+tests_unit_test_fdlimit_LDFLAGS = $(TEST_LINK)
+tests_unit_test_fdlimit_LDADD = $(RUNTIME_TEST_LIBS)

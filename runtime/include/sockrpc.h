@@ -223,7 +223,9 @@ struct srpc_server_options {
                                 the server stops reading from it; 4 MiB */
     size_t max_connections;  /* connections served at once; more are
                                 accepted and closed at once (refused).
-                                min(1024, RLIMIT_NOFILE - 32) */
+                                min(10000, RLIMIT_NOFILE - 32) after
+                                create raises the soft limit toward
+                                10032 (1024 and 1056 in thread mode) */
     int idle_timeout_ms;     /* close a connection that sent and received
                                 nothing for this long; 60000; -1: never */
     int message_timeout_ms;  /* a message must be complete this long after
@@ -252,6 +254,11 @@ struct srpc_server_options {
 #define SRPC_WIRE_SHUTDOWN         (-32007) /* the server is stopping */
 #define SRPC_WIRE_PROTOCOL         (-32700) /* bytes that are not msgpack-rpc */
 
+/*
+ * Creates a server with OPTIONS (NULL: every default).  Side effect on the
+ * whole process: a soft RLIMIT_NOFILE below max_connections + 32 is raised
+ * toward it, as far as the hard limit allows (doc/runtime.md).
+ */
 int srpc_server_create(srpc_server **out,
                        const struct srpc_server_options *options);
 

@@ -11,11 +11,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "base/fdlimit.h"
 #include "base/log.h"
 #include "server/conn.h"
 #include "server/conn_thread.h"
@@ -26,7 +28,8 @@
 enum {
     DEFAULT_MAX_MESSAGE = 1024 * 1024,
     DEFAULT_MAX_WRITE_QUEUE = 4 * 1024 * 1024,
-    DEFAULT_MAX_CONNECTIONS = 1024,
+    DEFAULT_MAX_CONNECTIONS = 10000,
+    DEFAULT_MAX_THREADS = 1024, /* max_connections in thread mode */
     FD_RESERVE = 32,          /* listeners, wake pipe, the application */
     DEFAULT_IDLE_MS = 60000,
     DEFAULT_MESSAGE_MS = 10000,
@@ -53,16 +56,81 @@ static int make_pipe(int fds[2])
 #endif
 }
 
-/* min(1024, RLIMIT_NOFILE - reserve): past the descriptor limit accept
- * fails anyway, and a few descriptors must stay for everything else. */
-static size_t default_max_connections(void)
+/* The connections SOFT descriptors hold, at most CAP, with FD_RESERVE
+ * kept back: past the descriptor limit accept fails anyway, and a few
+ * descriptors must stay for everything else. */
+static size_t connections_within(rlim_t soft, size_t cap)
 {
-    struct rlimit rl;
+    if (soft <= FD_RESERVE)
+        return 1;
+    /* RLIM_INFINITY is above every finite value: then CAP. */
+    return soft - FD_RESERVE >= cap ? cap : (size_t)(soft - FD_RESERVE);
+}
 
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
-        rl.rlim_cur >= DEFAULT_MAX_CONNECTIONS + FD_RESERVE)
-        return DEFAULT_MAX_CONNECTIONS;
-    return rl.rlim_cur > FD_RESERVE ? (size_t)rl.rlim_cur - FD_RESERVE : 1;
+/* A limit for a log line: its number, or "unlimited". */
+static const char *limit_text(rlim_t v, char *buf, size_t size)
+{
+    if (v == RLIM_INFINITY)
+        return "unlimited";
+    snprintf(buf, size, "%llu", (unsigned long long)v);
+    return buf;
+}
+
+/* The figures at debug level; a failure, rare and costly (fewer
+ * connections than configured), as a warning. */
+static void log_fdlimit(const struct srpc__fdlimit *fl, int err, size_t max,
+                        size_t asked)
+{
+    char before[24], after[24], hard[24], goal[24];
+    const char *given = asked ? " (as given)" : "";
+
+    if (err != 0 && !fl->known)
+        srpc__log(SRPC_LOG_WARN, "getrlimit(RLIMIT_NOFILE): %s; "
+                  "max_connections %zu%s", strerror(err), max, given);
+    else if (err != 0)
+        srpc__log(SRPC_LOG_WARN, "cannot raise the descriptor limit from "
+                  "%s to %s: %s; max_connections %zu%s",
+                  limit_text(fl->before, before, sizeof before),
+                  limit_text(fl->goal, goal, sizeof goal), strerror(err),
+                  max, given);
+    else if (srpc__log_debug_enabled())
+        srpc__log_debug("descriptor limit: soft %s -> %s (hard %s); "
+                        "max_connections %zu%s",
+                        limit_text(fl->before, before, sizeof before),
+                        limit_text(fl->after, after, sizeof after),
+                        limit_text(fl->hard, hard, sizeof hard), max, given);
+}
+
+/*
+ * Makes room for ASKED connections (0: the default) and returns
+ * max_connections.  As Redis does: the soft RLIMIT_NOFILE is raised as
+ * far as max_connections plus FD_RESERVE need, up to the hard limit and
+ * no further, since every child the program starts inherits it.  The
+ * default is then what the limit holds, at most 10000 connections, or
+ * 1024 in thread mode: each is a thread with its own stack, counted in
+ * the user's RLIMIT_NPROC, and a program that wants more says so.  An
+ * explicit max_connections is kept as given, even where the limit is
+ * short of it (accept then pauses on EMFILE, as it always did).
+ */
+static size_t size_connections(size_t asked, bool threads)
+{
+    size_t cap = asked ? asked
+                       : threads ? DEFAULT_MAX_THREADS : DEFAULT_MAX_CONNECTIONS;
+    rlim_t want = (rlim_t)cap < RLIM_INFINITY - FD_RESERVE
+                      ? (rlim_t)cap + FD_RESERVE
+                      : RLIM_INFINITY;
+    struct srpc__fdlimit fl;
+    int err = 0;
+    size_t max;
+
+    if (srpc__fdlimit_raise(want, &fl) < 0)
+        err = errno;
+    /* fl.after is the limit in force, failure or not; when even getrlimit
+     * failed it is unknown (infinite), and EMFILE at accept is the guard,
+     * as it is for any descriptor the application opens later. */
+    max = asked ? asked : connections_within(fl.after, cap);
+    log_fdlimit(&fl, err, max, asked);
+    return max;
 }
 
 /* Zero means the default; negative timeouts mean "never" (stored as 0). */
@@ -101,8 +169,7 @@ static int set_options(struct srpc_server *s,
                                                   : DEFAULT_MAX_MESSAGE;
     s->opt.max_write_queue = o->max_write_queue ? o->max_write_queue
                                                 : DEFAULT_MAX_WRITE_QUEUE;
-    s->opt.max_connections = o->max_connections ? o->max_connections
-                                                : default_max_connections();
+    s->opt.max_connections = o->max_connections; /* 0: sized by init() */
     s->opt.idle_timeout_ms = timeout_option(o->idle_timeout_ms,
                                             DEFAULT_IDLE_MS);
     s->opt.message_timeout_ms = timeout_option(o->message_timeout_ms,
@@ -141,6 +208,9 @@ static int init(struct srpc_server *s, const struct srpc_server_options *o)
         return errno == ENOMEM ? SRPC_ENOMEM : SRPC_EIO;
     if (srpc__loop_set(s->loop, s->wake[0], SRPC__EV_READ, &s->wake_kind) < 0)
         return SRPC_ENOMEM;
+    /* Last: a server that could not be created changes no limit. */
+    s->opt.max_connections = size_connections(s->opt.max_connections,
+                                              s->opt.threads_per_connection);
     return SRPC_OK;
 }
 
