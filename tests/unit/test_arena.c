@@ -1,5 +1,7 @@
 /*
- * test_arena.c - the call arena and the write buffer.
+ * test_arena.c - the call arena and the write buffer, and the two ways
+ * large bytes avoid a copy: a request refers to them, a server's call
+ * arena borrows them from the message.
  */
 #include "config.h"
 
@@ -10,7 +12,9 @@
 
 #include <check.h>
 
+#include "sockrpc/codec.h"
 #include "wire/arena.h"
+#include "wire/frame.h"
 #include "wire/wbuf.h"
 
 START_TEST(arena_alloc_aligned_and_distinct)
@@ -133,6 +137,177 @@ START_TEST(wbuf_discard)
 }
 END_TEST
 
+/* [bin 100, bin 20 KiB, bin 30 KiB, bin 40 KiB] into B. */
+static void pack_bins(struct srpc_wbuf *b, const uint8_t *data)
+{
+    static const size_t sizes[] = { 100, 20 * 1024, 30 * 1024, 40 * 1024 };
+    msgpack_packer pk;
+    srpc_derr err;
+
+    msgpack_packer_init(&pk, b, srpc__wbuf_write);
+    msgpack_pack_array(&pk, 4);
+    for (size_t i = 0; i < 4; i++) {
+        srpc_bytes v = { data + i, sizes[i] };
+
+        ck_assert_int_eq(srpc_put_bin(&pk, &v, 0, &err), SRPC_OK);
+    }
+}
+
+/* A buffer with room for two references takes the two first large
+ * payloads by reference and copies the rest; its pieces, and the buffer
+ * flattened, are the bytes a plain buffer holds. */
+START_TEST(wbuf_references)
+{
+    enum { BIG = 64 * 1024 };
+    struct srpc_wbuf plain, refd;
+    struct srpc__wref room[2];
+    struct iovec iov[5];
+    uint8_t *data = malloc(BIG);
+    char *joined;
+    size_t at = 0;
+    int n;
+
+    ck_assert_ptr_nonnull(data);
+    for (size_t i = 0; i < BIG; i++)
+        data[i] = (uint8_t)(i * 7);
+    srpc__wbuf_init(&plain);
+    srpc__wbuf_init(&refd);
+    srpc__wbuf_allow_refs(&refd, room, 2);
+    pack_bins(&plain, data);
+    pack_bins(&refd, data);
+    ck_assert_uint_eq(refd.nrefs, 2);
+    ck_assert_ptr_eq(refd.refs[0].p, data + 1);
+    ck_assert_uint_eq(refd.refs[1].len, 30 * 1024);
+    /* The small bin and the third large one were copied. */
+    ck_assert_uint_lt(srpc__wbuf_size(&refd), 41 * 1024);
+    ck_assert_uint_eq(srpc__wbuf_total(&refd), srpc__wbuf_size(&plain));
+
+    /* bytes, ref, bytes, ref, bytes: five pieces, the plain bytes. */
+    ck_assert_int_eq(srpc__wbuf_iov(&refd, iov, 5), 5);
+    joined = malloc(srpc__wbuf_total(&refd));
+    ck_assert_ptr_nonnull(joined);
+    for (int i = 0; i < 5; i++) {
+        memcpy(joined + at, iov[i].iov_base, iov[i].iov_len);
+        at += iov[i].iov_len;
+    }
+    ck_assert_uint_eq(at, srpc__wbuf_size(&plain));
+    ck_assert_int_eq(memcmp(joined, srpc__wbuf_bytes(&plain), at), 0);
+    /* Fewer pieces than asked for: never more than MAX. */
+    ck_assert_int_eq(srpc__wbuf_iov(&refd, iov, 3), 3);
+
+    /* A buffer without room copies everything. */
+    n = (int)srpc__wbuf_size(&plain);
+    ck_assert_uint_eq(plain.nrefs, 0);
+    ck_assert_int_eq(srpc__wbuf_iov(&plain, iov, 5), 1);
+    ck_assert_uint_eq(iov[0].iov_len, (size_t)n);
+
+    ck_assert_int_eq(srpc__wbuf_flatten(&refd), SRPC_OK);
+    ck_assert_uint_eq(refd.nrefs, 0);
+    ck_assert_uint_eq(srpc__wbuf_size(&refd), srpc__wbuf_size(&plain));
+    ck_assert_int_eq(memcmp(srpc__wbuf_bytes(&refd), srpc__wbuf_bytes(&plain),
+                            srpc__wbuf_size(&plain)), 0);
+
+    /* Truncating before a reference drops it; clearing drops them all but
+     * keeps the room. */
+    srpc__wbuf_clear(&refd, 0);
+    pack_bins(&refd, data);
+    srpc__wbuf_truncate(&refd, refd.refs[1].at - 1);
+    ck_assert_uint_eq(refd.nrefs, 1);
+    srpc__wbuf_clear(&refd, 0);
+    ck_assert_uint_eq(refd.nrefs, 0);
+    ck_assert_ptr_eq(refd.refs, room);
+    pack_bins(&refd, data);
+    ck_assert_uint_eq(refd.nrefs, 2);
+    srpc__wbuf_fini(&plain);
+    srpc__wbuf_fini(&refd);
+    free(joined);
+    free(data);
+}
+END_TEST
+
+/* DEPTH arrays, one inside the other, around a 0. */
+static void pack_nested(struct srpc_wbuf *b, int depth)
+{
+    msgpack_packer pk;
+
+    msgpack_packer_init(&pk, b, srpc__wbuf_write);
+    for (int i = 0; i < depth; i++)
+        msgpack_pack_array(&pk, 1);
+    msgpack_pack_int(&pk, 0);
+}
+
+/* Counting container bytes lets short messages pass unscanned, and only
+ * them: the limit is the scanner's. */
+START_TEST(few_containers_and_nesting)
+{
+    struct srpc_wbuf b;
+    const char *why = NULL;
+
+    srpc__wbuf_init(&b);
+    pack_nested(&b, SRPC__FRAME_MAX_DEPTH);
+    ck_assert(srpc__frame_few_containers(srpc__wbuf_bytes(&b),
+                                         srpc__wbuf_size(&b)));
+    ck_assert(srpc__frame_nesting_ok(srpc__wbuf_bytes(&b),
+                                     srpc__wbuf_size(&b), &why));
+    srpc__wbuf_clear(&b, 0);
+    pack_nested(&b, SRPC__FRAME_MAX_DEPTH + 1);
+    ck_assert(!srpc__frame_few_containers(srpc__wbuf_bytes(&b),
+                                          srpc__wbuf_size(&b)));
+    ck_assert(!srpc__frame_nesting_ok(srpc__wbuf_bytes(&b),
+                                      srpc__wbuf_size(&b), &why));
+    ck_assert_ptr_nonnull(why);
+    /* Many containers side by side are many bytes, but no depth. */
+    srpc__wbuf_clear(&b, 0);
+    {
+        msgpack_packer pk;
+
+        msgpack_packer_init(&pk, &b, srpc__wbuf_write);
+        msgpack_pack_array(&pk, 100);
+        for (int i = 0; i < 100; i++)
+            msgpack_pack_array(&pk, 0);
+    }
+    ck_assert(!srpc__frame_few_containers(srpc__wbuf_bytes(&b),
+                                          srpc__wbuf_size(&b)));
+    ck_assert(srpc__frame_nesting_ok(srpc__wbuf_bytes(&b),
+                                     srpc__wbuf_size(&b), &why));
+    srpc__wbuf_fini(&b);
+}
+END_TEST
+
+/* An arena that borrows points bytes into the message; one that does not
+ * copies them. */
+START_TEST(get_bin_borrows_or_copies)
+{
+    static const char data[] = "\xc4\x05hello";
+    msgpack_zone zone;
+    msgpack_object obj;
+    srpc_arena a;
+    srpc_bytes out;
+    size_t off = 0;
+
+    ck_assert(msgpack_zone_init(&zone, 1024));
+    ck_assert_int_eq(msgpack_unpack(data, sizeof data - 1, &off, &zone, &obj),
+                     MSGPACK_UNPACK_SUCCESS);
+    srpc__arena_init(&a);
+    ck_assert_int_eq(srpc_get_bin(&obj, &a, 0, &out), SRPC_OK);
+    ck_assert_uint_eq(out.len, 5);
+    ck_assert_ptr_ne(out.data, (const uint8_t *)obj.via.bin.ptr);
+    ck_assert_int_eq(memcmp(out.data, "hello", 5), 0);
+    a.borrows = true;
+    ck_assert_int_eq(srpc_get_bin(&obj, &a, 0, &out), SRPC_OK);
+    ck_assert_ptr_eq(out.data, (const uint8_t *)obj.via.bin.ptr);
+    ck_assert_uint_eq(out.len, 5);
+    /* The bound still holds. */
+    ck_assert_int_eq(srpc_get_bin(&obj, &a, 4, &out), SRPC_ETOOBIG);
+    /* A reset that frees chunks keeps the arena borrowing. */
+    ck_assert_ptr_nonnull(srpc__arena_alloc(&a, 1 << 20));
+    srpc__arena_reset(&a);
+    ck_assert(a.borrows);
+    srpc__arena_fini(&a);
+    msgpack_zone_destroy(&zone);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("arena");
@@ -148,6 +323,9 @@ int main(void)
     tcase_add_test(tc, wbuf_append_consume_truncate);
     tcase_add_test(tc, wbuf_sticky_error);
     tcase_add_test(tc, wbuf_discard);
+    tcase_add_test(tc, wbuf_references);
+    tcase_add_test(tc, few_containers_and_nesting);
+    tcase_add_test(tc, get_bin_borrows_or_copies);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY=verbose lists each test */
