@@ -41,6 +41,7 @@ enum {
     SRPC__METHOD_MAX = 128,  /* method names are kept for messages only */
     SRPC__SLOT_ERRMSG = 256,
     SRPC__SLOT_REFS = 4,     /* bytes arguments sent from the caller's memory */
+    SRPC__LARGE_REPLY = 256 * 1024, /* moved, not copied, into results */
     SRPC__CLIENT_ERRMSG = 512
 };
 
@@ -149,6 +150,7 @@ struct srpc_client {
     pthread_t reader;
     char *rbuf;
     size_t rpos, rlen, rcap;      /* unprocessed bytes: rbuf[rpos, rlen) */
+    bool rbuf_moved;              /* a large reply just took rbuf */
     struct srpc__frame frame;
     msgpack_zone zone;
     bool zone_ok;

@@ -258,25 +258,63 @@ static int remote_error(srpc_pending *s, const msgpack_object *err)
  * SRPC_OK with S's outcome set (a result, a remote error, or ENOMEM), or
  * SRPC_EPROTO with *why when the message breaks the protocol.
  */
-static int store_reply(srpc_pending *s, const char *data, size_t len,
-                       const char **why)
+/*
+ * Gives the large reply at the start of rbuf, DATA[0, LEN), to S without
+ * copying it: S takes rbuf, and the reader gets S's old buffer with the
+ * bytes that followed the reply.  False when that does not pay (a small
+ * reply, or one not at the start) or memory runs out: then it is copied.
+ * Only the reader calls it, with lock held.
+ */
+static bool take_rbuf(srpc_client *c, srpc_pending *s, const char *data,
+                      size_t len)
+{
+    size_t rest = c->rlen - len;
+    char *old = s->bytes;
+    size_t old_cap = s->cap;
+
+    if (len < SRPC__LARGE_REPLY || data != c->rbuf || c->rpos != 0)
+        return false;
+    if (old_cap < rest) {
+        char *p = realloc(old, rest);
+
+        if (!p)
+            return false;
+        old = p;
+        old_cap = rest;
+    }
+    if (rest > 0)
+        memcpy(old, c->rbuf + len, rest);
+    s->bytes = c->rbuf;
+    s->cap = c->rcap;
+    c->rbuf = old;
+    c->rcap = old_cap;
+    c->rpos = 0;
+    c->rlen = rest;
+    c->rbuf_moved = true;
+    return true;
+}
+
+static int store_reply(srpc_client *c, srpc_pending *s, const char *data,
+                       size_t len, const char **why)
 {
     msgpack_object obj;
     struct srpc__msg m;
     size_t off = 0;
 
-    if (s->cap < len) {
-        char *p = realloc(s->bytes, len);
+    if (!take_rbuf(c, s, data, len)) {
+        if (s->cap < len) {
+            char *p = realloc(s->bytes, len);
 
-        if (!p) {
-            srpc__slot_error(s, SRPC_ENOMEM, "%s: out of memory for the reply",
-                             s->method);
-            return SRPC_OK;
+            if (!p) {
+                srpc__slot_error(s, SRPC_ENOMEM,
+                                 "%s: out of memory for the reply", s->method);
+                return SRPC_OK;
+            }
+            s->bytes = p;
+            s->cap = len;
         }
-        s->bytes = p;
-        s->cap = len;
+        memcpy(s->bytes, data, len);
     }
-    memcpy(s->bytes, data, len);
     msgpack_zone_clear(&s->zone);
     /* The scanner checked the bytes: only memory can fail here. */
     if (msgpack_unpack(s->bytes, len, &off, &s->zone, &obj) !=
@@ -335,7 +373,7 @@ static void deliver_reply(srpc_client *c, srpc_pending *s, const char *data,
 {
     const char *why = NULL;
 
-    if (store_reply(s, data, len, &why) != SRPC_OK) {
+    if (store_reply(c, s, data, len, &why) != SRPC_OK) {
         srpc__client_break(c, SRPC_EPROTO, why);
         return;
     }
@@ -470,7 +508,10 @@ static void handle_input(srpc_client *c)
             return;
         }
         handle_message(c, c->rbuf + c->rpos, len);
-        c->rpos += len;
+        if (c->rbuf_moved) /* the reply took rbuf: what followed it is left */
+            c->rbuf_moved = false;
+        else
+            c->rpos += len;
     }
 }
 

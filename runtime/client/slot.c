@@ -158,6 +158,14 @@ int srpc__slot_collect(srpc_client *c, struct srpc__thread *t,
         srpc__slot_free(c, t->held);
     t->held = s;
     s->state = SLOT_HELD;
+    /* A large reply's buffer goes to the thread's arena, where the results
+     * decoded from it live: their bytes point into it, uncopied, until
+     * srpc_client_free_results().  (It is not kept for the next call.) */
+    if (s->status == SRPC_OK && s->cap >= SRPC__LARGE_REPLY &&
+        srpc__arena_adopt(&t->arena, s->bytes, s->cap) == SRPC_OK) {
+        s->bytes = NULL;
+        s->cap = 0;
+    }
     t->remote_code = s->remote_code;
     t->status = s->status;
     t->has_code = s->has_code;

@@ -29,10 +29,52 @@ struct srpc__chunk {
 
 #define ALIGN alignof(max_align_t)
 
+struct srpc__adopted {
+    struct srpc__adopted *next;
+    char *p;
+    size_t size;
+};
+
+static void free_adopted(srpc_arena *arena)
+{
+    while (arena->adopted) {
+        struct srpc__adopted *a = arena->adopted;
+
+        arena->adopted = a->next;
+        free(a->p);
+        free(a);
+    }
+}
+
+int srpc__arena_adopt(srpc_arena *arena, void *p, size_t size)
+{
+    struct srpc__adopted *a = malloc(sizeof *a);
+
+    if (!a)
+        return SRPC_ENOMEM;
+    a->p = p;
+    a->size = size;
+    a->next = arena->adopted;
+    arena->adopted = a;
+    return SRPC_OK;
+}
+
+bool srpc__arena_holds(const srpc_arena *arena, const void *p, size_t len)
+{
+    const char *q = p;
+
+    for (const struct srpc__adopted *a = arena->adopted; a; a = a->next) {
+        if (q >= a->p && len <= a->size && (size_t)(q - a->p) <= a->size - len)
+            return true;
+    }
+    return false;
+}
+
 void srpc__arena_init(srpc_arena *arena)
 {
     arena->first = NULL;
     arena->current = NULL;
+    arena->adopted = NULL;
     arena->borrows = false;
 }
 
@@ -48,12 +90,14 @@ static void free_chain(struct srpc__chunk *c)
 void srpc__arena_fini(srpc_arena *arena)
 {
     free_chain(arena->first);
+    free_adopted(arena);
     arena->first = NULL;   /* what the arena borrows is the owner's choice */
     arena->current = NULL;
 }
 
 void srpc__arena_reset(srpc_arena *arena)
 {
+    free_adopted(arena);
     if (!arena->first)
         return;
     if (arena->first->size > KEEP_MAX) {

@@ -18,10 +18,12 @@
 #include "sockrpc/codec.h"
 
 struct srpc__chunk;
+struct srpc__adopted;
 
 struct srpc_arena {
     struct srpc__chunk *first;   /* kept by reset; NULL until first use */
     struct srpc__chunk *current; /* allocations come from here */
+    struct srpc__adopted *adopted; /* buffers it was given, freed by reset */
     /* The message decoded into this arena outlives every value decoded
      * from it, so srpc_get_bin() points into the message instead of
      * copying it: the server's call arena, whose message stays until the
@@ -43,5 +45,13 @@ char *srpc__arena_strndup(srpc_arena *arena, const char *s, size_t len);
 
 /* Forgets every allocation; keeps the first chunk for reuse. */
 void srpc__arena_reset(srpc_arena *arena);
+
+/* Takes the malloc'd buffer P of SIZE bytes (a large reply's) to free
+ * with the next reset: srpc_get_bin() then points into it instead of
+ * copying.  SRPC_OK, or SRPC_ENOMEM with P still the caller's. */
+int srpc__arena_adopt(srpc_arena *arena, void *p, size_t size);
+
+/* True when [P, P + LEN) lies in a buffer the arena adopted. */
+bool srpc__arena_holds(const srpc_arena *arena, const void *p, size_t len);
 
 #endif

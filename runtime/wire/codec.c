@@ -266,7 +266,8 @@ int srpc_get_bin(const msgpack_object *o, srpc_arena *arena, size_t max,
         return SRPC_ETYPE;
     if (max > 0 && size > max)
         return SRPC_ETOOBIG;
-    if (arena->borrows && size > 0) {
+    if (size > 0 &&
+        (arena->borrows || srpc__arena_holds(arena, p, size))) {
         out->data = (const uint8_t *)p;
         out->len = size;
         return SRPC_OK;

@@ -308,6 +308,45 @@ START_TEST(get_bin_borrows_or_copies)
 }
 END_TEST
 
+/* An adopted buffer is the arena's until a reset: srpc_get_bin() points
+ * into it, and into nothing else the arena does not own. */
+START_TEST(adopted_buffers_are_borrowed_until_reset)
+{
+    char *buf = malloc(64);
+    static const char other[] = "\xc4\x03" "abc";
+    msgpack_zone zone;
+    msgpack_object in, out_obj;
+    srpc_arena a;
+    srpc_bytes out;
+    size_t off = 0;
+
+    ck_assert_ptr_nonnull(buf);
+    memcpy(buf, "\xc4\x05hello", 7);
+    ck_assert(msgpack_zone_init(&zone, 1024));
+    ck_assert_int_eq(msgpack_unpack(buf, 7, &off, &zone, &in),
+                     MSGPACK_UNPACK_SUCCESS);
+    off = 0;
+    ck_assert_int_eq(msgpack_unpack(other, sizeof other - 1, &off, &zone,
+                                    &out_obj), MSGPACK_UNPACK_SUCCESS);
+    srpc__arena_init(&a);
+    ck_assert(!srpc__arena_holds(&a, buf, 1));
+    ck_assert_int_eq(srpc__arena_adopt(&a, buf, 64), SRPC_OK);
+    ck_assert(srpc__arena_holds(&a, buf, 64));
+    ck_assert(srpc__arena_holds(&a, buf + 63, 1));
+    ck_assert(!srpc__arena_holds(&a, buf + 63, 2));
+    ck_assert(!srpc__arena_holds(&a, other, 1));
+    ck_assert_int_eq(srpc_get_bin(&in, &a, 0, &out), SRPC_OK);
+    ck_assert_ptr_eq(out.data, (const uint8_t *)buf + 2);
+    ck_assert_int_eq(srpc_get_bin(&out_obj, &a, 0, &out), SRPC_OK);
+    ck_assert_ptr_ne(out.data, (const uint8_t *)other + 2); /* copied */
+    ck_assert_int_eq(memcmp(out.data, "abc", 3), 0);
+    srpc__arena_reset(&a); /* frees buf: ASan and valgrind see a leak else */
+    ck_assert(!srpc__arena_holds(&a, buf, 1));
+    srpc__arena_fini(&a);
+    msgpack_zone_destroy(&zone);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("arena");
@@ -326,6 +365,7 @@ int main(void)
     tcase_add_test(tc, wbuf_references);
     tcase_add_test(tc, few_containers_and_nesting);
     tcase_add_test(tc, get_bin_borrows_or_copies);
+    tcase_add_test(tc, adopted_buffers_are_borrowed_until_reset);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY=verbose lists each test */

@@ -154,7 +154,7 @@ msgpack_packer *srpc_client_begin_notify(srpc_client *client,
 
 /* Sends the request begun last (by this thread) and waits for its reply.
  * On SRPC_OK *result is the reply's result, valid until this thread's
- * next call on CLIENT. */
+ * next call on CLIENT or srpc_client_free_results(). */
 int srpc_client_call(srpc_client *client, const msgpack_object **result);
 
 /* Sends the notification begun last.  Returns once it is written. */
@@ -175,7 +175,8 @@ int srpc_client_send(srpc_client *client, srpc_pending **call);
  * Waits for the reply of CALL until its deadline and finishes CALL, which
  * is invalid afterwards, whatever the status.  Replies to other calls that
  * arrive meanwhile are kept for them.  On SRPC_OK *result is the result,
- * valid until this thread's next call on CLIENT.  A call in flight when
+ * valid until this thread's next call on CLIENT or
+ * srpc_client_free_results().  A call in flight when
  * the connection breaks fails with the connection's status (SRPC_ECLOSED
  * when the server closed it).
  */
