@@ -53,6 +53,12 @@ static void clist_remove(struct srpc__clist *l, struct srpc__conn *c,
 #define ALINK offsetof(struct srpc__conn, alink)
 #define PLINK offsetof(struct srpc__conn, plink)
 
+/* An input buffer worth keeping as the server's spare: past this, a fresh
+ * one costs more page faults than the copies of doubling. */
+enum { SPARE_MIN = 4 * SRPC__READ_CHUNK };
+
+static void release_rbuf(struct srpc__conn *c);
+
 /* Bytes moved: the connection goes to the end of the idle queue. */
 static void touch(struct srpc__conn *c)
 {
@@ -124,7 +130,7 @@ void srpc__conn_free(struct srpc__conn *c)
     if (c->in_partial)
         clist_remove(&srv->partial, c, PLINK);
     srv->nconns--;
-    free(c->rbuf);
+    release_rbuf(c);
     srpc__wbuf_fini(&c->out);
     free(c);
 }
@@ -247,13 +253,28 @@ static size_t serve(struct srpc__conn *c, const char *data, size_t len)
     return c->closing ? len : done;
 }
 
+/* Lets go of C's input buffer: the server keeps it as its spare when it is
+ * the largest given back yet (and large), else it is freed. */
+static void release_rbuf(struct srpc__conn *c)
+{
+    struct srpc_server *srv = c->server;
+
+    if (c->rcap > SPARE_MIN && c->rcap > srv->spare_cap) {
+        free(srv->spare);
+        srv->spare = c->rbuf;
+        srv->spare_cap = c->rcap;
+    } else {
+        free(c->rbuf);
+    }
+    c->rbuf = NULL;
+    c->rlen = c->rcap = 0;
+}
+
 /* Keeps DATA[0, LEN), not yet served, in rbuf (DATA may be rbuf). */
 static int keep(struct srpc__conn *c, const char *data, size_t len)
 {
     if (len == 0) {
-        free(c->rbuf); /* idle connections hold no input buffer */
-        c->rbuf = NULL;
-        c->rlen = c->rcap = 0;
+        release_rbuf(c); /* idle connections hold no input buffer */
         return SRPC_OK;
     }
     if (data == c->rbuf) {
@@ -293,16 +314,31 @@ static bool serve_kept(struct srpc__conn *c)
 /* Where the next read goes: the scratch buffer when nothing is kept. */
 static char *read_target(struct srpc__conn *c)
 {
+    struct srpc_server *srv = c->server;
+
     if (c->rlen == 0)
-        return c->server->scratch;
+        return srv->scratch;
+    if (c->rcap - c->rlen < SRPC__READ_CHUNK && srv->spare_cap > c->rcap) {
+        /* A large message again: into the warm buffer of the last one. */
+        memcpy(srv->spare, c->rbuf, c->rlen);
+        free(c->rbuf);
+        c->rbuf = srv->spare;
+        c->rcap = srv->spare_cap;
+        srv->spare = NULL;
+        srv->spare_cap = 0;
+    }
     if (c->rcap - c->rlen < SRPC__READ_CHUNK) {
         /* Doubling: a large message read in chunks is copied O(1) times
          * per byte.  The scanner bounds rlen by the max message size. */
         size_t cap = c->rlen + SRPC__READ_CHUNK;
+        size_t most = srv->opt.max_message_size + SRPC__READ_CHUNK;
         char *p;
 
         if (cap < 2 * c->rcap)
             cap = 2 * c->rcap;
+        /* No message is larger: neither is the buffer, nor the spare. */
+        if (cap > most && most >= c->rlen + SRPC__READ_CHUNK)
+            cap = most;
         p = realloc(c->rbuf, cap);
         if (!p)
             return NULL;
@@ -322,7 +358,11 @@ static int on_readable(struct srpc__conn *c, bool *again)
     *again = false;
     if (!buf)
         return SRPC_ENOMEM;
-    n = c->sock.ops->recv(&c->sock, buf, SRPC__READ_CHUNK);
+    /* Into rbuf, as much as it has room for: a large message comes in
+     * fewer reads. */
+    n = c->sock.ops->recv(&c->sock, buf, buf == c->server->scratch
+                                             ? SRPC__READ_CHUNK
+                                             : c->rcap - c->rlen);
     if (n < 0) {
         *again = errno == EAGAIN || errno == EWOULDBLOCK;
         return *again ? SRPC_OK : SRPC_ECLOSED;

@@ -695,5 +695,6 @@ void srpc_server_destroy(srpc_server *server)
     srpc__registry_fini(&server->registry);
     free(server->uids);
     free(server->scratch);
+    free(server->spare);
     free(server);
 }

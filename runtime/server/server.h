@@ -102,6 +102,12 @@ struct srpc_server {
     bool running;
     struct srpc__workspace ws;         /* the loop's: one call at a time */
     char *scratch;                     /* SRPC__READ_CHUNK bytes */
+    /* The largest input buffer a connection gave back after a large
+     * message, kept for the next one: its pages are warm, where a fresh
+     * buffer of many megabytes costs a page fault per 4 KiB.  One per
+     * server, at most max_message_size and a read more. */
+    char *spare;
+    size_t spare_cap;
     char errmsg[256];
 };
 

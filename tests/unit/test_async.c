@@ -186,6 +186,51 @@ START_TEST(pipelined_large_calls)
 }
 END_TEST
 
+/* Large requests and replies in flight, each with bytes of its own: the
+ * server's input buffer is reused from one message to the next, a large
+ * reply takes the client's read buffer with the replies behind it, and
+ * its result lives in the thread's arena.  No byte may come back from
+ * another call. */
+START_TEST(large_replies_keep_their_bytes)
+{
+    enum { N = 12, SIZE = 300 * 1024 };
+    static srpc_pending *calls[N];
+    static char *s[N];
+    const msgpack_object *res[N];
+    srpc_client *c;
+
+    start_server();
+    c = connect_opts(fx.unix_addr, NULL);
+    for (int i = 0; i < N; i++) {
+        msgpack_packer *pk = srpc_client_begin(c, "calc.echo", 1);
+
+        s[i] = malloc(SIZE + 1);
+        ck_assert_ptr_nonnull(s[i]);
+        for (size_t k = 0; k < SIZE; k++)
+            s[i][k] = (char)('a' + (k + (size_t)i) % 26);
+        s[i][SIZE] = '\0';
+        srpc_pack_str(pk, s[i]);
+        ck_assert_int_eq(srpc_client_send(c, &calls[i]), SRPC_OK);
+    }
+    for (int i = 0; i < N; i++) {
+        ck_assert_int_eq(srpc_client_wait(c, calls[i], &res[i]), SRPC_OK);
+        ck_assert_uint_eq(res[i]->via.str.size, SIZE);
+        ck_assert_int_eq(memcmp(res[i]->via.str.ptr, s[i], SIZE), 0);
+    }
+    /* A blocking call after them, and again, reuses what they left. */
+    for (int i = 0; i < 2; i++) {
+        const char *out;
+
+        ck_assert_int_eq(calc_echo(c, s[i], &out), SRPC_OK);
+        ck_assert_str_eq(out, s[i]);
+    }
+    srpc_client_free_results(c);
+    srpc_client_close(c);
+    for (int i = 0; i < N; i++)
+        free(s[i]);
+}
+END_TEST
+
 /* ---- corking ------------------------------------------------------------ */
 
 /* Counts the requests it reads in *arg and answers each with arg0 + 1,
@@ -605,6 +650,7 @@ int main(void)
     tcase_add_test(tc, blocking_call_while_async_in_flight);
     tcase_add_test(tc, thousand_in_flight);
     tcase_add_test(tc, pipelined_large_calls);
+    tcase_add_test(tc, large_replies_keep_their_bytes);
     tcase_add_test(tc, corked_until_a_wait);
     tcase_add_test(tc, full_queue_and_large_requests_leave_at_once);
     tcase_add_test(tc, close_writes_what_is_queued);
