@@ -38,8 +38,20 @@ EXTRA_DIST += bench/bench.idl bench/README.md bench/callgrind.sh
 # Arguments for the program, e.g. make bench BENCH_ARGS="-n 5000 -t unix".
 BENCH_ARGS =
 
+# The table is also written to bench/results/pingpong.tsv, and drawn into
+# bench/results/*.png when configure found gnuplot (bench/plot.sh).
 bench: bench/pingpong$(EXEEXT)
-	bench/pingpong$(EXEEXT) $(BENCH_ARGS)
+	@$(MKDIR_P) bench/results
+	bench/pingpong$(EXEEXT) -o bench/results/pingpong.tsv $(BENCH_ARGS)
+	@if test -n "$(GNUPLOT)"; then \
+		GNUPLOT='$(GNUPLOT)' $(SHELL) $(srcdir)/bench/plot.sh \
+			bench/results/pingpong.tsv bench/results; \
+	else \
+		echo "bench: gnuplot not found (Debian package: gnuplot-nox): no charts"; \
+	fi
+CLEANFILES += bench/results/pingpong.tsv bench/results/ratios.png \
+	bench/results/latency.png
+EXTRA_DIST += bench/plot.sh
 
 # Instructions per call (client and server together) for raw vs sockrpc,
 # counted by callgrind: repeatable where seconds are not.

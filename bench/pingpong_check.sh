@@ -1,9 +1,15 @@
 #!/bin/sh
 # make check: bench/pingpong once with tiny counts, to prove that every
 # test runs on both transports (servers start and stop, the replies check
-# out, the table prints).  Not a measurement: "make bench" is.
+# out, the table prints), that its results file is written, and, when
+# configure found gnuplot, that bench/plot.sh draws it.  Not a
+# measurement: "make bench" is.
 set -u
-out=$("${top_builddir:-.}/bench/pingpong" -q -n 40 -r 1 -w 5 -b 20 -s 20 -m 1 -N 2) || {
+dir=$(mktemp -d "${TMPDIR:-/tmp}/pingpong-check.XXXXXX") || exit 99
+trap 'rm -rf "$dir"' EXIT
+
+out=$("${top_builddir:-.}/bench/pingpong" -q -n 40 -r 1 -w 5 -b 20 -s 20 \
+      -m 1 -N 2 -o "$dir/results.tsv") || {
     echo "pingpong_check: bench/pingpong failed:"
     echo "$out"
     exit 1
@@ -16,5 +22,21 @@ for transport in unix tcp; do
             echo "pingpong_check: no row for $transport $test"
             exit 1
         fi
+        if ! grep -q "^$transport	$test	" "$dir/results.tsv"; then
+            echo "pingpong_check: results.tsv has no row for $transport $test"
+            exit 1
+        fi
     done
+done
+if [ -z "${GNUPLOT:-}" ]; then
+    echo "pingpong_check: no gnuplot, charts not tried"
+    exit 0
+fi
+GNUPLOT=$GNUPLOT sh "${top_srcdir:-.}/bench/plot.sh" "$dir/results.tsv" "$dir" ||
+    exit 1
+for png in ratios latency; do
+    if [ ! -s "$dir/$png.png" ]; then
+        echo "pingpong_check: plot.sh drew no $png.png"
+        exit 1
+    fi
 done

@@ -18,6 +18,7 @@ AM_TESTS_ENVIRONMENT = \
 	CC='$(CC)'; export CC; \
 	CLANG='$(CLANG)'; export CLANG; \
 	NM='$(NM)'; export NM; \
+	GNUPLOT='$(GNUPLOT)'; export GNUPLOT; \
 	BUILD_CFLAGS='$(CFLAGS)'; export BUILD_CFLAGS; \
 	BUILD_LDFLAGS='$(LDFLAGS)'; export BUILD_LDFLAGS;
 
