@@ -659,6 +659,22 @@ static void call_echo(srpc_client *c, int32_t x)
         die("bench_echo: sent %d, got %d", (int)x, (int)y);
 }
 
+/* COUNT raw round trips on FD: request Q written, reply P read; each is
+ * timed into S unless S is NULL. */
+static void raw_calls(const char *name, int fd, const struct bytes *q,
+                      const struct bytes *p, long count, struct samples *s)
+{
+    for (long i = 0; i < count; i++) {
+        double t0 = s ? now_us() : 0;
+
+        write_all(fd, q->p, q->len);
+        if (!read_full(fd, readbuf, p->len))
+            die("%s: the raw server closed the connection", name);
+        if (s)
+            add_sample(s, now_us() - t0);
+    }
+}
+
 /* COUNT calls of test T; each is timed into S unless S is NULL. */
 static void run(enum test t, struct conns *cn, long count, struct samples *s)
 {
@@ -671,15 +687,7 @@ static void run(enum test t, struct conns *cn, long count, struct samples *s)
         const struct bytes *q = t == RAW ? &req1 : &req1_str;
         const struct bytes *p = t == RAW ? &rep1 : &rep1_str;
 
-        for (long i = 0; i < count; i++) {
-            double t0 = s ? now_us() : 0;
-
-            write_all(fd, q->p, q->len);
-            if (!read_full(fd, readbuf, p->len))
-                die("raw server closed the connection");
-            if (s)
-                add_sample(s, now_us() - t0);
-        }
+        raw_calls(tests[t].name, fd, q, p, count, s);
         check_reply(tests[t].name, readbuf, p, p->len);
         break;
     }
@@ -785,23 +793,11 @@ static void run(enum test t, struct conns *cn, long count, struct samples *s)
         }
         break;
     case RAW_PUT:
-    case RAW_GET: {
-        int fd = t == RAW_PUT ? cn->raw_put_fd : cn->raw_get_fd;
-        const struct bytes *q = t == RAW_PUT ? &put_req : &get_req;
-        const struct bytes *p = t == RAW_PUT ? &put_rep : &get_rep;
-
-        for (long i = 0; i < count; i++) {
-            double t0 = s ? now_us() : 0;
-
-            write_all(fd, q->p, q->len);
-            if (!read_full(fd, readbuf, p->len))
-                die("%s: the raw server closed the connection",
-                    tests[t].name);
-            if (s)
-                add_sample(s, now_us() - t0);
-        }
+    case RAW_GET:
+        raw_calls(tests[t].name, t == RAW_PUT ? cn->raw_put_fd : cn->raw_get_fd,
+                  t == RAW_PUT ? &put_req : &get_req,
+                  t == RAW_PUT ? &put_rep : &get_rep, count, s);
         break;
-    }
     case PUT:
         for (long i = 0; i < count; i++) {
             double t0 = s ? now_us() : 0;
