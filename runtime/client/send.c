@@ -1,12 +1,21 @@
 /*
- * send.c - the client's writing side: a request goes out whole,
- * under send_lock, after its slot is in the msgid map; a connection found
- * broken is replaced first when the reconnect option allows it.
+ * send.c - the client's writing side.
+ *
+ * Calls sent without waiting are corked: their bytes are copied into the
+ * output queue (c->queue, under lock), which leaves in one write when a
+ * thread waits, polls or flushes, or when it fills.  A blocking call, a
+ * notification or a large request is written at once from its own
+ * buffer (a batch's "direct" entry, which may refer to the caller's
+ * bytes), after what was queued.  The writer holds send_lock, swaps the
+ * queue with the empty c->sending under lock, puts the batch's calls into
+ * the msgid map and writes without lock, so that others queue meanwhile.
+ * A connection found broken is replaced first when the reconnect option
+ * allows it.
  *
  * Reconnecting never sends a call twice.  Calls in flight when the
- * connection broke have failed already (io.c); only a request of
- * which not a byte reached the old connection is sent on the new one,
- * since the server cannot have run it.
+ * connection broke have failed already (io.c); only a batch of which not
+ * a byte reached the old connection is sent on the new one, since the
+ * server cannot have run any of it.
  */
 #include "config.h"
 
