@@ -155,8 +155,9 @@ ssize_t srpc__stream_recv_wait(struct srpc__sock *sock, void *buf,
     /* SO_RCVTIMEO is set again only when the wait asked for is off by
      * more than the slack: a client whose calls all have one timeout sets
      * it once, and its blocking calls cost a recv() and nothing else. */
-    if (sock->wait_ms == 0 || timeout_ms > sock->wait_ms + SRPC__WAIT_SLACK_MS
-        || timeout_ms < sock->wait_ms - SRPC__WAIT_SLACK_MS) {
+    if (sock->wait_ms == 0 ||
+        timeout_ms - sock->wait_ms > SRPC__WAIT_SLACK_MS ||
+        sock->wait_ms - timeout_ms > SRPC__WAIT_SLACK_MS) {
         struct timeval tv = { .tv_sec = timeout_ms / 1000,
                               .tv_usec = (timeout_ms % 1000) * 1000 };
 
