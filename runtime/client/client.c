@@ -93,6 +93,7 @@ static void destroy(srpc_client *c)
         free(t);
     }
     free(c->rbuf);
+    free(c->rspare);
     free(c->map);
     srpc__wbuf_fini(&c->queue.bytes);
     srpc__wbuf_fini(&c->sending.bytes);
@@ -201,9 +202,17 @@ bool srpc_client_app_code(const srpc_client *client, int64_t *code)
 void srpc_client_free_results(srpc_client *client)
 {
     struct srpc__thread *t = client ? srpc__client_this_thread(client) : NULL;
+    size_t size = 0;
+    char *p;
 
-    if (t)
-        srpc__arena_reset(&t->arena);
+    if (!t)
+        return;
+    pthread_mutex_lock(&client->lock);
+    p = srpc__arena_take_largest(&t->arena, &size);
+    p = srpc__client_keep_spare(client, p, size);
+    pthread_mutex_unlock(&client->lock);
+    free(p);
+    srpc__arena_reset(&t->arena);
 }
 
 /* Strings from this thread's results.  Stubs ask right after a call, so

@@ -34,7 +34,8 @@
 #include "wire/protocol.h"
 
 enum {
-    READ_CHUNK = 64 * 1024    /* read at least this much at once */
+    READ_CHUNK = 64 * 1024,   /* read at least this much at once */
+    SPARE_MIN = 4 * READ_CHUNK /* a smaller buffer is not worth keeping */
 };
 
 #define CLOSING_METHOD "sockrpc.closing"
@@ -515,12 +516,27 @@ static void handle_input(srpc_client *c)
     }
 }
 
-/* Makes room for READ_CHUNK more bytes.  Only the reader calls it. */
+char *srpc__client_keep_spare(srpc_client *c, char *p, size_t size)
+{
+    char *old;
+
+    if (!p || size <= SPARE_MIN || size <= c->rspare_cap ||
+        size / 2 > c->frame.max_size)
+        return p;
+    old = c->rspare;
+    c->rspare = p;
+    c->rspare_cap = size;
+    return old;
+}
+
+/* Makes room for READ_CHUNK more bytes, in the spare when rbuf must grow
+ * large.  The reader calls it, with lock held (the spare is shared with
+ * srpc_client_free_results()). */
 static int make_room(srpc_client *c)
 {
-    /* Empty after a large reply: give the memory back. */
-    if (c->rpos == c->rlen && c->rcap > 4 * READ_CHUNK) {
-        free(c->rbuf);
+    /* Empty after a large reply: the memory goes to the spare, or back. */
+    if (c->rpos == c->rlen && c->rcap > SPARE_MIN) {
+        free(srpc__client_keep_spare(c, c->rbuf, c->rcap));
         c->rbuf = NULL;
         c->rcap = c->rpos = c->rlen = 0;
     }
@@ -528,6 +544,16 @@ static int make_room(srpc_client *c)
         memmove(c->rbuf, c->rbuf + c->rpos, c->rlen - c->rpos);
         c->rlen -= c->rpos;
         c->rpos = 0;
+    }
+    if (c->rcap - c->rlen < READ_CHUNK && c->rcap > 0 &&
+        c->rspare_cap > c->rcap) {
+        /* A large reply again: into the warm memory of the last one. */
+        memcpy(c->rspare, c->rbuf, c->rlen);
+        free(c->rbuf);
+        c->rbuf = c->rspare;
+        c->rcap = c->rspare_cap;
+        c->rspare = NULL;
+        c->rspare_cap = 0;
     }
     if (c->rcap - c->rlen < READ_CHUNK) {
         size_t cap = c->rlen + READ_CHUNK;
@@ -549,10 +575,6 @@ static int make_room(srpc_client *c)
 static int read_some(srpc_client *c, struct srpc__sock *sock,
                      int64_t deadline, const char **why)
 {
-    if (make_room(c) != SRPC_OK) {
-        *why = "out of memory for the input buffer";
-        return SRPC_ENOMEM;
-    }
     for (;;) {
         /* One call that waits and reads: a reply is rarely there the
          * moment its request has left, and poll() then recv() would be two
@@ -592,6 +614,11 @@ int srpc__client_read_step(srpc_client *c, int64_t deadline)
 
     if (c->broken)
         return c->broken;
+    if (make_room(c) != SRPC_OK) {
+        srpc__client_break(c, SRPC_ENOMEM, "out of memory for the input "
+                                           "buffer");
+        return c->broken;
+    }
     c->reading = true;
     c->reader = pthread_self();
     pthread_mutex_unlock(&c->lock);

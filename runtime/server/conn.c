@@ -107,6 +107,7 @@ int srpc__conn_open(struct srpc_server *srv, struct srpc__sock *sock,
     c->peer = *peer;
     srpc__frame_init(&c->frame, srv->opt.max_message_size);
     srpc__wbuf_init(&c->out);
+    c->out.spare = &srv->out_spare;
     c->events = SRPC__EV_READ;
     if (srpc__loop_set(srv->loop, c->sock.fd, c->events, c) < 0) {
         c->sock.ops->close(&c->sock);

@@ -133,6 +133,17 @@ static size_t size_connections(size_t asked, bool threads)
     return max;
 }
 
+/* The largest reply buffer the server keeps warm: twice the larger of the
+ * two limits a reply's size is measured against, as buffers double. */
+static size_t out_spare_max(const struct srpc_server_options *opt)
+{
+    size_t most = opt->max_message_size > opt->max_write_queue
+                      ? opt->max_message_size
+                      : opt->max_write_queue;
+
+    return most <= SIZE_MAX / 2 ? 2 * most : SIZE_MAX;
+}
+
 /* Zero means the default; negative timeouts mean "never" (stored as 0). */
 static int timeout_option(int v, int dflt)
 {
@@ -180,6 +191,7 @@ static int set_options(struct srpc_server *s,
     s->opt.unix_mode = o->unix_mode ? o->unix_mode : DEFAULT_UNIX_MODE;
     s->restrict_uids = o->allowed_uids != NULL;
     s->opt.threads_per_connection = o->threads_per_connection != 0;
+    s->out_spare.max = out_spare_max(&s->opt);
     return copy_uids(s, o);
 }
 
@@ -387,11 +399,13 @@ static void refuse(struct srpc_server *s, struct srpc__sock *sock,
      * for, and a partial notice is only counted as far as it went. */
     if (n > 0)
         sent = srpc__sock_send(sock, notice, n);
-    sock->ops->close(sock);
+    /* Counted before the close, which the peer may see at once: a peer
+     * told it was refused then reads the count that says so. */
     stats_lock(s);
     s->stats.bytes_out += sent > 0 ? (uint64_t)sent : 0;
     s->stats.connections_refused++;
     stats_unlock(s);
+    sock->ops->close(sock);
 }
 
 static void admit(struct srpc_server *s, struct srpc__listener *l,
@@ -696,5 +710,6 @@ void srpc_server_destroy(srpc_server *server)
     free(server->uids);
     free(server->scratch);
     free(server->spare);
+    free(server->out_spare.data);
     free(server);
 }

@@ -108,6 +108,10 @@ struct srpc_server {
      * server, at most max_message_size and a read more. */
     char *spare;
     size_t spare_cap;
+    /* The same for the connections' output: their reply queues take and
+     * leave it (wbuf.h), at most twice the larger of max_message_size and
+     * max_write_queue (a buffer grows by doubling). */
+    struct srpc__wspare out_spare;
     char errmsg[256];
 };
 

@@ -59,6 +59,26 @@ int srpc__arena_adopt(srpc_arena *arena, void *p, size_t size)
     return SRPC_OK;
 }
 
+void *srpc__arena_take_largest(srpc_arena *arena, size_t *size)
+{
+    struct srpc__adopted **best = NULL;
+    struct srpc__adopted *a;
+    void *p;
+
+    for (struct srpc__adopted **pp = &arena->adopted; *pp; pp = &(*pp)->next) {
+        if (!best || (*pp)->size > (*best)->size)
+            best = pp;
+    }
+    if (!best)
+        return NULL;
+    a = *best;
+    *best = a->next;
+    p = a->p;
+    *size = a->size;
+    free(a);
+    return p;
+}
+
 bool srpc__arena_holds(const srpc_arena *arena, const void *p, size_t len)
 {
     const char *q = p;

@@ -51,6 +51,10 @@ void srpc__arena_reset(srpc_arena *arena);
  * copying.  SRPC_OK, or SRPC_ENOMEM with P still the caller's. */
 int srpc__arena_adopt(srpc_arena *arena, void *p, size_t size);
 
+/* Gives the largest adopted buffer back (NULL when none), its size in
+ * *SIZE: the caller owns it again. */
+void *srpc__arena_take_largest(srpc_arena *arena, size_t *size);
+
 /* True when [P, P + LEN) lies in a buffer the arena adopted. */
 bool srpc__arena_holds(const srpc_arena *arena, const void *p, size_t len);
 

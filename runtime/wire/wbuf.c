@@ -10,7 +10,10 @@
 #include "sockrpc.h"
 #include "wire/wbuf.h"
 
-enum { MIN_CAP = 256 };
+enum {
+    MIN_CAP = 256,
+    SPARE_FROM = 64 * 1024  /* smaller growth does not take the spare */
+};
 
 void srpc__wbuf_init(struct srpc_wbuf *b)
 {
@@ -55,6 +58,17 @@ static int reserve(struct srpc_wbuf *b, size_t n)
     if (n > SIZE_MAX - b->len)
         return SRPC_ENOMEM;
     need = b->len + n;
+    if (b->spare && need > SPARE_FROM && b->spare->cap >= need) {
+        /* Warm memory from an earlier large message (head is 0 here). */
+        if (b->len > 0)
+            memcpy(b->spare->data, b->data, b->len);
+        free(b->data);
+        b->data = b->spare->data;
+        b->cap = b->spare->cap;
+        b->spare->data = NULL;
+        b->spare->cap = 0;
+        return SRPC_OK;
+    }
     cap = b->cap ? b->cap : MIN_CAP;
     while (cap < need)
         cap = cap > SIZE_MAX / 2 ? need : cap * 2;
@@ -216,7 +230,15 @@ void srpc__wbuf_consume(struct srpc_wbuf *b, size_t n)
 
 void srpc__wbuf_clear(struct srpc_wbuf *b, size_t keep)
 {
-    if (b->cap > keep) {
+    struct srpc__wspare *s = b->spare;
+
+    if (b->cap > keep && s && b->cap <= s->max && b->cap > s->cap) {
+        free(s->data);
+        s->data = b->data;
+        s->cap = b->cap;
+        b->data = NULL;
+        b->cap = 0;
+    } else if (b->cap > keep) {
         free(b->data);
         b->data = NULL;
         b->cap = 0;

@@ -32,6 +32,19 @@ struct srpc__wref {
     size_t len;
 };
 
+/*
+ * One warm buffer for the wbufs of one thread (a server's connections): a
+ * buffer that grew large leaves its memory here when it is cleared, and
+ * one that must grow large takes it, where a fresh buffer of many
+ * megabytes costs a page fault per 4 KiB.  It keeps one, the largest, of
+ * at most `max` bytes.
+ */
+struct srpc__wspare {
+    char *data;
+    size_t cap;
+    size_t max;
+};
+
 struct srpc_wbuf {
     char *data;
     size_t head;   /* first byte not yet consumed */
@@ -41,6 +54,7 @@ struct srpc_wbuf {
     bool discard;  /* a sink: accepts and drops everything */
     struct srpc__wref *refs;  /* room for maxrefs references, or NULL */
     unsigned nrefs, maxrefs;
+    struct srpc__wspare *spare; /* where large memory goes and comes from */
 };
 
 void srpc__wbuf_init(struct srpc_wbuf *b);
@@ -106,7 +120,8 @@ void srpc__wbuf_truncate(struct srpc_wbuf *b, size_t size);
 void srpc__wbuf_consume(struct srpc_wbuf *b, size_t n);
 
 /* Empties the buffer and clears the error; keeps the memory unless it grew
- * past KEEP bytes. */
+ * past KEEP bytes, and then leaves it to the spare if it has one and the
+ * memory is the largest yet. */
 void srpc__wbuf_clear(struct srpc_wbuf *b, size_t keep);
 
 #endif

@@ -347,6 +347,64 @@ START_TEST(adopted_buffers_are_borrowed_until_reset)
 }
 END_TEST
 
+/* A large buffer cleared goes to the spare, if it is the largest and not
+ * over its bound; a buffer that must grow large takes it, small growth
+ * does not. */
+START_TEST(wbuf_spare)
+{
+    struct srpc__wspare spare = { NULL, 0, 1 << 20 };
+    struct srpc_wbuf a, b;
+    static char big[300 * 1024];
+    char *kept;
+
+    memset(big, 'z', sizeof big);
+    srpc__wbuf_init(&a);
+    srpc__wbuf_init(&b);
+    a.spare = b.spare = &spare;
+    ck_assert_int_eq(srpc__wbuf_append(&a, big, sizeof big), SRPC_OK);
+    kept = a.data;
+    srpc__wbuf_clear(&a, 64 * 1024);
+    ck_assert_ptr_eq(spare.data, kept);
+    ck_assert_ptr_null(a.data);
+    /* Small growth leaves it; large growth takes it, bytes and all. */
+    ck_assert_int_eq(srpc__wbuf_append(&b, "head", 4), SRPC_OK);
+    ck_assert_ptr_eq(spare.data, kept);
+    ck_assert_int_eq(srpc__wbuf_append(&b, big, 200 * 1024), SRPC_OK);
+    ck_assert_ptr_eq(b.data, kept);
+    ck_assert_ptr_null(spare.data);
+    ck_assert_int_eq(memcmp(srpc__wbuf_bytes(&b), "headzz", 6), 0);
+    ck_assert_uint_eq(srpc__wbuf_size(&b), 4 + 200 * 1024);
+    /* Over the bound, memory is freed, not kept. */
+    spare.max = 1024;
+    srpc__wbuf_clear(&b, 64 * 1024);
+    ck_assert_ptr_null(spare.data);
+    srpc__wbuf_fini(&a);
+    srpc__wbuf_fini(&b);
+}
+END_TEST
+
+/* The largest adopted buffer can be taken back; the rest stay adopted. */
+START_TEST(arena_gives_back_the_largest)
+{
+    srpc_arena a;
+    char *small = malloc(10), *large = malloc(1000), *p;
+    size_t size = 0;
+
+    ck_assert(small && large);
+    srpc__arena_init(&a);
+    ck_assert_ptr_null(srpc__arena_take_largest(&a, &size));
+    ck_assert_int_eq(srpc__arena_adopt(&a, small, 10), SRPC_OK);
+    ck_assert_int_eq(srpc__arena_adopt(&a, large, 1000), SRPC_OK);
+    p = srpc__arena_take_largest(&a, &size);
+    ck_assert_ptr_eq(p, large);
+    ck_assert_uint_eq(size, 1000);
+    ck_assert(!srpc__arena_holds(&a, large, 1));
+    ck_assert(srpc__arena_holds(&a, small, 10));
+    free(p);
+    srpc__arena_fini(&a); /* frees small */
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("arena");
@@ -366,6 +424,8 @@ int main(void)
     tcase_add_test(tc, few_containers_and_nesting);
     tcase_add_test(tc, get_bin_borrows_or_copies);
     tcase_add_test(tc, adopted_buffers_are_borrowed_until_reset);
+    tcase_add_test(tc, wbuf_spare);
+    tcase_add_test(tc, arena_gives_back_the_largest);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV); /* CK_VERBOSITY=verbose lists each test */
