@@ -48,3 +48,5 @@ bench-callgrind: bench/pingpong$(EXEEXT)
 	@VALGRIND='$(VALGRIND)' $(SHELL) $(srcdir)/bench/callgrind.sh bench/pingpong$(EXEEXT)
 
 PHONY_TARGETS += bench bench-callgrind
+
+include bench/idlc.mk

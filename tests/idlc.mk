@@ -93,3 +93,8 @@ EXTRA_tests_unit_test_idlc_skeleton_DEPENDENCIES = idlc/idlc$(EXEEXT)
 $(tests_unit_test_idlc_skeleton_OBJECTS): idlc/parser.h
 
 EXTRA_DIST += tests/golden
+
+# bench/idlc.sh on tiny inputs: the benchmark works, and idlc takes what
+# bench/idlgen.sh writes without a diagnostic.
+TESTS += tests/integration/idlc_bench.sh
+EXTRA_DIST += tests/integration/idlc_bench.sh
