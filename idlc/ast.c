@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scope.h"
+
 /* Grows the array *ITEMS of *COUNT elements of SIZE bytes by one slot.
  * Growing one at a time is fine: .idl files are small. */
 static void *grow(void *items, size_t count, size_t size)
@@ -64,6 +66,7 @@ void ast_file_free(struct idl_file *file)
         ast_iface_free(file->ifaces[i]);
     free(file->ifaces);
     ast_iface_free(file->scope);
+    lookup_free(&file->ifaces_by_name);
     for (size_t i = 0; i < file->nimports; i++)
         free(file->imports[i].path);
     free(file->imports);
@@ -223,6 +226,8 @@ void ast_enum_free(struct idl_enum *en)
     for (size_t i = 0; i < en->nvalues; i++)
         ast_enum_value_clear(&en->values[i]);
     free(en->values);
+    lookup_free(&en->values_by_name);
+    lookup_free(&en->values_by_number);
     free(en->name);
     free(en->doc);
     free(en);
@@ -244,6 +249,7 @@ void ast_iface_free(struct idl_iface *iface)
     for (size_t i = 0; i < iface->nenums; i++)
         ast_enum_free(iface->enums[i]);
     free(iface->enums);
+    scope_free(iface);
     free(iface->containers);
     for (size_t i = 0; i < iface->nconsts; i++)
         ast_const_free(iface->consts[i]);
@@ -344,6 +350,8 @@ void ast_struct_free(struct idl_struct *st)
     for (size_t i = 0; i < st->nfields; i++)
         ast_field_clear(&st->fields[i]);
     free(st->fields);
+    lookup_free(&st->fields_by_name);
+    lookup_free(&st->arms_by_label);
     ast_type_clear(&st->disc);
     free(st->name);
     free(st->doc);
