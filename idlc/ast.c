@@ -7,13 +7,17 @@
 
 #include "scope.h"
 
-/* Grows the array *ITEMS of *COUNT elements of SIZE bytes by one slot.
- * Growing one at a time is fine: .idl files are small. */
+/* Makes room in ITEMS, an array of COUNT elements of SIZE bytes, for one
+ * more; NULL (ITEMS unchanged) when memory runs out.  The arrays are
+ * allocated in powers of two, so COUNT alone says whether one is full,
+ * and a file of many declarations is built in linear time. */
 static void *grow(void *items, size_t count, size_t size)
 {
-    if (count >= ((size_t)-1) / size - 1)
+    if (count != 0 && (count & (count - 1)) != 0)
+        return items;           /* not a power of two: not full */
+    if (count >= ((size_t)-1) / size / 2)
         return NULL;
-    return realloc(items, (count + 1) * size);
+    return realloc(items, (count == 0 ? 1 : count * 2) * size);
 }
 
 struct idl_file *ast_file_new(void)
