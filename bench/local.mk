@@ -67,3 +67,4 @@ TESTS += bench/pingpong_check.sh
 bench/pingpong_check.log: bench/pingpong$(EXEEXT)
 EXTRA_DIST += bench/pingpong_check.sh
 include bench/idle.mk
+include bench/idlc.mk

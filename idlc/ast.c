@@ -5,13 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Grows the array *ITEMS of *COUNT elements of SIZE bytes by one slot.
- * Growing one at a time is fine: .idl files are small. */
+#include "scope.h"
+
+/* Makes room in ITEMS, an array of COUNT elements of SIZE bytes, for one
+ * more; NULL (ITEMS unchanged) when memory runs out.  The arrays are
+ * allocated in powers of two, so COUNT alone says whether one is full,
+ * and a file of many declarations is built in linear time. */
 static void *grow(void *items, size_t count, size_t size)
 {
-    if (count >= ((size_t)-1) / size - 1)
+    if (count != 0 && (count & (count - 1)) != 0)
+        return items;           /* not a power of two: not full */
+    if (count >= ((size_t)-1) / size / 2)
         return NULL;
-    return realloc(items, (count + 1) * size);
+    return realloc(items, (count == 0 ? 1 : count * 2) * size);
 }
 
 struct idl_file *ast_file_new(void)
@@ -64,6 +70,7 @@ void ast_file_free(struct idl_file *file)
         ast_iface_free(file->ifaces[i]);
     free(file->ifaces);
     ast_iface_free(file->scope);
+    lookup_free(&file->ifaces_by_name);
     for (size_t i = 0; i < file->nimports; i++)
         free(file->imports[i].path);
     free(file->imports);
@@ -223,6 +230,8 @@ void ast_enum_free(struct idl_enum *en)
     for (size_t i = 0; i < en->nvalues; i++)
         ast_enum_value_clear(&en->values[i]);
     free(en->values);
+    lookup_free(&en->values_by_name);
+    lookup_free(&en->values_by_number);
     free(en->name);
     free(en->doc);
     free(en);
@@ -244,6 +253,7 @@ void ast_iface_free(struct idl_iface *iface)
     for (size_t i = 0; i < iface->nenums; i++)
         ast_enum_free(iface->enums[i]);
     free(iface->enums);
+    scope_free(iface);
     free(iface->containers);
     for (size_t i = 0; i < iface->nconsts; i++)
         ast_const_free(iface->consts[i]);
@@ -344,6 +354,8 @@ void ast_struct_free(struct idl_struct *st)
     for (size_t i = 0; i < st->nfields; i++)
         ast_field_clear(&st->fields[i]);
     free(st->fields);
+    lookup_free(&st->fields_by_name);
+    lookup_free(&st->arms_by_label);
     ast_type_clear(&st->disc);
     free(st->name);
     free(st->doc);

@@ -18,6 +18,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lookup.h"
+
 /*
  * A span of source text.  Lines and columns count from 1; columns count
  * bytes (a tab is one column).  last_column is one past the span's last
@@ -57,6 +59,9 @@ struct idl_type_ref {
     char *codec;
     char *alias;              /* the typedef name written, NULL if none */
     bool is_array;            /* T[N]: args[0] is T, the bound is N */
+    /* Set by sema on the first container of a scope with a C name: how
+     * many of the scope's containers share it (scope.h). */
+    unsigned nsame;
 };
 
 /* typedef TYPE NAME; */
@@ -106,6 +111,9 @@ struct idl_enum {
     size_t nvalues;
     const char *prefix;       /* its interface's name, set by sema */
     char *doc;                /* its doc comment's text, or NULL */
+    /* Set by sema: the first value of each name and of each number. */
+    struct lookup values_by_name;
+    struct lookup values_by_number;
 };
 
 /* const TYPE NAME = VALUE; an integer or a string literal. */
@@ -137,6 +145,10 @@ struct idl_struct {
     bool broken;              /* the parser skipped part of its body */
     const char *prefix;       /* its interface's name, set by sema */
     char *doc;                /* its doc comment's text, or NULL */
+    /* Set by sema: the first field (or named arm) of each name, and a
+     * union's first arm of each valid label value. */
+    struct lookup fields_by_name;
+    struct lookup arms_by_label;
 };
 
 struct idl_param {
@@ -201,6 +213,21 @@ struct idl_iface {
      * bounds included), in order of appearance; set by sema, not owned. */
     const struct idl_type_ref **containers;
     size_t ncontainers;
+    size_t container_room;    /* slots allocated in the two arrays */
+    char **container_text;    /* their spellings, owned */
+    /* Indexes for lookups by name, set by sema and freed with the tree
+     * (scope.h): the first procedure and declaration of each name, each
+     * declaration's slot by identity, the containers by spelling and by
+     * C name. */
+    struct lookup procs_by_name;
+    struct lookup structs_by_name;
+    struct lookup enums_by_name;
+    struct lookup consts_by_name;
+    struct lookup typedefs_by_name;
+    struct lookup struct_slots;
+    struct lookup enum_slots;
+    struct lookup containers_by_text;
+    struct lookup containers_by_cname;
     bool broken;              /* the parser skipped part of its body */
     char *wire_prefix;        /* @prefix("..."): the literal with its
                                  quotes, NULL for the default "NAME." */
@@ -230,6 +257,7 @@ struct idl_file {
      * comments of generated code). */
     const char *stem;
     const char *idl_name;
+    struct lookup ifaces_by_name;  /* set by sema: the first of each name */
 };
 
 /* Constructors return NULL when memory runs out.  The *_add functions take

@@ -46,6 +46,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
+#include "scope.h"
 #include "sema.h"
 #include "types.h"
 
@@ -54,13 +56,39 @@
 /* A type's spelling or a description in a message. */
 #define TEXT_MAX 256
 
+/* A pair of declarations, old and new, compared once.  Its bytes are
+ * its key in a table: two pointers, no padding. */
+struct pair {
+    const void *old;
+    const void *new;
+};
+
+/* A procedure of one version with its wire name, or NULL when sema
+ * finds none worth comparing. */
+struct wire {
+    char *name;
+    const struct idl_proc *proc;
+};
+
+/* The wire names of one version's procedures. */
+struct wires {
+    struct wire *all;
+    size_t n;
+    struct lookup by_name;   /* the first procedure of each wire name */
+    struct lookup by_proc;   /* each procedure's entry, by identity */
+};
+
 struct compat {
     const struct idl_file *old;
     const struct idl_file *new;
     struct diag *dold;
     struct diag *dnew;
-    const void **seen;    /* (old, new) declarations compared: 2 a pair */
-    size_t nseen;
+    struct wires wold;
+    struct wires wnew;
+    struct pair **pairs;  /* the pairs compared, owned */
+    size_t npairs;
+    size_t pairs_room;
+    struct lookup seen;   /* the same pairs, by their two pointers */
 };
 
 /* How a type changed, from harmless to worst. */
@@ -105,23 +133,36 @@ static bool stopped(const struct compat *c)
     return diag_stopped(c->dold) || diag_stopped(c->dnew);
 }
 
-/* True when OLD and NEW were compared already; else remembers them. */
+/* True when OLD and NEW were compared already; else remembers them.
+ * Running out of memory stops the comparison (true). */
 static bool seen(struct compat *c, const void *old, const void *new)
 {
-    const void **grown;
+    struct pair key = { old, new }, *p;
 
-    for (size_t i = 0; i < c->nseen; i += 2) {
-        if (c->seen[i] == old && c->seen[i + 1] == new)
+    if (lookup_get(&c->seen, &key, sizeof key) != NULL)
+        return true;
+    if (c->npairs == c->pairs_room) {
+        size_t room = c->pairs_room < 64 ? 64 : c->pairs_room * 2;
+        struct pair **grown = realloc(c->pairs, room * sizeof *grown);
+
+        if (grown == NULL) {
+            diag_oom(c->dnew);
             return true;
+        }
+        c->pairs = grown;
+        c->pairs_room = room;
     }
-    grown = realloc(c->seen, (c->nseen + 2) * sizeof *grown);
-    if (grown == NULL) {
+    /* The key is the pair's own copy, which stays where it is. */
+    p = malloc(sizeof *p);
+    if (p != NULL)
+        *p = key;
+    if (p == NULL || lookup_add(&c->seen, p, sizeof *p, p, NULL)
+                     == LOOKUP_NOMEM) {
+        free(p);
         diag_oom(c->dnew);
         return true;
     }
-    c->seen = grown;
-    grown[c->nseen++] = old;
-    grown[c->nseen++] = new;
+    c->pairs[c->npairs++] = p;
     return false;
 }
 
@@ -239,11 +280,7 @@ static void check_type(struct compat *c, const char *what,
 static const struct idl_field *find_field(const struct idl_struct *st,
                                           const char *name)
 {
-    for (size_t i = 0; i < st->nfields; i++) {
-        if (strcmp(st->fields[i].name, name) == 0)
-            return &st->fields[i];
-    }
-    return NULL;
+    return lookup_get_str(&st->fields_by_name, name);
 }
 
 /* Field OF of the old struct became NF of struct NS. */
@@ -341,11 +378,7 @@ static void retyped_decl(struct compat *c, const struct idl_struct *os,
 static const struct idl_field *arm_labelled(const struct idl_struct *un,
                                             long long value)
 {
-    for (size_t i = 0; i < un->nfields; i++) {
-        if (un->fields[i].label_value == value)
-            return &un->fields[i];
-    }
-    return NULL;
+    return lookup_get(&un->arms_by_label, &value, sizeof value);
 }
 
 /* "case NUM" and the arm's name, for messages. */
@@ -405,21 +438,13 @@ static void compare_union(struct compat *c, const struct idl_struct *ou,
 static const struct idl_enum_value *value_named(const struct idl_enum *en,
                                                 const char *name)
 {
-    for (size_t i = 0; i < en->nvalues; i++) {
-        if (strcmp(en->values[i].name, name) == 0)
-            return &en->values[i];
-    }
-    return NULL;
+    return lookup_get_str(&en->values_by_name, name);
 }
 
 static const struct idl_enum_value *value_numbered(const struct idl_enum *en,
                                                    long long value)
 {
-    for (size_t i = 0; i < en->nvalues; i++) {
-        if (en->values[i].value == value)
-            return &en->values[i];
-    }
-    return NULL;
+    return lookup_get(&en->values_by_number, &value, sizeof value);
 }
 
 /* Where a value's number is written, or its name when implicit. */
@@ -598,49 +623,87 @@ static void compare_proc(struct compat *c, const struct idl_proc *op,
 static const struct idl_iface *find_iface(const struct idl_file *file,
                                           const char *name)
 {
-    for (size_t i = 0; i < file->nifaces; i++) {
-        if (strcmp(file->ifaces[i]->name, name) == 0)
-            return file->ifaces[i];
-    }
-    return NULL;
+    return lookup_get_str(&file->ifaces_by_name, name);
 }
 
 static const struct idl_proc *proc_named(const struct idl_iface *iface,
                                          const char *name)
 {
-    for (size_t i = 0; iface != NULL && i < iface->nprocs; i++) {
-        if (strcmp(iface->procs[i]->name, name) == 0)
-            return iface->procs[i];
-    }
-    return NULL;
+    return iface != NULL ? lookup_get_str(&iface->procs_by_name, name)
+                         : NULL;
 }
 
-/* The procedure of FILE whose wire name is WIRE, or NULL. */
-static const struct idl_proc *proc_on_wire(const struct idl_file *file,
-                                           const char *wire)
+/* Indexes the wire names of FILE's procedures into W; false when memory
+ * ran out. */
+static bool wires_init(struct wires *w, const struct idl_file *file)
 {
     char buf[WIRE_MAX];
+    size_t total = 0;
 
+    lookup_init(&w->by_name, false);
+    lookup_init(&w->by_proc, false);
+    w->n = 0;
+    for (size_t i = 0; i < file->nifaces; i++)
+        total += file->ifaces[i]->nprocs;
+    w->all = calloc(total + 1, sizeof *w->all);
+    if (w->all == NULL)
+        return false;
     for (size_t i = 0; i < file->nifaces; i++) {
         const struct idl_iface *iface = file->ifaces[i];
 
         for (size_t k = 0; k < iface->nprocs; k++) {
-            if (sema_wire_name(iface, iface->procs[k], buf, sizeof buf)
-                && strcmp(buf, wire) == 0)
-                return iface->procs[k];
+            struct wire *e = &w->all[w->n++];
+
+            e->proc = iface->procs[k];
+            /* Keyed by the entry's copy of the pointer, which stays. */
+            if (lookup_add(&w->by_proc, lookup_ptr_key(&e->proc), e, NULL)
+                == LOOKUP_NOMEM)
+                return false;
+            if (!sema_wire_name(iface, e->proc, buf, sizeof buf))
+                continue;
+            e->name = str_printf("%s", buf);
+            if (e->name == NULL
+                || lookup_add_str(&w->by_name, e->name, e, NULL)
+                   == LOOKUP_NOMEM)
+                return false;
         }
     }
-    return NULL;
+    return true;
 }
 
-/* Does FILE's procedure P of IFACE have a wire name that OTHER has too? */
-static bool on_wire_in(const struct idl_iface *iface,
-                       const struct idl_proc *p, const struct idl_file *other)
+static void wires_free(struct wires *w)
 {
-    char wire[WIRE_MAX];
+    for (size_t i = 0; i < w->n; i++)
+        free(w->all[i].name);
+    free(w->all);
+    lookup_free(&w->by_name);
+    lookup_free(&w->by_proc);
+}
 
-    return sema_wire_name(iface, p, wire, sizeof wire)
-           && proc_on_wire(other, wire) != NULL;
+/* The wire name of procedure P of W's version, or NULL. */
+static const char *wire_of(const struct wires *w, const struct idl_proc *p)
+{
+    const struct wire *e = lookup_get(&w->by_proc, lookup_ptr_key(&p));
+
+    return e != NULL ? e->name : NULL;
+}
+
+/* The procedure of W's version whose wire name is WIRE, or NULL. */
+static const struct idl_proc *proc_on_wire(const struct wires *w,
+                                           const char *wire)
+{
+    const struct wire *e = lookup_get_str(&w->by_name, wire);
+
+    return e != NULL ? e->proc : NULL;
+}
+
+/* Does procedure P of version W have a wire name that OTHER has too? */
+static bool on_wire_in(const struct wires *w, const struct idl_proc *p,
+                       const struct wires *other)
+{
+    const char *wire = wire_of(w, p);
+
+    return wire != NULL && proc_on_wire(other, wire) != NULL;
 }
 
 /* The old procedure that NP of NI is, under another wire name: one of
@@ -653,7 +716,7 @@ static const struct idl_proc *renamed_from(const struct compat *c,
     const struct idl_iface *oi = find_iface(c->old, ni->name);
     const struct idl_proc *op = proc_named(oi, np->name);
 
-    if (op == NULL || on_wire_in(oi, op, c->new))
+    if (op == NULL || on_wire_in(&c->wold, op, &c->wnew))
         return NULL;
     return op;
 }
@@ -663,19 +726,18 @@ static const struct idl_proc *renamed_from(const struct compat *c,
 static void check_new_proc(struct compat *c, const struct idl_iface *ni,
                            const struct idl_proc *np)
 {
-    char wire[WIRE_MAX], was[WIRE_MAX];
+    const char *wire = wire_of(&c->wnew, np), *was;
     const struct idl_proc *op;
 
-    if (!sema_wire_name(ni, np, wire, sizeof wire))
+    if (wire == NULL)
         return;
-    op = proc_on_wire(c->old, wire);
+    op = proc_on_wire(&c->wold, wire);
     if (op != NULL) {
         compare_proc(c, op, ni, np);
         return;
     }
     op = renamed_from(c, ni, np);
-    if (op == NULL
-        || !sema_wire_name(find_iface(c->old, ni->name), op, was, sizeof was))
+    if (op == NULL || (was = wire_of(&c->wold, op)) == NULL)
         return;
     diag_error(c->dnew, np->wire_name != NULL ? &np->wire_loc : &np->loc,
                "the wire name of procedure '%s.%s' is now \"%s\" (it was "
@@ -693,8 +755,8 @@ static bool kept(const struct compat *c, const struct idl_iface *oi,
     const struct idl_iface *ni = find_iface(c->new, oi->name);
     const struct idl_proc *np = proc_named(ni, op->name);
 
-    return on_wire_in(oi, op, c->new)
-           || (np != NULL && !on_wire_in(ni, np, c->old)
+    return on_wire_in(&c->wold, op, &c->wnew)
+           || (np != NULL && !on_wire_in(&c->wnew, np, &c->wold)
                && renamed_from(c, ni, np) == op);
 }
 
@@ -725,7 +787,7 @@ static void check_old_iface(struct compat *c, const struct idl_iface *oi)
 {
     const struct idl_iface *ni = find_iface(c->new, oi->name);
     size_t gone = 0;
-    char wire[WIRE_MAX];
+    const char *wire;
 
     for (size_t i = 0; i < oi->nprocs; i++)
         gone += !kept(c, oi, oi->procs[i]);
@@ -736,7 +798,7 @@ static void check_old_iface(struct compat *c, const struct idl_iface *oi)
     for (size_t i = 0; i < oi->nprocs && !stopped(c); i++) {
         const struct idl_proc *op = oi->procs[i];
 
-        if (kept(c, oi, op) || !sema_wire_name(oi, op, wire, sizeof wire))
+        if (kept(c, oi, op) || (wire = wire_of(&c->wold, op)) == NULL)
             continue;
         diag_error(c->dold, &op->loc, "procedure '%s.%s' was removed; old "
                    "clients calling \"%s\" get 'no such method'", oi->name,
@@ -754,36 +816,38 @@ static void check_top(struct compat *c)
 {
     const struct idl_iface *nt = c->new->scope, *ot = c->old->scope;
 
+    /* Both files passed sema: a scope has one declaration of a name. */
     for (size_t i = 0; i < nt->nstructs && !stopped(c); i++) {
         const struct idl_struct *ns = nt->structs[i];
+        const struct idl_struct *os = scope_own_struct(ot, ns->name);
 
-        for (size_t k = 0; k < ot->nstructs; k++) {
-            const struct idl_struct *os = ot->structs[k];
-
-            if (strcmp(os->name, ns->name) != 0)
-                continue;
-            if (os->is_union && ns->is_union)
-                compare_union(c, os, ns);
-            else if (!os->is_union && !ns->is_union)
-                compare_struct(c, os, ns);
-            else
-                retyped_decl(c, os, ns);
-        }
+        if (os == NULL)
+            continue;
+        if (os->is_union && ns->is_union)
+            compare_union(c, os, ns);
+        else if (!os->is_union && !ns->is_union)
+            compare_struct(c, os, ns);
+        else
+            retyped_decl(c, os, ns);
     }
     for (size_t i = 0; i < nt->nenums && !stopped(c); i++) {
-        for (size_t k = 0; k < ot->nenums; k++) {
-            if (strcmp(ot->enums[k]->name, nt->enums[i]->name) == 0)
-                compare_enum(c, ot->enums[k], nt->enums[i]);
-        }
+        const struct idl_enum *oe = scope_own_enum(ot, nt->enums[i]->name);
+
+        if (oe != NULL)
+            compare_enum(c, oe, nt->enums[i]);
     }
 }
 
 bool compat_check(const struct idl_file *old, struct diag *dold,
                   const struct idl_file *new, struct diag *dnew)
 {
-    struct compat c = { old, new, dold, dnew, NULL, 0 };
+    struct compat c = { .old = old, .new = new, .dold = dold,
+                        .dnew = dnew };
     int before = dold->nerrors + dnew->nerrors;
 
+    lookup_init(&c.seen, false);
+    if (!wires_init(&c.wold, old) || !wires_init(&c.wnew, new))
+        diag_oom(dnew);
     for (size_t i = 0; i < new->nifaces && !stopped(&c); i++) {
         const struct idl_iface *ni = new->ifaces[i];
 
@@ -793,6 +857,11 @@ bool compat_check(const struct idl_file *old, struct diag *dold,
     for (size_t i = 0; i < old->nifaces && !stopped(&c); i++)
         check_old_iface(&c, old->ifaces[i]);
     check_top(&c);
-    free(c.seen);
+    wires_free(&c.wold);
+    wires_free(&c.wnew);
+    for (size_t i = 0; i < c.npairs; i++)
+        free(c.pairs[i]);
+    free(c.pairs);
+    lookup_free(&c.seen);
     return dold->nerrors + dnew->nerrors == before;
 }

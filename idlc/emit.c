@@ -62,28 +62,45 @@ static void append(struct emit *e, const char *s, size_t n)
 
 static void vappend(struct emit *e, const char *fmt, va_list ap)
     NAMES_PRINTF(2, 0);
+/* Formats into the room left when the text fits, which it mostly does
+ * (the buffer doubles): formatting is most of what idlc does, and a
+ * second pass only for the text that did not fit keeps it once. */
 static void vappend(struct emit *e, const char *fmt, va_list ap)
 {
+    size_t room = e->cap - e->len;
     va_list ap2;
     int n;
 
+    if (e->oom)
+        return;
+    /* Most lines are text without a conversion ("{", "return rc;"):
+     * copied, they skip printf's machinery. */
+    if (strchr(fmt, '%') == NULL) {
+        append(e, fmt, strlen(fmt));
+        return;
+    }
     va_copy(ap2, ap);
-    n = vsnprintf(NULL, 0, fmt, ap2);
+    n = vsnprintf(room > 0 ? e->buf + e->len : NULL, room, fmt, ap2);
     va_end(ap2);
     if (n < 0) {
         e->oom = true;
         return;
     }
-    if (!reserve(e, (size_t)n))
-        return;
-    vsnprintf(e->buf + e->len, (size_t)n + 1, fmt, ap);
+    if ((size_t)n >= room) {
+        if (!reserve(e, (size_t)n))
+            return;
+        vsnprintf(e->buf + e->len, (size_t)n + 1, fmt, ap);
+    }
     e->len += (size_t)n;
 }
 
 static void spaces(struct emit *e, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        append(e, " ", 1);
+    if (!reserve(e, n))
+        return;
+    memset(e->buf + e->len, ' ', n);
+    e->len += n;
+    e->buf[e->len] = '\0';
 }
 
 void emit_printf(struct emit *e, const char *fmt, ...)

@@ -117,11 +117,6 @@ void gen_wrapped_line(struct emit *e, const char *fmt, ...)
  * packed as it is (NULL as nil). */
 bool gen_nested_checked(const struct idl_type_ref *ref);
 
-/* Sets *INDEX to the index of ST among IFACE's structs; false when ST
- * is declared elsewhere (at the top level, or in an imported file). */
-bool gen_struct_index(const struct idl_iface *iface,
-                      const struct idl_struct *st, size_t *index);
-
 /*
  * The prototype of a static encoder (ENCODE) or decoder of the C type
  * "struct PREFIX_CNAME" whose functions are named after CODEC (a struct's
@@ -144,11 +139,12 @@ void gen_enum_getter(const struct gen *g, struct emit *e,
 void gen_container_types(const struct gen *g, struct emit *e,
                          const struct idl_iface *iface);
 
-/* The C struct of fixed array REF ("int32_t items[3]"), unless DONE_ARR
- * (one flag per IFACE container) says it was written already; the type
- * of its items must be complete before it. */
+/* The C struct of fixed array REF ("int32_t items[3]"), unless DONE
+ * (IFACE's first container of each C name written, by C name) says it
+ * was written already; the type of its items must be complete before
+ * it. */
 void gen_array_type(struct emit *e, const struct idl_iface *iface,
-                    const struct idl_type_ref *ref, bool *done_arr);
+                    const struct idl_type_ref *ref, struct lookup *done);
 
 /* The prototype of container REF's encoder (ENCODE) or decoder, then
  * END (see gen_codec_head()); and the function itself. */

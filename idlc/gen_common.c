@@ -353,18 +353,6 @@ bool gen_nested_checked(const struct idl_type_ref *ref)
     return gen_needs_arena(ref) && ref->type->kind != IDL_ANY;
 }
 
-bool gen_struct_index(const struct idl_iface *iface,
-                      const struct idl_struct *st, size_t *index)
-{
-    for (size_t i = 0; i < iface->nstructs; i++) {
-        if (iface->structs[i] == st) {
-            *index = i;
-            return true;
-        }
-    }
-    return false;
-}
-
 bool gen_file_raises(const struct idl_file *file)
 {
     for (size_t i = 0; i < file->nifaces; i++) {

@@ -16,6 +16,7 @@
 
 #include "gen.h"
 #include "names.h"
+#include "scope.h"
 
 /* ---- the header -------------------------------------------------- */
 
@@ -45,10 +46,8 @@ static void emit_containers(struct emit *e, const struct idl_iface *iface)
 {
     for (size_t i = 0; i < iface->ncontainers; i++) {
         const struct idl_type_ref *ref = iface->containers[i];
-        bool seen = false;
+        bool seen = scope_container_cname(iface, ref->cname, NULL) != ref;
 
-        for (size_t j = 0; j < i; j++)
-            seen |= strcmp(iface->containers[j]->cname, ref->cname) == 0;
         /* Fixed arrays hold their items by value: they go with the
          * structs, in the order that needs. */
         if (seen || ref->type->kind == IDL_ARRAY)
@@ -84,39 +83,39 @@ void gen_container_types(const struct gen *g, struct emit *e,
 
 /* struct calc_arr3_int32 { int32_t items[3]; }, once per C type. */
 void gen_array_type(struct emit *e, const struct idl_iface *iface,
-                    const struct idl_type_ref *ref, bool *done_arr)
+                    const struct idl_type_ref *ref, struct lookup *done)
 {
-    for (size_t i = 0; i < iface->ncontainers; i++) {
-        const struct idl_type_ref *c = iface->containers[i];
-        struct emit line;
-        char *type;
+    const struct idl_type_ref *c = scope_container_cname(iface, ref->cname,
+                                                         NULL);
+    struct emit line;
+    char *type, *items;
 
-        if (strcmp(c->cname, ref->cname) != 0)
-            continue;
-        if (done_arr[i])
-            return;
-        done_arr[i] = true;
-        type = gen_type_name(ref);
-        emit_printf(e, "\n/* %s */\n", type ? type : "");
-        free(type);
-        emit_line(e, "struct " CNAME_STRUCT " {", ref->prefix, ref->cname);
-        emit_init(&line);
-        {
-            char *items = str_printf("items[%llu]", ref->bound);
-            if (items != NULL)
-                gen_var(&line, ref->args[0], items, ROLE_VALUE);
-            e->oom |= items == NULL;
-            free(items);
-        }
-        emit_line(e, "    %s;", emit_text(&line));
-        e->oom |= line.oom;
-        emit_free(&line);
-        emit_line(e, "};");
-        /* Every spelling with this C type is done too. */
-        for (size_t j = i + 1; j < iface->ncontainers; j++)
-            done_arr[j] |= strcmp(iface->containers[j]->cname, c->cname) == 0;
+    /* Every spelling with this C type shares the first one's struct. */
+    if (c == NULL)
         return;
+    switch (lookup_add_str(done, c->cname, (void *)c, NULL)) {
+    case LOOKUP_NOMEM:
+        e->oom = true;
+        return;
+    case LOOKUP_FOUND:
+        return;
+    case LOOKUP_ADDED:
+        break;
     }
+    type = gen_type_name(ref);
+    emit_printf(e, "\n/* %s */\n", type ? type : "");
+    free(type);
+    emit_line(e, "struct " CNAME_STRUCT " {", ref->prefix, ref->cname);
+    emit_init(&line);
+    items = str_printf("items[%llu]", ref->bound);
+    if (items != NULL)
+        gen_var(&line, ref->args[0], items, ROLE_VALUE);
+    e->oom |= items == NULL;
+    free(items);
+    emit_line(e, "    %s;", emit_text(&line));
+    e->oom |= line.oom;
+    emit_free(&line);
+    emit_line(e, "};");
 }
 
 /* ---- encoders and decoders --------------------------------------- */

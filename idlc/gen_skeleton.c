@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lookup.h"
 #include "names.h"
 
 /* Emits "(void)NAME;" for every parameter after the first of the C
@@ -46,37 +47,42 @@ static void emit_unused(struct emit *e, const char *sig)
     }
 }
 
-/* True when a closed enum that a procedure of FILE raises has VALUE. */
-static bool raised(const struct idl_file *file, long long value)
+/* 1, or the first code after it that no closed enum a procedure of FILE
+ * raises declares: a client's NAME_error() must not read "not
+ * implemented yet" as one of them.  Sets *OOM when memory runs out. */
+static long long not_implemented_code(const struct idl_file *file,
+                                      bool *oom)
 {
+    struct lookup raised;
+    long long code = 1;
+
+    lookup_init(&raised, false);
     for (size_t i = 0; i < file->nifaces; i++) {
         for (size_t j = 0; j < file->ifaces[i]->nprocs; j++) {
             const struct idl_enum *en = file->ifaces[i]->procs[j]->errors;
 
             for (size_t k = 0; en != NULL && !en->open && k < en->nvalues;
                  k++) {
-                if (en->values[k].value == value)
-                    return true;
+                struct idl_enum_value *v = &en->values[k];
+
+                if (lookup_add(&raised, &v->value, sizeof v->value, v, NULL)
+                    == LOOKUP_NOMEM)
+                    *oom = true;
             }
         }
     }
-    return false;
-}
-
-/* 1, or the first code after it that no raised enum declares: a client's
- * NAME_error() must not read "not implemented yet" as one of them. */
-static long long not_implemented_code(const struct idl_file *file)
-{
-    long long code = 1;
-
-    while (raised(file, code))
+    while (lookup_get(&raised, &code, sizeof code) != NULL)
         code++;
+    lookup_free(&raised);
     return code;
 }
 
 static void emit_prologue(const struct gen *g, const char *file_name,
                           struct emit *e)
 {
+    bool oom = false;
+    long long code = not_implemented_code(g->file, &oom);
+
     /* No GEN_MARKER_PREFIX: idlc must never overwrite this file. */
     emit_printf(e,
         "/*\n"
@@ -107,7 +113,8 @@ static void emit_prologue(const struct gen *g, const char *file_name,
         "/* The code of the error a handler sends until it is written. */\n"
         "enum { NOT_IMPLEMENTED_YET = %lld };\n",
         file_name, g->idl_name, g->base, g->idl_name, file_name, g->base,
-        g->base, g->base, not_implemented_code(g->file));
+        g->base, g->base, code);
+    e->oom |= oom;
 }
 
 static void emit_handler(const struct gen *g, struct emit *e,

@@ -18,6 +18,7 @@
 
 #include "gen.h"
 #include "names.h"
+#include "scope.h"
 
 /* ---- the header -------------------------------------------------- */
 
@@ -39,21 +40,21 @@ static void emit_field(struct emit *e, const struct idl_field *f)
 
 static void emit_type(const struct gen *g, struct emit *e,
                       const struct idl_iface *iface, size_t i, bool *done,
-                      bool *done_arr);
+                      struct lookup *done_arr);
 
 /* The types a value of REF holds by value (structs, through fixed arrays)
  * must be complete before it: emits them first. */
 static void emit_held(const struct gen *g, struct emit *e,
                       const struct idl_iface *iface,
                       const struct idl_type_ref *ref, bool *done,
-                      bool *done_arr)
+                      struct lookup *done_arr)
 {
     size_t i;
 
     if (ref->decl != NULL) {
         /* One declared elsewhere was complete before this header's
          * interfaces: at the top level, or in an imported header. */
-        if (gen_struct_index(iface, ref->decl, &i))
+        if (scope_struct_index(iface, ref->decl, &i))
             emit_type(g, e, iface, i, done, done_arr);
         return;
     }
@@ -65,7 +66,7 @@ static void emit_held(const struct gen *g, struct emit *e,
 
 static void emit_type(const struct gen *g, struct emit *e,
                       const struct idl_iface *iface, size_t i, bool *done,
-                      bool *done_arr)
+                      struct lookup *done_arr)
 {
     const struct idl_struct *st = iface->structs[i];
 
@@ -98,23 +99,21 @@ static void emit_type(const struct gen *g, struct emit *e,
 void gen_struct_decls(const struct gen *g, struct emit *e,
                       const struct idl_iface *iface)
 {
-    bool *done, *done_arr;
+    bool *done = calloc(iface->nstructs + 1, sizeof *done);
+    struct lookup done_arr;
 
-    done = calloc(iface->nstructs + 1, sizeof *done);
-    done_arr = calloc(iface->ncontainers + 1, sizeof *done_arr);
-    if (done == NULL || done_arr == NULL) {
-        free(done);
-        free(done_arr);
+    if (done == NULL) {
         e->oom = true;
         return;
     }
+    lookup_init(&done_arr, false);
     for (size_t i = 0; i < iface->nstructs; i++)
-        emit_type(g, e, iface, i, done, done_arr);
+        emit_type(g, e, iface, i, done, &done_arr);
     /* The fixed arrays that no struct holds. */
     for (size_t i = 0; i < iface->ncontainers; i++)
-        emit_held(g, e, iface, iface->containers[i], done, done_arr);
+        emit_held(g, e, iface, iface->containers[i], done, &done_arr);
     free(done);
-    free(done_arr);
+    lookup_free(&done_arr);
 }
 
 /* ---- encoders ---------------------------------------------------- */

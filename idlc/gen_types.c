@@ -14,6 +14,7 @@
 
 #include "gen.h"
 #include "names.h"
+#include "scope.h"
 
 /* ---- the header -------------------------------------------------- */
 
@@ -117,6 +118,7 @@ struct scope_need {
     bool *structs;
     bool *enums;
     bool *containers;
+    struct lookup codecs;     /* the flag of each container, by codec */
 };
 
 struct plan {
@@ -132,7 +134,17 @@ static bool plan_add(struct plan *p, const struct idl_iface *scope)
     n->structs = calloc(scope->nstructs + 1, sizeof *n->structs);
     n->enums = calloc(scope->nenums + 1, sizeof *n->enums);
     n->containers = calloc(scope->ncontainers + 1, sizeof *n->containers);
-    return n->structs != NULL && n->enums != NULL && n->containers != NULL;
+    lookup_init(&n->codecs, false);
+    if (n->structs == NULL || n->enums == NULL || n->containers == NULL)
+        return false;
+    /* A scope's codecs have names of their own (sema numbers those of
+     * one C type). */
+    for (size_t i = 0; i < scope->ncontainers; i++) {
+        if (lookup_add_str(&n->codecs, scope->containers[i]->codec,
+                           &n->containers[i], NULL) == LOOKUP_NOMEM)
+            return false;
+    }
+    return true;
 }
 
 static void plan_free(struct plan *p)
@@ -141,6 +153,7 @@ static void plan_free(struct plan *p)
         free(p->s[i].structs);
         free(p->s[i].enums);
         free(p->s[i].containers);
+        lookup_free(&p->s[i].codecs);
     }
     free(p->s);
 }
@@ -169,32 +182,34 @@ static void mark(struct plan *p, const struct idl_type_ref *ref)
 {
     if (ref->type->kind == IDL_SEQUENCE || ref->type->kind == IDL_MAP
         || ref->type->kind == IDL_ARRAY) {
+        /* Two scopes may share a C prefix (an interface named like its
+         * file's stem): each marks its own. */
         for (size_t k = 0; k < p->n; k++) {
-            const struct idl_iface *s = p->s[k].scope;
+            struct scope_need *s = &p->s[k];
+            bool *need = lookup_get_str(&s->codecs, ref->codec);
+            /* The flag's position is the container's. */
+            const struct idl_type_ref *c =
+                need != NULL ? s->scope->containers[need - s->containers]
+                             : NULL;
 
-            for (size_t i = 0; i < s->ncontainers; i++) {
-                if (strcmp(s->containers[i]->codec, ref->codec) == 0
-                    && strcmp(s->containers[i]->prefix, ref->prefix) == 0)
-                    p->s[k].containers[i] = true;
-            }
+            if (c != NULL && strcmp(c->prefix, ref->prefix) == 0)
+                *need = true;
         }
         for (size_t i = 0; i < ref->nargs; i++)
             mark(p, ref->args[i]);
         return;
     }
     for (size_t k = 0; ref->edecl != NULL && k < p->n; k++) {
-        const struct idl_iface *s = p->s[k].scope;
+        size_t i;
 
-        for (size_t i = 0; i < s->nenums; i++) {
-            if (s->enums[i] == ref->edecl)
-                p->s[k].enums[i] = true;
-        }
+        if (scope_enum_index(p->s[k].scope, ref->edecl, &i))
+            p->s[k].enums[i] = true;
     }
     for (size_t k = 0; ref->decl != NULL && k < p->n; k++) {
         const struct idl_struct *st = ref->decl;
         size_t i;
 
-        if (!gen_struct_index(p->s[k].scope, st, &i))
+        if (!scope_struct_index(p->s[k].scope, st, &i))
             continue;
         if (p->s[k].structs[i])
             return;

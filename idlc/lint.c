@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <string.h>
 
+#include "lookup.h"
 #include "names.h"
 
 /* C++'s keywords and alternative tokens that are not C11 keywords (those
@@ -153,29 +154,45 @@ static void case_clash(struct diag *d, const char *what, const char *name,
     diag_note(d, other_loc, "'%s' is declared here", other);
 }
 
+/* Adds ITEM to T under NAME, whose case T ignores; the first item of
+ * the name, ITEM or an earlier one, or NULL when memory ran out. */
+static const void *first_of(struct diag *d, struct lookup *t,
+                            const char *name, const void *item)
+{
+    void *first;
+
+    if (lookup_add_str(t, name, (void *)item, &first) == LOOKUP_NOMEM)
+        diag_oom(d);
+    return first;
+}
+
 static void case_clashes(const struct idl_file *file, struct diag *d)
 {
+    struct lookup ifaces, procs;
+
+    lookup_init(&ifaces, true);
+    lookup_init(&procs, true);
     for (size_t i = 0; i < file->nifaces; i++) {
         const struct idl_iface *iface = file->ifaces[i];
+        const struct idl_iface *other = first_of(d, &ifaces, iface->name,
+                                                 iface);
+
         /* Only the first earlier name: one warning a name. */
-        for (size_t j = 0; j < i; j++) {
-            if (strcasecmp(iface->name, file->ifaces[j]->name) == 0) {
-                case_clash(d, "interface", iface->name, &iface->loc,
-                           file->ifaces[j]->name, &file->ifaces[j]->loc);
-                break;
-            }
-        }
+        if (other != NULL && other != iface)
+            case_clash(d, "interface", iface->name, &iface->loc,
+                       other->name, &other->loc);
         for (size_t k = 0; k < iface->nprocs; k++) {
             const struct idl_proc *proc = iface->procs[k];
-            for (size_t j = 0; j < k; j++) {
-                if (strcasecmp(proc->name, iface->procs[j]->name) == 0) {
-                    case_clash(d, "procedure", proc->name, &proc->loc,
-                               iface->procs[j]->name, &iface->procs[j]->loc);
-                    break;
-                }
-            }
+            const struct idl_proc *first = first_of(d, &procs, proc->name,
+                                                    proc);
+
+            if (first != NULL && first != proc)
+                case_clash(d, "procedure", proc->name, &proc->loc,
+                           first->name, &first->loc);
         }
+        lookup_free(&procs);
     }
+    lookup_free(&ifaces);
 }
 
 void lint_check(const struct idl_file *file, struct diag *d)

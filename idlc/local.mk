@@ -12,6 +12,8 @@ idlc_libidlc_a_SOURCES = \
 	idlc/ast.c idlc/ast.h \
 	idlc/diag.c idlc/diag.h \
 	idlc/types.c idlc/types.h \
+	idlc/lookup.c idlc/lookup.h \
+	idlc/scope.c idlc/scope.h \
 	idlc/names.c idlc/names.h \
 	idlc/sema.c idlc/sema_names.c idlc/sema.h \
 	idlc/emit.c idlc/emit.h \

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "scope.h"
 #include "types.h"
 
 /* C11's keywords, plus the macros of <stdbool.h> and <stddef.h> that the
@@ -105,8 +106,10 @@ struct cname {
 };
 
 struct cname_list {
-    struct cname *items;
+    struct cname **items;
     size_t n;
+    size_t room;
+    struct lookup by_name;    /* the first item of each name */
     bool oom;
     /* While the names of an imported file are added: the import, where
      * their clashes are reported (their own places are in another file),
@@ -115,13 +118,31 @@ struct cname_list {
     const char *import_name;
 };
 
+/* Room for one more name in L's array (which grows by half) and table,
+ * so that a name goes in both or in neither; false when memory ran
+ * out. */
+static bool make_room(struct cname_list *l)
+{
+    if (l->n == l->room) {
+        size_t room = l->room < 64 ? 64 : l->room + l->room / 2;
+        struct cname **items = realloc(l->items, room * sizeof *items);
+
+        if (items == NULL)
+            return false;
+        l->items = items;
+        l->room = room;
+    }
+    return lookup_reserve(&l->by_name, 1);
+}
+
 /* Adds a name (taking NAME and WHAT), reporting a clash with an earlier
  * one at LOC with a note at the earlier one.  Returns true on a clash. */
 static bool add(struct cname_list *l, struct diag *d, char *name, char *what,
                 const struct idl_loc *loc)
 {
-    struct cname *items;
-    bool clash = false;
+    struct cname *item = NULL;
+    const struct cname *first;
+    void *found;
 
     if (what != NULL && l->import_name != NULL) {
         char *imported = str_printf("%s (in %s)", what, l->import_name);
@@ -130,35 +151,25 @@ static bool add(struct cname_list *l, struct diag *d, char *name, char *what,
         what = imported;
         loc = l->import_loc;
     }
-    if (name == NULL || what == NULL || l->oom) {
+    if (name != NULL && what != NULL && !l->oom && make_room(l))
+        item = malloc(sizeof *item);
+    if (item == NULL) {
         free(name);
         free(what);
         l->oom = true;
         return false;
     }
-    for (size_t i = 0; i < l->n; i++) {
-        if (strcmp(l->items[i].name, name) == 0) {
-            diag_error(d, loc, "the C name '%s' of %s clashes with %s", name,
-                       what, l->items[i].what);
-            diag_note(d, l->items[i].loc, "%s comes from here",
-                      l->items[i].what);
-            clash = true;
-            break;
-        }
-    }
-    items = realloc(l->items, (l->n + 1) * sizeof *items);
-    if (items == NULL) {
-        free(name);
-        free(what);
-        l->oom = true;
-        return clash;
-    }
-    items[l->n].name = name;
-    items[l->n].what = what;
-    items[l->n].loc = loc;
-    l->items = items;
-    l->n++;
-    return clash;
+    item->name = name;
+    item->what = what;
+    item->loc = loc;
+    l->items[l->n++] = item;
+    if (lookup_add_str(&l->by_name, name, item, &found) != LOOKUP_FOUND)
+        return false;
+    first = found;
+    diag_error(d, loc, "the C name '%s' of %s clashes with %s", name, what,
+               first->what);
+    diag_note(d, first->loc, "%s comes from here", first->what);
+    return true;
 }
 
 /* The C structs of IFACE's sequences, maps and arrays: one per C type
@@ -168,11 +179,8 @@ static void add_containers(struct cname_list *l, struct diag *d,
 {
     for (size_t i = 0; i < iface->ncontainers; i++) {
         const struct idl_type_ref *c = iface->containers[i];
-        bool seen = false;
 
-        for (size_t j = 0; j < i && !seen; j++)
-            seen = strcmp(iface->containers[j]->cname, c->cname) == 0;
-        if (!seen)
+        if (scope_container_cname(iface, c->cname, NULL) == c)
             add(l, d, str_printf("struct " CNAME_STRUCT, c->prefix, c->cname),
                 idl_type_spelling(c), &c->loc);
     }
@@ -290,8 +298,9 @@ static void add_iface(struct cname_list *l, struct diag *d,
 
 void sema_check_cnames(const struct idl_file *file, struct diag *d)
 {
-    struct cname_list l = { NULL, 0, false, NULL, NULL };
+    struct cname_list l = { .items = NULL };
 
+    lookup_init(&l.by_name, false);
     /* What imported headers declare comes first: the importer's header
      * includes them before its own declarations. */
     for (size_t i = 0; i < file->scope->nvisible; i++) {
@@ -311,8 +320,10 @@ void sema_check_cnames(const struct idl_file *file, struct diag *d)
     if (l.oom)
         diag_oom(d);
     for (size_t i = 0; i < l.n; i++) {
-        free(l.items[i].name);
-        free(l.items[i].what);
+        free(l.items[i]->name);
+        free(l.items[i]->what);
+        free(l.items[i]);
     }
     free(l.items);
+    lookup_free(&l.by_name);
 }
