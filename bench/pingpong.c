@@ -116,7 +116,7 @@ static const struct test_info tests[TEST_COUNT] = {
 
 /* ---- settings ------------------------------------------------------ */
 
-static long opt_calls = 20000, opt_rounds = 7, opt_batch = 1000;
+static long opt_calls = 20000, opt_rounds = 7, opt_batch = 128;
 static long opt_warmup = 500, opt_slice = 1000;
 static long opt_bulk_mib = 64, opt_bulk_calls = 3;
 static bool want_transport[T_COUNT] = { true, true };
@@ -1002,7 +1002,7 @@ static void usage(FILE *f)
             "  -n  calls per test and round (default 20000, env BENCH_N)\n"
             "  -r  rounds, interleaved (default 7, env BENCH_ROUNDS)\n"
             "  -b  requests per batch in raw_pipe, pipe, async, fire\n"
-            "      (default 1000, at most %d, env BENCH_BATCH)\n"
+            "      (default 128, at most %d, env BENCH_BATCH)\n"
             "  -s  calls a test makes before the next takes its turn\n"
             "      (default 1000, env BENCH_SLICE)\n"
             "  -w  untimed calls per test before the first round (default 500,\n"
