@@ -68,3 +68,4 @@ bench/pingpong_check.log: bench/pingpong$(EXEEXT)
 EXTRA_DIST += bench/pingpong_check.sh
 include bench/idle.mk
 include bench/idlc.mk
+include bench/onc/onc.mk
