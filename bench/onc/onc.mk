@@ -69,9 +69,9 @@ CLEANFILES += $(ONC_GEN) bench/onc/gen/oncbench.x \
 # Arguments for the program, e.g. make bench-onc ONC_ARGS="-n 5000 -t tcp".
 ONC_ARGS =
 
-# "make bench" runs it as a prerequisite: after bench-idle, before
-# pingpong (bench's own recipe).  Run "make bench" without -j: two
-# benchmarks at once would measure each other.
+# "make bench" runs it as a prerequisite, so before pingpong (bench's own
+# recipe).  Run "make bench" without -j: two benchmarks at once would
+# measure each other.
 bench-onc: bench/onc/oncbench$(EXEEXT)
 	bench/onc/oncbench$(EXEEXT) $(ONC_ARGS)
 BENCH_ONC = bench-onc
