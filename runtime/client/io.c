@@ -255,11 +255,6 @@ static int remote_error(srpc_pending *s, const msgpack_object *err)
 }
 
 /*
- * Copies the response DATA[0, LEN) into S and decodes it there.  Returns
- * SRPC_OK with S's outcome set (a result, a remote error, or ENOMEM), or
- * SRPC_EPROTO with *why when the message breaks the protocol.
- */
-/*
  * Gives the large reply at the start of rbuf, DATA[0, LEN), to S without
  * copying it: S takes rbuf, and the reader gets S's old buffer with the
  * bytes that followed the reply.  False when that does not pay (a small
@@ -295,6 +290,12 @@ static bool take_rbuf(srpc_client *c, srpc_pending *s, const char *data,
     return true;
 }
 
+/*
+ * Moves (take_rbuf) or copies the response DATA[0, LEN) into S and decodes
+ * it there.  Returns
+ * SRPC_OK with S's outcome set (a result, a remote error, or ENOMEM), or
+ * SRPC_EPROTO with *why when the message breaks the protocol.
+ */
 static int store_reply(srpc_client *c, srpc_pending *s, const char *data,
                        size_t len, const char **why)
 {
