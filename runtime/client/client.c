@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,9 @@ static int init(srpc_client *c, const struct srpc_client_options *o)
     srpc__frame_init(&c->frame, o && o->max_message_size
                                     ? o->max_message_size
                                     : DEFAULT_MAX_MESSAGE);
+    c->rspare.min = SRPC__LARGE_REPLY;
+    c->rspare.max = c->frame.max_size <= SIZE_MAX / 2 ? 2 * c->frame.max_size
+                                                       : SIZE_MAX;
     c->next_msgid = 1;
     c->done_cbs_tail = &c->done_cbs;
     srpc__wbuf_init(&c->queue.bytes);
@@ -93,7 +97,7 @@ static void destroy(srpc_client *c)
         free(t);
     }
     free(c->rbuf);
-    free(c->rspare);
+    free(c->rspare.data);
     free(c->map);
     srpc__wbuf_fini(&c->queue.bytes);
     srpc__wbuf_fini(&c->sending.bytes);
@@ -209,7 +213,7 @@ void srpc_client_free_results(srpc_client *client)
         return;
     pthread_mutex_lock(&client->lock);
     p = srpc__arena_take_largest(&t->arena, &size);
-    p = srpc__client_keep_spare(client, p, size);
+    p = srpc__spare_keep(&client->rspare, p, size);
     pthread_mutex_unlock(&client->lock);
     free(p);
     srpc__arena_reset(&t->arena);

@@ -152,10 +152,10 @@ struct srpc_client {
     size_t rpos, rlen, rcap;      /* unprocessed bytes: rbuf[rpos, rlen) */
     bool rbuf_moved;              /* a large reply just took rbuf */
     /* The largest reply buffer that came back (from the results, at
-     * srpc_client_free_results(), or an emptied rbuf), for the next large
-     * reply: warm pages.  At most twice max_message_size; under lock. */
-    char *rspare;
-    size_t rspare_cap;
+     * srpc_client_free_results(), or an emptied rbuf), kept warm for the
+     * next large reply (wbuf.h): over 256 KiB, at most twice
+     * max_message_size.  Under lock. */
+    struct srpc__wspare rspare;
     struct srpc__frame frame;
     msgpack_zone zone;
     bool zone_ok;
@@ -268,11 +268,6 @@ void srpc__client_complete(srpc_client *c, srpc_pending *s);
 /* Takes the done callback slot S out of the queue of callbacks to run
  * (its sender reports the failure instead).  Caller holds lock. */
 void srpc__client_dequeue_callback(srpc_client *c, srpc_pending *s);
-
-/* Keeps the buffer P of SIZE bytes as the client's spare when it is large
- * and the largest yet; returns what the caller must free (P or the old
- * spare, or NULL).  Caller holds lock. */
-char *srpc__client_keep_spare(srpc_client *c, char *p, size_t size);
 
 /* Waits on cond until DEADLINE; false when it passed.  Caller holds lock. */
 bool srpc__client_cond_wait(srpc_client *c, int64_t deadline);

@@ -34,8 +34,7 @@
 #include "wire/protocol.h"
 
 enum {
-    READ_CHUNK = 64 * 1024,   /* read at least this much at once */
-    SPARE_MIN = 4 * READ_CHUNK /* a smaller buffer is not worth keeping */
+    READ_CHUNK = 64 * 1024    /* read at least this much at once */
 };
 
 #define CLOSING_METHOD "sockrpc.closing"
@@ -517,27 +516,14 @@ static void handle_input(srpc_client *c)
     }
 }
 
-char *srpc__client_keep_spare(srpc_client *c, char *p, size_t size)
-{
-    char *old;
-
-    if (!p || size <= SPARE_MIN || size <= c->rspare_cap ||
-        size / 2 > c->frame.max_size)
-        return p;
-    old = c->rspare;
-    c->rspare = p;
-    c->rspare_cap = size;
-    return old;
-}
-
 /* Makes room for READ_CHUNK more bytes, in the spare when rbuf must grow
  * large.  The reader calls it, with lock held (the spare is shared with
  * srpc_client_free_results()). */
 static int make_room(srpc_client *c)
 {
     /* Empty after a large reply: the memory goes to the spare, or back. */
-    if (c->rpos == c->rlen && c->rcap > SPARE_MIN) {
-        free(srpc__client_keep_spare(c, c->rbuf, c->rcap));
+    if (c->rpos == c->rlen && c->rcap > c->rspare.min) {
+        free(srpc__spare_keep(&c->rspare, c->rbuf, c->rcap));
         c->rbuf = NULL;
         c->rcap = c->rpos = c->rlen = 0;
     }
@@ -546,15 +532,18 @@ static int make_room(srpc_client *c)
         c->rlen -= c->rpos;
         c->rpos = 0;
     }
-    if (c->rcap - c->rlen < READ_CHUNK && c->rcap > 0 &&
-        c->rspare_cap > c->rcap) {
+    if (c->rcap - c->rlen < READ_CHUNK) {
         /* A large reply again: into the warm memory of the last one. */
-        memcpy(c->rspare, c->rbuf, c->rlen);
-        free(c->rbuf);
-        c->rbuf = c->rspare;
-        c->rcap = c->rspare_cap;
-        c->rspare = NULL;
-        c->rspare_cap = 0;
+        size_t cap;
+        char *p = srpc__spare_take(&c->rspare, c->rlen + READ_CHUNK, &cap);
+
+        if (p) {
+            if (c->rlen > 0)
+                memcpy(p, c->rbuf, c->rlen);
+            free(c->rbuf);
+            c->rbuf = p;
+            c->rcap = cap;
+        }
     }
     if (c->rcap - c->rlen < READ_CHUNK) {
         size_t cap = c->rlen + READ_CHUNK;

@@ -53,10 +53,6 @@ static void clist_remove(struct srpc__clist *l, struct srpc__conn *c,
 #define ALINK offsetof(struct srpc__conn, alink)
 #define PLINK offsetof(struct srpc__conn, plink)
 
-/* An input buffer worth keeping as the server's spare: past this, a fresh
- * one costs more page faults than the copies of doubling. */
-enum { SPARE_MIN = 4 * SRPC__READ_CHUNK };
-
 static void release_rbuf(struct srpc__conn *c);
 
 /* Bytes moved: the connection goes to the end of the idle queue. */
@@ -254,19 +250,10 @@ static size_t serve(struct srpc__conn *c, const char *data, size_t len)
     return c->closing ? len : done;
 }
 
-/* Lets go of C's input buffer: the server keeps it as its spare when it is
- * the largest given back yet (and large), else it is freed. */
+/* Lets go of C's input buffer, to the server's spare if it keeps it. */
 static void release_rbuf(struct srpc__conn *c)
 {
-    struct srpc_server *srv = c->server;
-
-    if (c->rcap > SPARE_MIN && c->rcap > srv->spare_cap) {
-        free(srv->spare);
-        srv->spare = c->rbuf;
-        srv->spare_cap = c->rcap;
-    } else {
-        free(c->rbuf);
-    }
+    free(srpc__spare_keep(&c->server->in_spare, c->rbuf, c->rcap));
     c->rbuf = NULL;
     c->rlen = c->rcap = 0;
 }
@@ -319,14 +306,18 @@ static char *read_target(struct srpc__conn *c)
 
     if (c->rlen == 0)
         return srv->scratch;
-    if (c->rcap - c->rlen < SRPC__READ_CHUNK && srv->spare_cap > c->rcap) {
+    if (c->rcap - c->rlen < SRPC__READ_CHUNK) {
         /* A large message again: into the warm buffer of the last one. */
-        memcpy(srv->spare, c->rbuf, c->rlen);
-        free(c->rbuf);
-        c->rbuf = srv->spare;
-        c->rcap = srv->spare_cap;
-        srv->spare = NULL;
-        srv->spare_cap = 0;
+        size_t cap;
+        char *p = srpc__spare_take(&srv->in_spare,
+                                   c->rlen + SRPC__READ_CHUNK, &cap);
+
+        if (p) {
+            memcpy(p, c->rbuf, c->rlen);
+            free(c->rbuf);
+            c->rbuf = p;
+            c->rcap = cap;
+        }
     }
     if (c->rcap - c->rlen < SRPC__READ_CHUNK) {
         /* Doubling: a large message read in chunks is copied O(1) times

@@ -133,15 +133,24 @@ static size_t size_connections(size_t asked, bool threads)
     return max;
 }
 
-/* The largest reply buffer the server keeps warm: twice the larger of the
- * two limits a reply's size is measured against, as buffers double. */
-static size_t out_spare_max(const struct srpc_server_options *opt)
+/* The bounds of the buffers the server keeps warm (server.h).  An input
+ * buffer is kept past 256 KiB, up to the largest message and a read; a
+ * reply buffer past SRPC__READ_CHUNK (what a drained queue keeps anyway),
+ * up to twice the larger of the two limits a reply is measured against,
+ * as buffers double. */
+static void set_spares(struct srpc_server *s)
 {
+    const struct srpc_server_options *opt = &s->opt;
     size_t most = opt->max_message_size > opt->max_write_queue
                       ? opt->max_message_size
                       : opt->max_write_queue;
 
-    return most <= SIZE_MAX / 2 ? 2 * most : SIZE_MAX;
+    s->in_spare.min = 4 * SRPC__READ_CHUNK;
+    s->in_spare.max = opt->max_message_size <= SIZE_MAX - SRPC__READ_CHUNK
+                          ? opt->max_message_size + SRPC__READ_CHUNK
+                          : SIZE_MAX;
+    s->out_spare.min = SRPC__READ_CHUNK;
+    s->out_spare.max = most <= SIZE_MAX / 2 ? 2 * most : SIZE_MAX;
 }
 
 /* Zero means the default; negative timeouts mean "never" (stored as 0). */
@@ -191,7 +200,7 @@ static int set_options(struct srpc_server *s,
     s->opt.unix_mode = o->unix_mode ? o->unix_mode : DEFAULT_UNIX_MODE;
     s->restrict_uids = o->allowed_uids != NULL;
     s->opt.threads_per_connection = o->threads_per_connection != 0;
-    s->out_spare.max = out_spare_max(&s->opt);
+    set_spares(s);
     return copy_uids(s, o);
 }
 
@@ -709,7 +718,7 @@ void srpc_server_destroy(srpc_server *server)
     srpc__registry_fini(&server->registry);
     free(server->uids);
     free(server->scratch);
-    free(server->spare);
+    free(server->in_spare.data);
     free(server->out_spare.data);
     free(server);
 }

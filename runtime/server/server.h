@@ -102,14 +102,12 @@ struct srpc_server {
     bool running;
     struct srpc__workspace ws;         /* the loop's: one call at a time */
     char *scratch;                     /* SRPC__READ_CHUNK bytes */
-    /* The largest input buffer a connection gave back after a large
-     * message, kept for the next one: its pages are warm, where a fresh
-     * buffer of many megabytes costs a page fault per 4 KiB.  One per
-     * server, at most max_message_size and a read more. */
-    char *spare;
-    size_t spare_cap;
-    /* The same for the connections' output: their reply queues take and
-     * leave it (wbuf.h), at most twice the larger of max_message_size and
+    /* The largest input buffer a connection gave back after a message of
+     * over 256 KiB, kept warm for the next large one (wbuf.h): at most
+     * max_message_size and a read more. */
+    struct srpc__wspare in_spare;
+    /* The same for the connections' replies, which take and leave it
+     * themselves: at most twice the larger of max_message_size and
      * max_write_queue (a buffer grows by doubling). */
     struct srpc__wspare out_spare;
     char errmsg[256];

@@ -10,10 +10,31 @@
 #include "sockrpc.h"
 #include "wire/wbuf.h"
 
-enum {
-    MIN_CAP = 256,
-    SPARE_FROM = 64 * 1024  /* smaller growth does not take the spare */
-};
+enum { MIN_CAP = 256 };
+
+char *srpc__spare_keep(struct srpc__wspare *s, char *p, size_t cap)
+{
+    char *old;
+
+    if (!p || cap <= s->min || cap > s->max || cap <= s->cap)
+        return p;
+    old = s->data;
+    s->data = p;
+    s->cap = cap;
+    return old;
+}
+
+char *srpc__spare_take(struct srpc__wspare *s, size_t need, size_t *cap)
+{
+    char *p = s->data;
+
+    if (!p || need <= s->min || s->cap < need)
+        return NULL;
+    *cap = s->cap;
+    s->data = NULL;
+    s->cap = 0;
+    return p;
+}
 
 void srpc__wbuf_init(struct srpc_wbuf *b)
 {
@@ -58,15 +79,14 @@ static int reserve(struct srpc_wbuf *b, size_t n)
     if (n > SIZE_MAX - b->len)
         return SRPC_ENOMEM;
     need = b->len + n;
-    if (b->spare && need > SPARE_FROM && b->spare->cap >= need) {
+    p = b->spare ? srpc__spare_take(b->spare, need, &cap) : NULL;
+    if (p) {
         /* Warm memory from an earlier large message (head is 0 here). */
         if (b->len > 0)
-            memcpy(b->spare->data, b->data, b->len);
+            memcpy(p, b->data, b->len);
         free(b->data);
-        b->data = b->spare->data;
-        b->cap = b->spare->cap;
-        b->spare->data = NULL;
-        b->spare->cap = 0;
+        b->data = p;
+        b->cap = cap;
         return SRPC_OK;
     }
     cap = b->cap ? b->cap : MIN_CAP;
@@ -230,16 +250,9 @@ void srpc__wbuf_consume(struct srpc_wbuf *b, size_t n)
 
 void srpc__wbuf_clear(struct srpc_wbuf *b, size_t keep)
 {
-    struct srpc__wspare *s = b->spare;
-
-    if (b->cap > keep && s && b->cap <= s->max && b->cap > s->cap) {
-        free(s->data);
-        s->data = b->data;
-        s->cap = b->cap;
-        b->data = NULL;
-        b->cap = 0;
-    } else if (b->cap > keep) {
-        free(b->data);
+    if (b->cap > keep) {
+        free(b->spare ? srpc__spare_keep(b->spare, b->data, b->cap)
+                      : b->data);
         b->data = NULL;
         b->cap = 0;
     }

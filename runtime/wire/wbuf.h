@@ -33,17 +33,27 @@ struct srpc__wref {
 };
 
 /*
- * One warm buffer for the wbufs of one thread (a server's connections): a
- * buffer that grew large leaves its memory here when it is cleared, and
- * one that must grow large takes it, where a fresh buffer of many
- * megabytes costs a page fault per 4 KiB.  It keeps one, the largest, of
- * at most `max` bytes.
+ * One warm buffer for the buffers of one thread (a server's connections,
+ * their input or their replies; a client's reads): a buffer that grew
+ * large leaves its memory here when it empties, and one that must grow
+ * large takes it, where a fresh buffer of many megabytes costs a page
+ * fault per 4 KiB.  It keeps one, the largest, of more than `min` and at
+ * most `max` bytes.
  */
 struct srpc__wspare {
     char *data;
     size_t cap;
-    size_t max;
+    size_t min, max;
 };
+
+/* Offers the malloc'd buffer P of CAP bytes to S, which keeps it when it
+ * is the largest yet within S's bounds.  Returns what the caller must
+ * free: P, the spare it replaced, or NULL. */
+char *srpc__spare_keep(struct srpc__wspare *s, char *p, size_t cap);
+
+/* The spare, when it holds NEED bytes and NEED is over S's min (the
+ * caller owns it then, its size in *CAP); else NULL. */
+char *srpc__spare_take(struct srpc__wspare *s, size_t need, size_t *cap);
 
 struct srpc_wbuf {
     char *data;

@@ -352,7 +352,7 @@ END_TEST
  * does not. */
 START_TEST(wbuf_spare)
 {
-    struct srpc__wspare spare = { NULL, 0, 1 << 20 };
+    struct srpc__wspare spare = { NULL, 0, 64 * 1024, 1 << 20 };
     struct srpc_wbuf a, b;
     static char big[300 * 1024];
     char *kept;
