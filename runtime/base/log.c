@@ -23,6 +23,9 @@ static void *sink_data;
 static atomic_int level = SRPC_LOG_WARN;
 static int env_level = -1;          /* from SOCKRPC_LOG; -1: not set */
 static pthread_once_t env_once = PTHREAD_ONCE_INIT;
+/* Set once read_env has run: every call checks the level, and this load is
+ * cheaper than pthread_once's own. */
+static atomic_bool env_read;
 
 static void read_env(void)
 {
@@ -35,11 +38,13 @@ static void read_env(void)
             env_level = i;
     if (env_level >= 0)
         atomic_store(&level, env_level);
+    atomic_store_explicit(&env_read, true, memory_order_release);
 }
 
 bool srpc__log_enabled(int lvl)
 {
-    pthread_once(&env_once, read_env);
+    if (!atomic_load_explicit(&env_read, memory_order_acquire))
+        pthread_once(&env_once, read_env);
     return lvl <= atomic_load_explicit(&level, memory_order_relaxed);
 }
 

@@ -291,7 +291,7 @@ static int run_dispatch(srpc_call *call, const struct srpc__msg *m,
             return queue_error(call->ws, out, m, call->code, call->message);
         }
         if (dst->error == SRPC_OK) {
-            if (m->type == SRPC__MSG_REQUEST)
+            if (m->type == SRPC__MSG_REQUEST && srpc__log_debug_enabled())
                 srpc__log_debug("reply to %u: %zu bytes", (unsigned)m->msgid,
                                 srpc__wbuf_size(dst) - mark);
             return SRPC_OK;

@@ -65,12 +65,12 @@ static unsigned header_size(unsigned char b)
     }
 }
 
-/* Decodes the header at P (all header_size(*p) bytes are available). */
-static void decode_head(const unsigned char *p, struct head *h)
+/* Decodes the header at P, of HS = header_size(*p) bytes, all available. */
+static void decode_head(const unsigned char *p, unsigned hs, struct head *h)
 {
     unsigned char b = p[0];
 
-    h->hdr = header_size(b);
+    h->hdr = hs;
     h->body = 0;
     h->count = 0;
     h->container = false;
@@ -167,17 +167,31 @@ enum srpc__frame_result srpc__frame_scan(struct srpc__frame *f,
         return bad(f, SRPC_EPROTO, "message is not an array");
     while (f->off < len) {
         struct head h;
-        unsigned hs = header_size(p[f->off]);
+        unsigned char b = p[f->off];
+        unsigned hs;
         bool done = false;
         enum srpc__frame_result r;
 
+        /* Most elements of a call are small integers, nil and booleans:
+         * one byte, nothing to decode. */
+        if ((b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3)
+            && f->off < f->max_size) {
+            f->off++;
+            if (element_done(f)) {
+                *msg_len = f->off;
+                srpc__frame_reset(f);
+                return SRPC__FRAME_DONE;
+            }
+            continue;
+        }
+        hs = header_size(b);
         if (hs == 0)
             return bad(f, SRPC_EPROTO, "message holds the invalid byte 0xc1");
         if ((uint64_t)f->off + hs > f->max_size)
             return bad(f, SRPC_ETOOBIG, "message exceeds the maximum size");
         if (len - f->off < hs)
             return SRPC__FRAME_MORE; /* header incomplete: look again later */
-        decode_head(p + f->off, &h);
+        decode_head(p + f->off, hs, &h);
         if (!h.container && len - f->off < h.hdr + h.body) {
             /* A leaf's body is incomplete; still reject it early when it
              * can never fit. */
@@ -202,6 +216,9 @@ bool srpc__frame_few_containers(const void *data, size_t len)
     const unsigned char *p = data;
     size_t n = 0;
 
+    /* Each level takes at least one byte. */
+    if (len <= SRPC__FRAME_MAX_DEPTH)
+        return true;
     for (size_t i = 0; i < len && n <= SRPC__FRAME_MAX_DEPTH; i++)
         n += (p[i] >= 0x80 && p[i] <= 0x9f) || (p[i] >= 0xdc && p[i] <= 0xdf);
     return n <= SRPC__FRAME_MAX_DEPTH;

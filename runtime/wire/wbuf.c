@@ -146,7 +146,10 @@ int srpc__wbuf_write(void *data, const char *buf, size_t len)
      * error is nearly always the case, so it costs no further call.  (A
      * sink has no room: it takes the path below.) */
     if (b->cap - b->len >= len && !b->error && len > 0) {
-        memcpy(b->data + b->len, buf, len);
+        if (len == 1) /* a type byte, a small integer: no call for it */
+            b->data[b->len] = buf[0];
+        else
+            memcpy(b->data + b->len, buf, len);
         b->len += len;
         return 0;
     }
