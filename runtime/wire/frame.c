@@ -107,8 +107,6 @@ static enum srpc__frame_result bad(struct srpc__frame *f, int status,
     return SRPC__FRAME_BAD;
 }
 
-enum { FEW_BYTES = 256 };  /* srpc__frame_nesting_ok counts up to this */
-
 static bool is_array_head(unsigned char b)
 {
     return (b >= 0x90 && b <= 0x9f) || b == 0xdc || b == 0xdd;
@@ -230,9 +228,10 @@ bool srpc__frame_nesting_ok(const void *data, size_t len, const char **why)
     size_t msg_len = 0;
     enum srpc__frame_result r;
 
-    /* Counting reads every byte, the scan jumps over strings and binaries:
-     * it pays only for a short message. */
-    if (len <= FEW_BYTES && srpc__frame_few_containers(data, len))
+    /* Each level takes at least one byte.  Counting the bytes that could
+     * head a container is no shortcut beyond that: it reads every byte,
+     * while the scan jumps over strings and binaries. */
+    if (len <= SRPC__FRAME_MAX_DEPTH)
         return true;
     srpc__frame_init(&f, SIZE_MAX);
     r = srpc__frame_scan(&f, data, len, &msg_len);

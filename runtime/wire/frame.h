@@ -69,11 +69,9 @@ enum srpc__frame_result srpc__frame_scan(struct srpc__frame *f,
  * For what we are about to send, DATA[0, LEN), one message packed by
  * msgpack-c: true when a peer's scanner accepts its nesting (at most
  * SRPC__FRAME_MAX_DEPTH levels), whatever its size; else *WHY says why
- * not.  A short message with no more bytes that could be a container's
- * header than levels allowed passes without a scan
- * (srpc__frame_few_containers), since each level takes one; another is
- * scanned, which jumps over strings and binaries by their length: a few
- * nanoseconds per element.
+ * not.  A message no longer than that many bytes passes without a scan,
+ * since each level takes one; another is scanned, which jumps over
+ * strings and binaries by their length.
  */
 bool srpc__frame_nesting_ok(const void *data, size_t len, const char **why);
 
