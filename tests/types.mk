@@ -21,8 +21,10 @@ EXTRA_DIST += tests/integration/alltypes.idl
 
 check_PROGRAMS += tests/integration/test_types
 TESTS += tests/integration/test_types
+ALLTYPES_IMPL = tests/integration/alltypes_impl.c \
+	tests/integration/alltypes_impl.h
 tests_integration_test_types_SOURCES = tests/integration/test_types.c \
-	tests/unit/testutil.c tests/unit/testutil.h
+	$(ALLTYPES_IMPL) tests/unit/testutil.c tests/unit/testutil.h
 nodist_tests_integration_test_types_SOURCES = $(TYPES_GEN)
 tests_integration_test_types_CPPFLAGS = $(TEST_CPP) -I$(top_srcdir)/tests/unit \
 	-I$(top_builddir)/tests/integration/gen
