@@ -18,7 +18,7 @@ $(BENCH_GEN): bench/gen/bench.stamp
 	@test -f $@ || rm -f bench/gen/bench.stamp
 	@test -f $@ || $(MAKE) $(AM_MAKEFLAGS) bench/gen/bench.stamp
 
-EXTRA_PROGRAMS = bench/pingpong
+EXTRA_PROGRAMS += bench/pingpong
 bench_pingpong_SOURCES = bench/pingpong.c
 nodist_bench_pingpong_SOURCES = \
 	bench/gen/bench.h bench/gen/bench_client.c bench/gen/bench_server.c
@@ -30,8 +30,7 @@ bench_pingpong_LDADD = runtime/libsockrpc.la $(MSGPACK_LIBS) $(PTHREAD_LIBS)
 bench_pingpong_LDFLAGS = -no-install
 $(bench_pingpong_OBJECTS): bench/gen/bench.h
 
-# EXTRA_PROGRAMS are not removed by "make clean" on their own.  (Makefile.am
-# does not initialise EXTRA_PROGRAMS: this fragment is its only user.)
+# EXTRA_PROGRAMS are not removed by "make clean" on their own.
 CLEANFILES += $(BENCH_GEN) bench/gen/bench.stamp bench/pingpong$(EXEEXT)
 EXTRA_DIST += bench/bench.idl bench/README.md bench/callgrind.sh
 
