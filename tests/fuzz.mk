@@ -14,11 +14,12 @@ FUZZ_CPP = $(AM_CPPFLAGS) -I$(top_srcdir)/runtime
 FUZZ_CC = $(AM_CFLAGS) $(MSGPACK_CFLAGS) $(PTHREAD_CFLAGS)
 
 FUZZ_REPLAYS = tests/fuzz/replay_frame tests/fuzz/replay_idlc \
-	tests/fuzz/replay_compat
+	tests/fuzz/replay_compat tests/fuzz/replay_serve
 check_PROGRAMS += $(FUZZ_REPLAYS)
 TESTS += $(FUZZ_REPLAYS)
-FUZZ_NAMES = frame idlc compat
-FUZZ_PROGS = tests/fuzz/fuzz_frame tests/fuzz/fuzz_idlc tests/fuzz/fuzz_compat
+FUZZ_NAMES = frame serve idlc compat
+FUZZ_PROGS = tests/fuzz/fuzz_frame tests/fuzz/fuzz_serve tests/fuzz/fuzz_idlc \
+	tests/fuzz/fuzz_compat
 EXTRA_PROGRAMS += $(FUZZ_PROGS)
 CLEANFILES += $(FUZZ_PROGS:=$(EXEEXT))
 
@@ -32,6 +33,24 @@ tests_fuzz_fuzz_frame_CPPFLAGS = $(FUZZ_CPP)
 tests_fuzz_fuzz_frame_CFLAGS = $(FUZZ_CC)
 tests_fuzz_fuzz_frame_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_frame_LDADD = $(FUZZ_RUNTIME_LIBS)
+
+# The server target serves alltypes.idl (tests/types.mk generates it).
+FUZZ_SERVE_SOURCES = tests/fuzz/fuzz_serve.c $(FUZZ_COMMON) $(ALLTYPES_IMPL)
+FUZZ_SERVE_CPP = $(FUZZ_CPP) -I$(top_srcdir)/tests/integration \
+	-I$(top_builddir)/tests/integration/gen
+tests_fuzz_replay_serve_SOURCES = $(FUZZ_SERVE_SOURCES) tests/fuzz/replay.c
+nodist_tests_fuzz_replay_serve_SOURCES = $(TYPES_GEN)
+tests_fuzz_replay_serve_CPPFLAGS = $(FUZZ_SERVE_CPP)
+tests_fuzz_replay_serve_CFLAGS = $(FUZZ_CC)
+tests_fuzz_replay_serve_LDADD = $(FUZZ_RUNTIME_LIBS) -lm
+tests_fuzz_fuzz_serve_SOURCES = $(FUZZ_SERVE_SOURCES)
+nodist_tests_fuzz_fuzz_serve_SOURCES = $(TYPES_GEN)
+tests_fuzz_fuzz_serve_CPPFLAGS = $(FUZZ_SERVE_CPP)
+tests_fuzz_fuzz_serve_CFLAGS = $(FUZZ_CC)
+tests_fuzz_fuzz_serve_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_serve_LDADD = $(FUZZ_RUNTIME_LIBS) -lm
+$(tests_fuzz_replay_serve_OBJECTS) $(tests_fuzz_fuzz_serve_OBJECTS): \
+	tests/integration/gen/alltypes.h
 
 tests_fuzz_replay_idlc_SOURCES = tests/fuzz/fuzz_idlc.c tests/fuzz/replay.c \
 	$(FUZZ_COMMON) $(FUZZ_IDL_FRONT)
