@@ -14,12 +14,12 @@ FUZZ_CPP = $(AM_CPPFLAGS) -I$(top_srcdir)/runtime
 FUZZ_CC = $(AM_CFLAGS) $(MSGPACK_CFLAGS) $(PTHREAD_CFLAGS)
 
 FUZZ_REPLAYS = tests/fuzz/replay_frame tests/fuzz/replay_idlc \
-	tests/fuzz/replay_compat tests/fuzz/replay_serve
+	tests/fuzz/replay_compat tests/fuzz/replay_serve tests/fuzz/replay_client
 check_PROGRAMS += $(FUZZ_REPLAYS)
 TESTS += $(FUZZ_REPLAYS)
-FUZZ_NAMES = frame serve idlc compat
-FUZZ_PROGS = tests/fuzz/fuzz_frame tests/fuzz/fuzz_serve tests/fuzz/fuzz_idlc \
-	tests/fuzz/fuzz_compat
+FUZZ_NAMES = frame serve client idlc compat
+FUZZ_PROGS = tests/fuzz/fuzz_frame tests/fuzz/fuzz_serve \
+	tests/fuzz/fuzz_client tests/fuzz/fuzz_idlc tests/fuzz/fuzz_compat
 EXTRA_PROGRAMS += $(FUZZ_PROGS)
 CLEANFILES += $(FUZZ_PROGS:=$(EXEEXT))
 
@@ -50,6 +50,22 @@ tests_fuzz_fuzz_serve_CFLAGS = $(FUZZ_CC)
 tests_fuzz_fuzz_serve_LDFLAGS = $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_serve_LDADD = $(FUZZ_RUNTIME_LIBS) -lm
 $(tests_fuzz_replay_serve_OBJECTS) $(tests_fuzz_fuzz_serve_OBJECTS): \
+	tests/integration/gen/alltypes.h
+
+# The client target calls alltypes.idl's procedures.
+FUZZ_CLIENT_SOURCES = tests/fuzz/fuzz_client.c $(FUZZ_COMMON)
+tests_fuzz_replay_client_SOURCES = $(FUZZ_CLIENT_SOURCES) tests/fuzz/replay.c
+nodist_tests_fuzz_replay_client_SOURCES = $(TYPES_GEN)
+tests_fuzz_replay_client_CPPFLAGS = $(FUZZ_SERVE_CPP)
+tests_fuzz_replay_client_CFLAGS = $(FUZZ_CC)
+tests_fuzz_replay_client_LDADD = $(FUZZ_RUNTIME_LIBS) -lm
+tests_fuzz_fuzz_client_SOURCES = $(FUZZ_CLIENT_SOURCES)
+nodist_tests_fuzz_fuzz_client_SOURCES = $(TYPES_GEN)
+tests_fuzz_fuzz_client_CPPFLAGS = $(FUZZ_SERVE_CPP)
+tests_fuzz_fuzz_client_CFLAGS = $(FUZZ_CC)
+tests_fuzz_fuzz_client_LDFLAGS = $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_client_LDADD = $(FUZZ_RUNTIME_LIBS) -lm
+$(tests_fuzz_replay_client_OBJECTS) $(tests_fuzz_fuzz_client_OBJECTS): \
 	tests/integration/gen/alltypes.h
 
 tests_fuzz_replay_idlc_SOURCES = tests/fuzz/fuzz_idlc.c tests/fuzz/replay.c \
