@@ -31,6 +31,7 @@ include tests/types.mk
 include tests/evolution.mk
 include tests/foreign.mk
 include tests/fuzz.mk
+include tests/soak.mk
 
 # "make check-valgrind": the whole suite under valgrind, programs the tests
 # start included (but not system tools such as cc).  Any error or definite
