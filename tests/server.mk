@@ -5,7 +5,8 @@ SERVER_TESTS = \
 	tests/unit/test_unix_policy \
 	tests/unit/test_threads \
 	tests/unit/test_push \
-	tests/unit/test_fdlimit
+	tests/unit/test_fdlimit \
+	tests/unit/test_exhaust
 check_PROGRAMS += $(SERVER_TESTS)
 TESTS += $(SERVER_TESTS)
 
@@ -42,3 +43,11 @@ tests_unit_test_fdlimit_CPPFLAGS = $(TEST_CPP)
 tests_unit_test_fdlimit_CFLAGS = $(TEST_CC)
 tests_unit_test_fdlimit_LDFLAGS = $(TEST_LINK)
 tests_unit_test_fdlimit_LDADD = $(RUNTIME_TEST_LIBS)
+
+# test_exhaust: out of descriptors, memory (its server in a child with an
+# address-space limit) and disk (a full tmpfs, where it may mount one).
+tests_unit_test_exhaust_SOURCES = tests/unit/test_exhaust.c $(RUNTIME_TEST_UTIL)
+tests_unit_test_exhaust_CPPFLAGS = $(TEST_CPP)
+tests_unit_test_exhaust_CFLAGS = $(TEST_CC)
+tests_unit_test_exhaust_LDFLAGS = $(TEST_LINK)
+tests_unit_test_exhaust_LDADD = $(RUNTIME_TEST_LIBS)

@@ -447,6 +447,13 @@ void srpc__conn_on_event(struct srpc__conn *c, unsigned events)
     if ((events & SRPC__EV_READ) && (c->events & SRPC__EV_READ)) {
         int rc = on_readable(c, &again);
 
+        if (rc == SRPC_ENOMEM) {
+            /* The others may still be served: say so, and drop this one. */
+            log_drop(c, SRPC_LOG_ERROR, "out of memory for its input");
+            srpc__conn_close_now(c, SRPC__CLOSE_ERROR, SRPC_WIRE_INTERNAL,
+                                 "the server is out of memory");
+            return;
+        }
         if (rc != SRPC_OK) {
             close_counted(c, rc == SRPC_ECLOSED ? SRPC__CLOSE_PEER
                                                 : SRPC__CLOSE_ERROR);
@@ -465,6 +472,13 @@ void srpc__conn_drain(struct srpc__conn *c)
     while (!c->eof && !c->closing && !queue_full(c) && !again) {
         int rc = on_readable(c, &again);
 
+        if (rc == SRPC_ENOMEM) {
+            /* The others may still be served: say so, and drop this one. */
+            log_drop(c, SRPC_LOG_ERROR, "out of memory for its input");
+            srpc__conn_close_now(c, SRPC__CLOSE_ERROR, SRPC_WIRE_INTERNAL,
+                                 "the server is out of memory");
+            return;
+        }
         if (rc != SRPC_OK) {
             close_counted(c, rc == SRPC_ECLOSED ? SRPC__CLOSE_PEER
                                                 : SRPC__CLOSE_ERROR);
