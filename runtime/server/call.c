@@ -228,8 +228,8 @@ void srpc__queue_closing(struct srpc_wbuf *out, int64_t code, const char *why)
 }
 
 /* Logs that the notification M failed for MESSAGE: nobody else hears of
- * it.  The runtime's messages begin with the method's name; the
- * application's (srpc_call_fail) need it in front. */
+ * it.  Most of the runtime's messages begin with the method's name; the
+ * others, and the handler's own (srpc_call_fail), get it in front. */
 static void log_failed_notification(struct srpc_server *srv,
                                     const struct srpc__msg *m,
                                     const char *message)
@@ -278,10 +278,11 @@ static bool is_status(int rc)
     return rc >= SRPC_OK && rc < SRPC_STATUS_COUNT;
 }
 
-/* The handler of CALL returned RC, which is no status (-1, 1 as a C
- * habit): a bug in the application that the caller could not tell from
- * a lost connection, so it is logged, and the call fails with the
- * handler's own message or one that says what happened. */
+/* The handler of CALL returned RC, which is no status (-1, as C habit
+ * has it): a bug in the application, which strerror's "unknown error"
+ * hid from the caller and the server alike.  So it is logged, and the
+ * call fails with the handler's own message or one that says what
+ * happened. */
 static void not_a_status(srpc_call *call, int rc)
 {
     const char *method = srpc_call_method(call);
