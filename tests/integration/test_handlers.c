@@ -123,7 +123,8 @@ static char dir[256];
 static struct tu_server ts;
 static srpc_client *client;
 
-static void setup(void)
+/* Starts the server with OPTIONS (NULL: the defaults) and connects. */
+static void start(const struct srpc_server_options *options)
 {
     char addr[300];
     char errbuf[256];
@@ -132,13 +133,27 @@ static void setup(void)
     srpc_set_log(capture, SRPC_LOG_WARN, NULL);
     tu_mkdtemp(dir, sizeof dir);
     snprintf(addr, sizeof addr, "unix:%s/bank.sock", dir);
-    ck_assert_int_eq(srpc_server_create(&ts.srv, NULL), SRPC_OK);
+    ck_assert_int_eq(srpc_server_create(&ts.srv, options), SRPC_OK);
     ck_assert_int_eq(bank_serve(ts.srv, &ops, NULL), SRPC_OK);
     ck_assert_int_eq(srpc_server_listen(ts.srv, addr), SRPC_OK);
     tu_server_start(&ts);
     ck_assert_msg(srpc_client_connect(&client, addr, NULL, errbuf,
                                       sizeof errbuf) == SRPC_OK,
                   "%s", errbuf);
+}
+
+static void setup(void)
+{
+    start(NULL);
+}
+
+/* Thread-per-connection mode serves calls on threads of its own: the
+ * same rules, from another thread. */
+static void setup_threads(void)
+{
+    struct srpc_server_options o = { .threads_per_connection = 1 };
+
+    start(&o);
 }
 
 static void teardown(void)
@@ -348,6 +363,14 @@ int main(void)
     tcase_add_test(tc, notification_not_a_status_is_logged);
     tcase_add_test(tc, notification_with_bad_arguments_is_logged);
     tcase_add_test(tc, notification_of_no_method_is_logged);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("threads");
+    tcase_add_checked_fixture(tc, setup_threads, teardown);
+    tcase_set_timeout(tc, 20);
+    tcase_add_test(tc, minus_one_is_not_a_status);
+    tcase_add_test(tc, closed_enum_result_outside_the_enum);
+    tcase_add_test(tc, notification_not_a_status_is_logged);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
