@@ -134,6 +134,10 @@ void gen_enum_type(const struct gen *g, struct emit *e,
 void gen_enum_getter(const struct gen *g, struct emit *e,
                      const struct idl_enum *en);
 
+/* "case CALC_COLOR_RED:" for each of EN's values, then "    break;": the
+ * head of a switch that lets only EN's values through. */
+void gen_enum_cases(struct emit *e, const struct idl_enum *en);
+
 /* gen_container.c: the C structs of IFACE's sequences and maps, once per
  * C type ("struct calc_seq_int32 { size_t n; const int32_t *items; }"). */
 void gen_container_types(const struct gen *g, struct emit *e,

@@ -48,6 +48,20 @@ void gen_enum_type(const struct gen *g, struct emit *e,
     emit_line(e, "};");
 }
 
+void gen_enum_cases(struct emit *e, const struct idl_enum *en)
+{
+    for (size_t k = 0; k < en->nvalues; k++) {
+        char *c = enum_value_cname(en->prefix, en->name, en->values[k].name);
+
+        if (c == NULL)
+            e->oom = true;
+        else
+            emit_line(e, "case %s:", c);
+        free(c);
+    }
+    emit_line(e, "    break;");
+}
+
 /* get_calc_color(): an int32 that, unless the enum is open, is one of
  * its values. */
 void gen_enum_getter(const struct gen *g, struct emit *e,
@@ -73,16 +87,7 @@ void gen_enum_getter(const struct gen *g, struct emit *e,
     emit_line(e, "    return SRPC_ETYPE;");
     if (!en->open) {
         emit_line(e, "switch (v) {");
-        for (size_t k = 0; k < en->nvalues; k++) {
-            char *c = enum_value_cname(en->prefix, en->name,
-                                       en->values[k].name);
-            if (c == NULL)
-                e->oom = true;
-            else
-                emit_line(e, "case %s:", c);
-            free(c);
-        }
-        emit_line(e, "    break;");
+        gen_enum_cases(e, en);
         emit_line(e, "default:");
         emit_line(e, "    return SRPC_ETYPE; /* not one of its values */");
         emit_line(e, "}");

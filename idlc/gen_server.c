@@ -88,12 +88,40 @@ static void emit_get_optional_arg(struct emit *e,
     emit_line(e, "}");
 }
 
+/* True when PROC returns a closed enum, whose value the dispatch checks
+ * before it packs it. */
+static bool closed_enum_result(const struct idl_proc *proc)
+{
+    return proc->result.type->kind == IDL_ENUM && !proc->result.edecl->open;
+}
+
+/* Refuses a value of a closed enum that is none of its values, as a
+ * union's encoder refuses a tag that names no arm: the caller's stub
+ * would fail with a type error that blames nobody. */
+static void emit_enum_check(struct emit *e, const struct idl_proc *proc,
+                            const char *value)
+{
+    char *type = gen_type_name(&proc->result);
+
+    emit_line(e, "switch (%s) {", value);
+    gen_enum_cases(e, proc->result.edecl);
+    emit_line(e, "default:");
+    /* An enum is an int32 on the wire, whatever C makes of it. */
+    emit_line(e, "    srpc_derr_no_value(&derr, \"%s\", (int32_t)%s);",
+              type ? type : "", value);
+    emit_line(e, "    return srpc_call_bad_result(call, &derr);");
+    emit_line(e, "}");
+    e->oom |= type == NULL;
+    free(type);
+}
+
 static void emit_locals(struct emit *e, const struct idl_iface *iface,
                         const struct idl_proc *proc)
 {
     struct emit line;
 
-    bool checked = gen_has_result(proc) && gen_pack_checked(&proc->result);
+    bool checked = gen_has_result(proc) && (gen_pack_checked(&proc->result)
+                                            || closed_enum_result(proc));
 
     emit_line(e, "const struct " CNAME_OPS " *ops = impl;", iface->cname);
     for (size_t i = 0; i < proc->nparams; i++) {
@@ -193,6 +221,8 @@ static void emit_dispatch(const struct gen *g, struct emit *e,
         emit_line(e, "    msgpack_pack_nil(reply);");
         emit_line(e, "} else {");
         e->indent++;
+        if (closed_enum_result(proc))
+            emit_enum_check(e, proc, "*result");
         if (gen_pack_checked(&proc->result))
             gen_pack_checked_value(e, &proc->result, "reply", "result",
                                    true, "&derr",
@@ -206,6 +236,8 @@ static void emit_dispatch(const struct gen *g, struct emit *e,
         gen_pack_checked_value(e, &proc->result, "reply", "result", false,
                                "&derr", "srpc_call_bad_result(call, &derr)");
     } else {
+        if (closed_enum_result(proc))
+            emit_enum_check(e, proc, "result");
         gen_pack(e, proc->result.type, "reply", "result");
     }
     emit_line(e, "return SRPC_OK;");

@@ -63,3 +63,35 @@ tests_integration_test_raises_LDFLAGS = $(TEST_LINK)
 tests_integration_test_raises_LDADD = runtime/libsockrpc-internal.la $(CHECK_LIBS) \
 	$(MSGPACK_LIBS) $(PTHREAD_LIBS)
 $(tests_integration_test_raises_OBJECTS): tests/integration/gen/raising.h
+
+# tests/integration/test_handlers: handlers that break their contract
+# (no status, a result that names nothing, a failed notification), through
+# stubs idlc generates from tests/integration/handlers.idl at build time.
+HANDLERS_GEN = \
+	tests/integration/gen/handlers.h \
+	tests/integration/gen/handlers_client.c \
+	tests/integration/gen/handlers_server.c
+
+tests/integration/gen/handlers.stamp: $(srcdir)/tests/integration/handlers.idl idlc/idlc$(EXEEXT)
+	@$(MKDIR_P) tests/integration/gen
+	$(AM_V_GEN)idlc/idlc$(EXEEXT) -o tests/integration/gen $(srcdir)/tests/integration/handlers.idl
+	@touch $@
+$(HANDLERS_GEN): tests/integration/gen/handlers.stamp
+	@test -f $@ || rm -f tests/integration/gen/handlers.stamp
+	@test -f $@ || $(MAKE) $(AM_MAKEFLAGS) tests/integration/gen/handlers.stamp
+
+CLEANFILES += $(HANDLERS_GEN) tests/integration/gen/handlers.stamp
+EXTRA_DIST += tests/integration/handlers.idl
+
+check_PROGRAMS += tests/integration/test_handlers
+TESTS += tests/integration/test_handlers
+tests_integration_test_handlers_SOURCES = tests/integration/test_handlers.c \
+	tests/unit/testutil.c tests/unit/testutil.h
+nodist_tests_integration_test_handlers_SOURCES = $(HANDLERS_GEN)
+tests_integration_test_handlers_CPPFLAGS = $(TEST_CPP) -I$(top_srcdir)/tests/unit \
+	-I$(top_builddir)/tests/integration/gen
+tests_integration_test_handlers_CFLAGS = $(TEST_CC)
+tests_integration_test_handlers_LDFLAGS = $(TEST_LINK)
+tests_integration_test_handlers_LDADD = runtime/libsockrpc-internal.la $(CHECK_LIBS) \
+	$(MSGPACK_LIBS) $(PTHREAD_LIBS)
+$(tests_integration_test_handlers_OBJECTS): tests/integration/gen/handlers.h

@@ -343,6 +343,22 @@ void srpc_server_destroy(srpc_server *server);
 /* After a server function failed: a message that says why. */
 const char *srpc_server_errmsg(const srpc_server *server);
 
+/*
+ * A handler returns SRPC_OK, or fails the call: with srpc_call_fail()
+ * (return what it returns), or by returning another status, which the
+ * caller receives as an internal error ("bank.deposit failed: I/O
+ * error").  A value that is no status (-1, or anything past the last
+ * SRPC_E* code) is a bug: the server logs a warning naming the method
+ * and the value, and the call fails with an internal error, "bank.deposit:
+ * the handler failed: returned -1, which is not a status" (or the message
+ * the handler gave srpc_call_fail(), if it did).  Beware that 1 is a
+ * status, SRPC_ENOMEM.  A result the .idl does not allow (a string over
+ * its bound, a union's tag or a closed enum result that names nothing)
+ * is not sent: the call fails the same way, with a warning.  A oneway
+ * handler's failure has nobody to tell: it is logged as a warning.
+ * Warnings of each kind are rated to one line a second.
+ */
+
 /* Inside a handler: the user_data pointer given when the interface was
  * registered. */
 void *srpc_call_user_data(const srpc_call *call);

@@ -227,14 +227,32 @@ void srpc__queue_closing(struct srpc_wbuf *out, int64_t code, const char *why)
         srpc__wbuf_truncate(out, mark);
 }
 
-static int queue_error(struct srpc__workspace *ws, struct srpc_wbuf *out,
-                       const struct srpc__msg *m, int64_t code,
-                       const char *message)
+/* Logs that the notification M failed for MESSAGE: nobody else hears of
+ * it.  Most of the runtime's messages begin with the method's name; the
+ * others, and the handler's own (srpc_call_fail), get it in front. */
+static void log_failed_notification(struct srpc_server *srv,
+                                    const struct srpc__msg *m,
+                                    const char *message)
+{
+    const msgpack_object_str *name = &m->method->via.str;
+    int shown = (int)(name->size > 128 ? 128 : name->size);
+    bool named = strlen(message) >= name->size
+                 && memcmp(message, name->ptr, name->size) == 0;
+
+    srpc__log_rated(&srv->notify_rate, SRPC_LOG_WARN,
+                    "notification %.*s%s%s (dropped: a notification gets no "
+                    "reply)", named ? 0 : shown, name->ptr, named ? "" : ": ",
+                    message);
+}
+
+static int queue_error(struct srpc_server *srv, struct srpc__workspace *ws,
+                       struct srpc_wbuf *out, const struct srpc__msg *m,
+                       int64_t code, const char *message)
 {
     msgpack_packer pk;
 
-    if (m->type == SRPC__MSG_NOTIFY) { /* nobody to tell: leave a trace */
-        srpc__log_debug("notification failed: %s", message);
+    if (m->type == SRPC__MSG_NOTIFY) {
+        log_failed_notification(srv, m, message);
         return SRPC_OK;
     }
     size_t mark = srpc__wbuf_size(out);
@@ -251,6 +269,31 @@ static int queue_error(struct srpc__workspace *ws, struct srpc_wbuf *out,
     srpc__log_debug("reply to %u: error %lld: %s", (unsigned)m->msgid,
                     (long long)code, message);
     return SRPC_OK;
+}
+
+/* True when a handler may return RC: SRPC_OK or a status of sockrpc.h
+ * (srpc_call_fail() returns SRPC_EREMOTE). */
+static bool is_status(int rc)
+{
+    return rc >= SRPC_OK && rc < SRPC_STATUS_COUNT;
+}
+
+/* The handler of CALL returned RC, which is no status (-1, as C habit
+ * has it): a bug in the application, which strerror's "unknown error"
+ * hid from the caller and the server alike.  So it is logged, and the
+ * call fails with the handler's own message or one that says what
+ * happened. */
+static void not_a_status(srpc_call *call, int rc)
+{
+    const char *method = srpc_call_method(call);
+
+    srpc__log_rated(&call->server->handler_rate, SRPC_LOG_WARN,
+                    "%s: the handler returned %d, which is not a status "
+                    "(return SRPC_OK, or what srpc_call_fail() returns)",
+                    method, rc);
+    if (!call->failed)
+        fail(call, SRPC_WIRE_INTERNAL, "%s: the handler failed: returned %d, "
+             "which is not a status", method, rc);
 }
 
 /* Runs the dispatch function of the method found in CALL; the reply (or
@@ -288,7 +331,8 @@ static int run_dispatch(srpc_call *call, const struct srpc__msg *m,
             fail(call, SRPC_WIRE_INTERNAL, "%s: cannot send the result: %s "
                  "(at most %d levels)", srpc_call_method(call), why,
                  SRPC__FRAME_MAX_DEPTH);
-            return queue_error(call->ws, out, m, call->code, call->message);
+            return queue_error(call->server, call->ws, out, m, call->code,
+                               call->message);
         }
         if (dst->error == SRPC_OK) {
             if (m->type == SRPC__MSG_REQUEST && srpc__log_debug_enabled())
@@ -301,11 +345,15 @@ static int run_dispatch(srpc_call *call, const struct srpc__msg *m,
     if (rc == SRPC_OK) /* the handler succeeded but its result did not fit */
         rc = dst->error ? dst->error : SRPC_EIO;
     srpc__wbuf_truncate(dst, mark); /* also clears dst->error */
+    if (!is_status(rc))
+        not_a_status(call, rc);
     if (call->failed)
-        return queue_error(call->ws, out, m, call->code, call->message);
+        return queue_error(call->server, call->ws, out, m, call->code,
+                           call->message);
     fail(call, SRPC_WIRE_INTERNAL, "%s failed: %s", srpc_call_method(call),
          srpc_strerror(rc));
-    return queue_error(call->ws, out, m, call->code, call->message);
+    return queue_error(call->server, call->ws, out, m, call->code,
+                       call->message);
 }
 
 /* Runs CALL, then puts the notifications its handler sent ahead of the
@@ -334,7 +382,7 @@ static int serve_call(struct srpc_server *srv, struct srpc__workspace *ws,
     if (!e) {
         srpc__errf(msg, sizeof msg, "no method '%.*s'",
                    (int)(name->size > 128 ? 128 : name->size), name->ptr);
-        return queue_error(ws, out, m, SRPC_WIRE_NO_METHOD, msg);
+        return queue_error(srv, ws, out, m, SRPC_WIRE_NO_METHOD, msg);
     }
     call.nargs = m->params->via.array.size;
     call.args = m->params->via.array.ptr;
@@ -342,7 +390,7 @@ static int serve_call(struct srpc_server *srv, struct srpc__workspace *ws,
         srpc__errf(msg, sizeof msg, "%s takes %u argument%s, got %u",
                    e->method->name, (unsigned)e->method->nargs,
                    e->method->nargs == 1 ? "" : "s", (unsigned)call.nargs);
-        return queue_error(ws, out, m, SRPC_WIRE_INVALID_ARGS, msg);
+        return queue_error(srv, ws, out, m, SRPC_WIRE_INVALID_ARGS, msg);
     }
     return run(&call, m, out);
 }
@@ -393,7 +441,7 @@ static int too_deep(struct srpc_server *srv, struct srpc__workspace *ws,
                srv->opt.max_depth);
     if (m->type == SRPC__MSG_REQUEST && m->has_msgid) {
         ws->stats->calls++;
-        return queue_error(ws, out, m, SRPC_WIRE_LIMIT_DEPTH, msg);
+        return queue_error(srv, ws, out, m, SRPC_WIRE_LIMIT_DEPTH, msg);
     }
     if (m->type == SRPC__MSG_NOTIFY)
         return SRPC_OK; /* nobody to tell; dropped */
@@ -433,7 +481,7 @@ static int dispatch(struct srpc_server *srv, struct srpc__workspace *ws,
     if (rc != SRPC_OK) {
         /* The request is framed and has an id: answer it, keep going. */
         if (m.type == SRPC__MSG_REQUEST && m.has_msgid)
-            return queue_error(ws, out, &m, SRPC_WIRE_INVALID_REQUEST, *why);
+            return queue_error(srv, ws, out, &m, SRPC_WIRE_INVALID_REQUEST, *why);
         if (m.type == SRPC__MSG_NOTIFY && m.method) {
             srpc__log_debug("ignoring notification: %s", *why);
             return SRPC_OK;

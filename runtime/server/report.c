@@ -53,6 +53,12 @@ int srpc_call_bad_result(srpc_call *call, const srpc_derr *err)
     char where[sizeof err->path + 16];
 
     srpc__derr_where(err, where, sizeof where);
+    /* The handler broke its .idl: a bug the server's owner must hear of,
+     * not only the caller. */
+    srpc__log_rated(&call->server->handler_rate, SRPC_LOG_WARN,
+                    "%s: the handler's result%s: %s (the caller gets an "
+                    "internal error)",
+                    srpc_call_method(call), where, err->what);
     srpc_call_fail(call, SRPC_WIRE_INTERNAL, "%s: the handler's result%s: %s",
                    srpc_call_method(call), where, err->what);
     return SRPC_EINVAL;

@@ -89,6 +89,9 @@ struct srpc_server {
     bool restrict_uids;                /* allowed_uids was given */
     struct srpc__log_rate refusal_rate; /* log lines about refused peers */
     struct srpc__log_rate drop_rate;   /* ... and dropped connections */
+    struct srpc__log_rate handler_rate; /* ... handlers that broke their
+                                           contract (call.c, report.c) */
+    struct srpc__log_rate notify_rate; /* ... and notifications that failed */
     /* threads_per_connection mode (conn_thread.c): */
     pthread_mutex_t lock;              /* tconns, nthreads, stats */
     bool lock_ok;

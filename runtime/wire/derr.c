@@ -108,6 +108,13 @@ int srpc_derr_no_arm(srpc_derr *err, const char *union_name, int64_t tag)
                      union_name, tag);
 }
 
+int srpc_derr_no_value(srpc_derr *err, const char *enum_name, int64_t v)
+{
+    /* The sentence a receiver writes for the same number (srpc_derr_set). */
+    return srpc__derr_what(err, SRPC_EINVAL, "expected %s, got %" PRId64
+                           ", which is not one of its values", enum_name, v);
+}
+
 int srpc_derr_duplicate(srpc_derr *err, const char *field)
 {
     return srpc__derr_what(err, SRPC_ETYPE, "field '%s' appears twice", field);

@@ -112,6 +112,16 @@ static bool is_array_head(unsigned char b)
     return (b >= 0x90 && b <= 0x9f) || b == 0xdc || b == 0xdd;
 }
 
+static const char invalid_c1[] = "message holds the invalid byte 0xc1";
+
+/* Why the first byte B of a message, not an array's header, is refused:
+ * 0xc1 is not "not an array" but no msgpack at all, and the peer is told
+ * so wherever the byte stands. */
+static const char *not_array_why(unsigned char b)
+{
+    return b == 0xc1 ? invalid_c1 : "message is not an array";
+}
+
 /* One element at f->off is complete: count it in its container and close
  * every container it completes.  True when the whole message is done. */
 static bool element_done(struct srpc__frame *f)
@@ -162,7 +172,7 @@ enum srpc__frame_result srpc__frame_scan(struct srpc__frame *f,
     const unsigned char *p = data;
 
     if (f->off == 0 && len > 0 && !is_array_head(p[0]))
-        return bad(f, SRPC_EPROTO, "message is not an array");
+        return bad(f, SRPC_EPROTO, not_array_why(p[0]));
     while (f->off < len) {
         struct head h;
         unsigned char b = p[f->off];
@@ -184,7 +194,7 @@ enum srpc__frame_result srpc__frame_scan(struct srpc__frame *f,
         }
         hs = header_size(b);
         if (hs == 0)
-            return bad(f, SRPC_EPROTO, "message holds the invalid byte 0xc1");
+            return bad(f, SRPC_EPROTO, invalid_c1);
         if ((uint64_t)f->off + hs > f->max_size)
             return bad(f, SRPC_ETOOBIG, "message exceeds the maximum size");
         if (len - f->off < hs)

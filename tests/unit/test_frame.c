@@ -357,6 +357,37 @@ START_TEST(invalid_byte_c1)
 }
 END_TEST
 
+/* Wherever 0xc1 stands, the reason is the byte: also as a message's first
+ * byte, where it is not an array's header either, and as the first byte
+ * of the message after a complete one. */
+START_TEST(invalid_byte_c1_named_everywhere)
+{
+    static const unsigned char first[] = { 0xc1 };
+    static const unsigned char inner[] = { 0x92, 0x01, 0xc1 };
+    static const unsigned char next[] = { 0x91, 0x01, 0xc1, 0x00 };
+    const char *want = "message holds the invalid byte 0xc1";
+    struct srpc__frame f;
+    size_t n;
+
+    srpc__frame_init(&f, 1024);
+    ck_assert_int_eq(srpc__frame_scan(&f, first, 1, &n), SRPC__FRAME_BAD);
+    ck_assert_int_eq(f.status, SRPC_EPROTO);
+    ck_assert_str_eq(f.why, want);
+    srpc__frame_init(&f, 1024);
+    ck_assert_int_eq(srpc__frame_scan(&f, inner, 3, &n), SRPC__FRAME_BAD);
+    ck_assert_str_eq(f.why, want);
+    srpc__frame_init(&f, 1024);
+    ck_assert_int_eq(srpc__frame_scan(&f, next, 4, &n), SRPC__FRAME_DONE);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_int_eq(srpc__frame_scan(&f, next + n, 2, &n), SRPC__FRAME_BAD);
+    ck_assert_str_eq(f.why, want);
+    /* Any other first byte that heads no array keeps its own reason. */
+    srpc__frame_init(&f, 1024);
+    ck_assert_int_eq(srpc__frame_scan(&f, "G", 1, &n), SRPC__FRAME_BAD);
+    ck_assert_str_eq(f.why, "message is not an array");
+}
+END_TEST
+
 START_TEST(oversize_rejected)
 {
     msgpack_sbuffer sb;
@@ -411,6 +442,7 @@ int main(void)
     tcase_add_test(tc, size_bomb_rejected_at_once);
     tcase_add_test(tc, depth_limit);
     tcase_add_test(tc, invalid_byte_c1);
+    tcase_add_test(tc, invalid_byte_c1_named_everywhere);
     tcase_add_test(tc, oversize_rejected);
     tcase_add_test(tc, first_byte_must_be_array);
     suite_add_tcase(s, tc);

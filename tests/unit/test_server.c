@@ -539,6 +539,64 @@ START_TEST(protocol_violations_close_connection)
 }
 END_TEST
 
+/* Reads messages from FD until the closing notice, as tu_read_closing(),
+ * and copies its message into WHY (SIZE bytes). */
+static bool read_closing_why(int fd, int64_t *code, char *why, size_t size)
+{
+    msgpack_unpacker unp;
+    msgpack_unpacked u;
+    bool found = false;
+
+    ck_assert(msgpack_unpacker_init(&unp, 4096));
+    msgpack_unpacked_init(&u);
+    while (!found && tu_read_message(fd, &unp, &u))
+        found = tu_is_closing(&u.data, code);
+    if (found) {
+        const msgpack_object_str *m =
+            &u.data.via.array.ptr[2].via.array.ptr[1].via.str;
+
+        snprintf(why, size, "%.*s", (int)m->size, m->ptr);
+    }
+    msgpack_unpacked_destroy(&u);
+    msgpack_unpacker_destroy(&unp);
+    return found;
+}
+
+/* Sends BYTES on a fresh raw connection and checks that the closing
+ * notice blames the byte 0xc1. */
+static void expect_c1_notice(const void *bytes, size_t len)
+{
+    char why[128] = "";
+    int64_t code = 0;
+    int fd = tu_connect_raw(fx.unix_addr, 5000);
+
+    ck_assert_int_ge(fd, 0);
+    ck_assert(tu_write_all(fd, bytes, len));
+    ck_assert(read_closing_why(fd, &code, why, sizeof why));
+    ck_assert_int_eq(code, SRPC_WIRE_PROTOCOL);
+    ck_assert_str_eq(why, "message holds the invalid byte 0xc1");
+    ck_assert(tu_wait_closed(fd));
+    close(fd);
+}
+
+/* The notice names the byte wherever it stands: first in the stream,
+ * inside a request, first after a complete request. */
+START_TEST(c1_notice_names_the_byte)
+{
+    static const unsigned char first[] = { 0xc1 };
+    static const unsigned char inner[] = { 0x94, 0x00, 0x01, 0xc1 };
+    /* [0, 1, "calc.add", [1, 2]], then 0xc1 */
+    static const unsigned char next[] = { 0x94, 0x00, 0x01, 0xa8, 'c', 'a',
+                                          'l', 'c', '.', 'a', 'd', 'd',
+                                          0x92, 0x01, 0x02, 0xc1 };
+
+    fx_start(NULL);
+    expect_c1_notice(first, sizeof first);
+    expect_c1_notice(inner, sizeof inner);
+    expect_c1_notice(next, sizeof next);
+}
+END_TEST
+
 START_TEST(oversize_message_closes_connection)
 {
     struct srpc_server_options o = { .max_message_size = 4096 };
@@ -1115,6 +1173,7 @@ int main(void)
     tcase_add_test(tc, size_bomb_closes_connection);
     tcase_add_test(tc, deep_nesting_closes_connection);
     tcase_add_test(tc, protocol_violations_close_connection);
+    tcase_add_test(tc, c1_notice_names_the_byte);
     tcase_add_test(tc, oversize_message_closes_connection);
     tcase_add_test(tc, replies_flushed_before_close);
     tcase_add_test(tc, trickling_request);

@@ -108,6 +108,10 @@ int srpc_derr_duplicate(srpc_derr *err, const char *field);
  * its arms; returns SRPC_EINVAL. */
 int srpc_derr_no_arm(srpc_derr *err, const char *union_name, int64_t tag);
 
+/* A closed enum to encode, ENUM_NAME ("enum color"), holds V, which is
+ * none of its values; returns SRPC_EINVAL. */
+int srpc_derr_no_value(srpc_derr *err, const char *enum_name, int64_t v);
+
 /* The error in ERR happened inside FIELD: prepends it to the path. */
 int srpc_derr_in(srpc_derr *err, const char *field);
 
@@ -268,7 +272,9 @@ int srpc_call_bad_value(srpc_call *call, const srpc_derr *err,
                         uint32_t index, const char *name);
 
 /* Fails the call because the handler's result could not be encoded (ERR:
- * over its bound, a NULL); the caller gets an internal error. */
+ * over its bound, a NULL, a union's tag or a closed enum's value that
+ * names nothing); the caller gets an internal error and the server logs
+ * a warning. */
 int srpc_call_bad_result(srpc_call *call, const srpc_derr *err);
 
 /* Fails the call because the application left its handler NULL. */

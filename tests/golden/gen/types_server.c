@@ -1746,6 +1746,15 @@ static int dispatch_mix(srpc_call *call, const void *impl,
     rc = ops->mix(call, a, s, &result);
     if (rc != SRPC_OK)
         return rc;
+    switch (result) {
+    case TYPES_COLOR_RED:
+    case TYPES_COLOR_GREEN:
+    case TYPES_COLOR_BLUE:
+        break;
+    default:
+        srpc_derr_no_value(&derr, "enum color", (int32_t)result);
+        return srpc_call_bad_result(call, &derr);
+    }
     msgpack_pack_int32(reply, result);
     return SRPC_OK;
 }
