@@ -21,10 +21,13 @@ struct idl_front {
     bool ok;                /* parsed, checked and linted without errors */
 };
 
-/* Runs the front end over SRC[0, LEN); messages go to OUT.  SORTED as
- * idlc sets it for compiling (true) or for --check-compat (false). */
+/* Opens the sink the diagnostics go to, unread: call it once first. */
+void idl_front_init(void);
+
+/* Runs the front end over SRC[0, LEN).  SORTED as idlc sets it for
+ * compiling (true) or for --check-compat (false). */
 void idl_front_run(struct idl_front *fr, const char *src, size_t len,
-                   FILE *out, bool sorted);
+                   bool sorted);
 
 void idl_front_free(struct idl_front *fr);
 

@@ -3,9 +3,10 @@
  * server says what failed and keeps serving what it can.
  *
  * Descriptors: the test process's limit is lowered below what the
- * server's next accept needs while clients queue up; the server logs the
- * failure once, keeps answering the client it already has, and takes the
- * others once descriptors are free.  Memory: a server in a child process
+ * server's next accept needs while clients queue up; the server pauses
+ * accepting instead of spinning, logs the failure once, keeps answering
+ * the client it already has, and takes the others once descriptors are
+ * free.  Memory: a server in a child process
  * with an address-space limit is sent a message larger than it can hold;
  * that client is dropped with a notice and a log line, and the next one
  * is served.  (AddressSanitizer and valgrind need the address space for
@@ -77,28 +78,34 @@ static int logged(const char *what)
 
 /* ---- descriptors ------------------------------------------------------ */
 
-START_TEST(out_of_descriptors_logged_and_others_served)
+static double cpu_seconds(void)
 {
-    struct rlimit old, low;
-    srpc_client *c, *d;
-    int32_t r;
-    pid_t pid;
-    int status;
+    struct rusage ru;
 
-    srpc_set_log(capture, SRPC_LOG_WARN, NULL);
-    fx_start(NULL);
-    c = fx_connect(fx.unix_addr); /* in before the limit */
-    ck_assert_int_eq(calc_add(c, 1, 1, &r), SRPC_OK);
-    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
-    low = old;
-    low.rlim_cur = (rlim_t)tu_count_fds(); /* not one descriptor free */
+    ck_assert_int_eq(getrusage(RUSAGE_SELF, &ru), 0);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* Lowers this process's descriptor limit to FREE more than it has open
+ * (its old limit in *OLD), then forks a child with the old limit, and so
+ * a descriptor table of its own, that connects 10 times and stays 1.5 s:
+ * clients the server cannot accept. */
+static pid_t crowd(struct rlimit *old, unsigned free)
+{
+    struct rlimit low;
+    pid_t pid;
+
+    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, old), 0);
+    low = *old;
+    low.rlim_cur = (rlim_t)tu_count_fds() + free;
     ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
-    pid = fork(); /* a descriptor table of its own: it can connect */
+    pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
         int fds[10];
 
-        setrlimit(RLIMIT_NOFILE, &old);
+        setrlimit(RLIMIT_NOFILE, old);
         for (int i = 0; i < 10; i++)
             fds[i] = tu_connect_raw(fx.unix_addr, 2000);
         poll(NULL, 0, 1500);
@@ -106,15 +113,63 @@ START_TEST(out_of_descriptors_logged_and_others_served)
             close(fds[i]);
         _exit(0);
     }
-    /* While the newcomers wait, the client already in is served. */
+    return pid;
+}
+
+/* Gives the old limit back and waits for the crowd to leave. */
+static void crowd_gone(const struct rlimit *old, pid_t pid)
+{
+    int status;
+
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, old), 0);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+}
+
+/* Accept fails with EMFILE while connections wait: the server pauses
+ * accepting instead of spinning, and accepts again later. */
+START_TEST(out_of_descriptors_does_not_spin)
+{
+    struct rlimit old;
+    srpc_client *c;
+    double cpu;
+    int32_t r;
+    pid_t pid;
+
+    fx_start(NULL);
+    pid = crowd(&old, 3); /* < 4 free descriptors */
+    poll(NULL, 0, 300);
+    cpu = cpu_seconds();
+    poll(NULL, 0, 500);
+    cpu = cpu_seconds() - cpu;
+    ck_assert_msg(cpu < 0.2, "server used %.3f s of CPU in 0.5 s", cpu);
+    crowd_gone(&old, pid);
+    c = fx_connect(fx.unix_addr);
+    ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_OK);
+    srpc_client_close(c);
+}
+END_TEST
+
+/* Meanwhile the server says once what failed, and serves the client it
+ * already has. */
+START_TEST(out_of_descriptors_logged_and_others_served)
+{
+    struct rlimit old;
+    srpc_client *c, *d;
+    int32_t r;
+    pid_t pid;
+
+    srpc_set_log(capture, SRPC_LOG_WARN, NULL);
+    fx_start(NULL);
+    c = fx_connect(fx.unix_addr); /* in before the limit */
+    ck_assert_int_eq(calc_add(c, 1, 1, &r), SRPC_OK);
+    pid = crowd(&old, 0); /* not one descriptor free */
     for (int i = 0; i < 20; i++) {
         ck_assert_int_eq(calc_add(c, i, 1, &r), SRPC_OK);
         ck_assert_int_eq(r, i + 1);
         poll(NULL, 0, 25);
     }
     ck_assert_int_eq(logged("cannot accept: Too many open files"), 1);
-    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    crowd_gone(&old, pid);
     d = fx_connect(fx.unix_addr); /* accepting again */
     ck_assert_int_eq(calc_add(d, 2, 3, &r), SRPC_OK);
     ck_assert_int_eq(r, 5);
@@ -326,6 +381,7 @@ int main(void)
     signal(SIGPIPE, SIG_IGN); /* the raw writes after a hang-up */
     tcase_add_checked_fixture(tc, fx_setup, fx_teardown);
     tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, out_of_descriptors_does_not_spin);
     tcase_add_test(tc, out_of_descriptors_logged_and_others_served);
     tcase_add_test(tc, out_of_memory_drops_one_client_and_serves_the_next);
     tcase_add_test(tc, full_disk_fails_listen_with_the_reason);

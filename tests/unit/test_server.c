@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -539,29 +538,6 @@ START_TEST(protocol_violations_close_connection)
 }
 END_TEST
 
-/* Reads messages from FD until the closing notice, as tu_read_closing(),
- * and copies its message into WHY (SIZE bytes). */
-static bool read_closing_why(int fd, int64_t *code, char *why, size_t size)
-{
-    msgpack_unpacker unp;
-    msgpack_unpacked u;
-    bool found = false;
-
-    ck_assert(msgpack_unpacker_init(&unp, 4096));
-    msgpack_unpacked_init(&u);
-    while (!found && tu_read_message(fd, &unp, &u))
-        found = tu_is_closing(&u.data, code);
-    if (found) {
-        const msgpack_object_str *m =
-            &u.data.via.array.ptr[2].via.array.ptr[1].via.str;
-
-        snprintf(why, size, "%.*s", (int)m->size, m->ptr);
-    }
-    msgpack_unpacked_destroy(&u);
-    msgpack_unpacker_destroy(&unp);
-    return found;
-}
-
 /* Sends BYTES on a fresh raw connection and checks that the closing
  * notice blames the byte 0xc1. */
 static void expect_c1_notice(const void *bytes, size_t len)
@@ -572,7 +548,7 @@ static void expect_c1_notice(const void *bytes, size_t len)
 
     ck_assert_int_ge(fd, 0);
     ck_assert(tu_write_all(fd, bytes, len));
-    ck_assert(read_closing_why(fd, &code, why, sizeof why));
+    ck_assert(tu_read_closing_why(fd, &code, why, sizeof why));
     ck_assert_int_eq(code, SRPC_WIRE_PROTOCOL);
     ck_assert_str_eq(why, "message holds the invalid byte 0xc1");
     ck_assert(tu_wait_closed(fd));
@@ -1085,58 +1061,6 @@ START_TEST(stop_from_signal_handler)
 }
 END_TEST
 
-static double cpu_seconds(void)
-{
-    struct rusage ru;
-
-    ck_assert_int_eq(getrusage(RUSAGE_SELF, &ru), 0);
-    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
-
-/* Out of descriptors: accept fails with EMFILE while connections wait.
- * The server must pause accepting, not spin, and resume later. */
-START_TEST(emfile_does_not_spin)
-{
-    struct rlimit old, low;
-    srpc_client *c;
-    double cpu;
-    int32_t r;
-    pid_t pid;
-    int status;
-
-    fx_start(NULL);
-    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
-    low = old;
-    low.rlim_cur = (rlim_t)tu_count_fds() + 3; /* < 4 free descriptors */
-    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
-    pid = fork(); /* its own descriptor table: it can connect 10 times */
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        struct rlimit hi = old;
-        int fds[10];
-
-        setrlimit(RLIMIT_NOFILE, &hi);
-        for (int i = 0; i < 10; i++)
-            fds[i] = tu_connect_raw(fx.unix_addr, 2000);
-        poll(NULL, 0, 1500);
-        for (int i = 0; i < 10; i++)
-            close(fds[i]);
-        _exit(0);
-    }
-    poll(NULL, 0, 300);
-    cpu = cpu_seconds();
-    poll(NULL, 0, 500);
-    cpu = cpu_seconds() - cpu;
-    ck_assert_msg(cpu < 0.2, "server used %.3f s of CPU in 0.5 s", cpu);
-    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
-    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-    c = fx_connect(fx.unix_addr);
-    ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_OK);
-    srpc_client_close(c);
-}
-END_TEST
-
 int main(void)
 {
     Suite *s = suite_create("server");
@@ -1183,7 +1107,6 @@ int main(void)
     tcase_add_test(tc, random_bytes_in_random_pieces);
     tcase_add_test(tc, slow_reader_is_bounded);
     tcase_add_test(tc, half_close_gets_replies);
-    tcase_add_test(tc, emfile_does_not_spin);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("lifecycle");

@@ -195,6 +195,11 @@ bool tu_is_closing(const msgpack_object *o, int64_t *code)
 
 bool tu_read_closing(int fd, int64_t *code)
 {
+    return tu_read_closing_why(fd, code, NULL, 0);
+}
+
+bool tu_read_closing_why(int fd, int64_t *code, char *why, size_t size)
+{
     msgpack_unpacker unp;
     msgpack_unpacked u;
     bool found = false;
@@ -203,6 +208,12 @@ bool tu_read_closing(int fd, int64_t *code)
     msgpack_unpacked_init(&u);
     while (!found && tu_read_message(fd, &unp, &u))
         found = tu_is_closing(&u.data, code);
+    if (found && why != NULL) {
+        const msgpack_object_str *m =
+            &u.data.via.array.ptr[2].via.array.ptr[1].via.str;
+
+        snprintf(why, size, "%.*s", (int)m->size, m->ptr);
+    }
     msgpack_unpacked_destroy(&u);
     msgpack_unpacker_destroy(&unp);
     return found;

@@ -57,6 +57,9 @@ void tu_pack_request(msgpack_sbuffer *sbuf, uint32_t msgid, const char *method,
  * (replies before it are skipped), false on EOF or timeout first. */
 bool tu_read_closing(int fd, int64_t *code);
 
+/* The same, with the notice's message copied into WHY (SIZE bytes). */
+bool tu_read_closing_why(int fd, int64_t *code, char *why, size_t size);
+
 /* True when O is that notification; its code in *CODE. */
 bool tu_is_closing(const msgpack_object *o, int64_t *code);
 
