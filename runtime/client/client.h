@@ -248,6 +248,15 @@ void srpc__client_wait_slot(srpc_client *c, srpc_pending *s);
  * and nobody is reading. */
 int srpc__client_read_step(srpc_client *c, int64_t deadline);
 
+/*
+ * The server closed the connection under a write: reads, without
+ * waiting, what it sent before (replies to earlier calls, and its
+ * sockrpc.closing notice, the reason to report), until the end of the
+ * stream breaks the connection.  A thread reading meanwhile is waited for
+ * until DEADLINE: it finds the same.  Caller holds lock.
+ */
+void srpc__client_read_last(srpc_client *c, int64_t deadline);
+
 /* Runs the callbacks of done callback slots.  Caller holds lock, which is
  * released while each runs. */
 void srpc__client_run_callbacks(srpc_client *c);

@@ -218,22 +218,18 @@ static void batch_clear(struct srpc__outq *q)
     q->direct.slot = NULL;
 }
 
-/* Fails the live queued entries of Q with STATUS: "METHOD: WHY", or WHY
- * alone when it names the connection's failure already.  Their owners find
- * them done; callbacks are queued to run.  Then empties Q.  Caller holds
- * lock. */
+/* Fails the live queued entries of Q with STATUS: "METHOD: WHY".  Their
+ * owners find them done; callbacks are queued to run.  Then empties Q.
+ * Caller holds lock. */
 static void fail_batch(srpc_client *c, struct srpc__outq *q, int status,
-                       bool with_method, const char *why)
+                       const char *why)
 {
     for (size_t i = 0; i < batch_size(q); i++) {
         srpc_pending *s = batch_entry(q, i)->slot;
 
         if (!entry_live(batch_entry(q, i), SLOT_QUEUED))
             continue;
-        if (with_method)
-            srpc__slot_error(s, status, "%s: %s", s->method, why);
-        else
-            srpc__slot_error(s, status, "%s", why);
+        srpc__slot_error(s, status, "%s: %s", s->method, why);
         srpc__client_complete(c, s);
     }
     batch_clear(q);
@@ -298,13 +294,19 @@ static void enter_batch(srpc_client *c)
  * When part of it went, the calls that did may be running: they fail as
  * calls in flight on a broken connection do, and so does the rest, since
  * half a request on the wire would make the next one read as its
- * continuation.  Caller holds lock.
+ * continuation.
+ *
+ * A server that closed may have said why first (a request over its size
+ * limit): that is read before anything fails, by DEADLINE at most, so
+ * that the calls carry the reason.  Caller holds lock.
  */
 static bool batch_failed(srpc_client *c, int rc, size_t sent, const char *why,
-                         bool retry)
+                         bool retry, int64_t deadline)
 {
     struct srpc__outq *q = &c->sending;
 
+    if (rc == SRPC_ECLOSED)
+        srpc__client_read_last(c, deadline);
     if (rc == SRPC_ETIMEDOUT)
         why = "timed out sending a request; the connection is unusable";
     if (sent > 0) {
@@ -313,7 +315,8 @@ static bool batch_failed(srpc_client *c, int rc, size_t sent, const char *why,
             struct srpc__queued *e = batch_entry(q, i);
 
             if (e->slot->kind == SLOT_NOTIFY && entry_live(e, SLOT_SENT)) {
-                srpc__slot_error(e->slot, rc, "%s", c->broken_why);
+                srpc__slot_error(e->slot, rc, "%s: %s", e->slot->method,
+                                 c->broken_why);
                 e->slot->state = SLOT_DONE;
             }
         }
@@ -335,13 +338,13 @@ static bool batch_failed(srpc_client *c, int rc, size_t sent, const char *why,
     }
     if (rc == SRPC_ETIMEDOUT) {
         /* Nothing went: the connection is as good as it was. */
-        fail_batch(c, q, rc, true, "timed out sending");
+        fail_batch(c, q, rc, "timed out sending");
         return false;
     }
     srpc__client_break(c, rc, why);
     if (retry && c->reconnect)
         return true;
-    fail_batch(c, q, rc, false, c->broken_why);
+    fail_batch(c, q, rc, c->broken_why);
     return false;
 }
 
@@ -365,7 +368,7 @@ static void write_batch(srpc_client *c, int64_t deadline)
 
         rc = ensure_connected(c, deadline, why, sizeof why);
         if (rc != SRPC_OK) {
-            fail_batch(c, q, rc, true, why);
+            fail_batch(c, q, rc, why);
             break;
         }
         enter_batch(c);
@@ -387,7 +390,7 @@ static void write_batch(srpc_client *c, int64_t deadline)
             return;
         }
         pthread_mutex_lock(&c->lock);
-        if (!batch_failed(c, rc, sent, err, attempt == 0))
+        if (!batch_failed(c, rc, sent, err, attempt == 0, deadline))
             break;
     }
     pthread_mutex_unlock(&c->lock);
@@ -558,7 +561,7 @@ void srpc__client_flush_at_close(srpc_client *c)
     c->sending = c->queue;
     c->queue = q;
     if (c->broken)
-        fail_batch(c, &c->sending, SRPC_ECLOSED, true, "client closed");
+        fail_batch(c, &c->sending, SRPC_ECLOSED, "client closed");
     if (c->sending.n > 0)
         write_batch(c, batch_deadline(c));
     else
