@@ -168,19 +168,20 @@ static int reconnect(srpc_client *c, int64_t deadline, char *err,
 }
 
 /*
- * Before sending on a connection with nothing in flight and nobody
- * reading, handles what the server sent since: its notifications and,
- * above all, its close.  Reconnecting then beats sending a request into
- * a closed connection and failing the call (over TCP such a send may even
- * succeed).  Reads without waiting, a few messages at most.  Caller holds
- * lock.
+ * Before sending on a connection nobody is reading, handles what the
+ * server sent since: replies, notifications and, above all, its close.
+ * Reconnecting then beats sending a request into a closed connection,
+ * where it would fail as a call that may have run (over TCP such a send
+ * even succeeds): also with calls in flight, which fail either way, but
+ * the new request need not.  Reads without waiting, a few messages at
+ * most.  Caller holds lock.
  */
-static void read_while_idle(srpc_client *c)
+static void read_before_send(srpc_client *c)
 {
     for (int i = 0; i < 8; i++) {
         struct pollfd p = { .fd = c->sock.fd, .events = POLLIN };
 
-        if (c->broken || c->nsent > 0 || c->reading || poll(&p, 1, 0) <= 0)
+        if (c->broken || c->reading || poll(&p, 1, 0) <= 0)
             return;
         if (srpc__client_read_step(c, srpc__now_ms()) != SRPC_OK)
             return;
@@ -249,7 +250,7 @@ static int ensure_connected(srpc_client *c, int64_t deadline, char *why,
     int rc;
 
     if (c->reconnect)
-        read_while_idle(c);
+        read_before_send(c);
     if (!c->broken)
         return SRPC_OK;
     if (!c->reconnect) {
