@@ -24,6 +24,7 @@
 
 #include <check.h>
 
+#include "base/clock.h"
 #include "calcfixture.h"
 #include "client/client.h"
 #include "clientfake.h"
@@ -37,21 +38,24 @@ enum {
 
 /* ---- helpers ---------------------------------------------------------- */
 
-/* A child process of this test, and the pipe on which it reports. */
+/* A child process of this test, and its pipes. */
 struct child {
     pid_t pid;
-    int fd;      /* read end: the child writes to it */
-};
+    int fd;      /* read end: the child reports on it */
+    int go;      /* write end: the test tells the child to go on */
+};               /* fds 0: no pipes (0 is stdin, never one of ours) */
 
 /* Forks a child that dies with the test (which Check may end with
  * exit() when an assertion fails, skipping the teardown) and at the
- * latest after CHILD_SECONDS.  Returns 0 in the child, with the pipe's
- * write end in *wfd. */
-static pid_t child_fork(struct child *ch, int *wfd)
+ * latest after CHILD_SECONDS.  Returns 0 in the child, with the write
+ * end of its report pipe in *wfd and the read end of its go pipe in
+ * *gfd. */
+static pid_t child_fork(struct child *ch, int *wfd, int *gfd)
 {
-    int p[2];
+    int up[2], down[2];
 
-    ck_assert_int_eq(pipe(p), 0);
+    ck_assert_int_eq(pipe(up), 0);
+    ck_assert_int_eq(pipe(down), 0);
     ch->pid = fork();
     ck_assert_int_ge(ch->pid, 0);
     if (ch->pid == 0) {
@@ -59,12 +63,16 @@ static pid_t child_fork(struct child *ch, int *wfd)
         prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
         alarm(CHILD_SECONDS);
-        close(p[0]);
-        *wfd = p[1];
+        close(up[0]);
+        close(down[1]);
+        *wfd = up[1];
+        *gfd = down[0];
         return 0;
     }
-    close(p[1]);
-    ch->fd = p[0];
+    close(up[1]);
+    close(down[0]);
+    ch->fd = up[0];
+    ch->go = down[1];
     return ch->pid;
 }
 
@@ -91,15 +99,27 @@ static bool child_wait_byte(struct child *ch, int timeout_ms)
 }
 
 /* SIGKILLs the child and reaps it.  Safe on a child never started or
- * already killed. */
+ * already killed.  Its pipes stay open (child_close). */
 static void child_kill(struct child *ch)
 {
     if (ch->pid > 0) {
         kill(ch->pid, SIGKILL);
         ck_assert_int_eq(waitpid(ch->pid, NULL, 0), ch->pid);
-        close(ch->fd);
     }
     ch->pid = 0;
+}
+
+/* Kills the child if it still runs and closes its pipes. */
+static void child_close(struct child *ch)
+{
+    bool started = ch->fd > 0;
+
+    child_kill(ch);
+    if (started) {
+        close(ch->fd);
+        close(ch->go);
+    }
+    ch->fd = ch->go = 0;
 }
 
 /* True when the message MSG is "METHOD: " followed by text containing
@@ -146,7 +166,7 @@ static void child_setup(void)
 
 static void child_teardown(void)
 {
-    child_kill(&server);
+    child_close(&server);
     tu_rmdir(tmpdir);
 }
 
@@ -188,9 +208,9 @@ static void serve_in_child(const char *listen, int fd)
 static void server_start(const char *listen, char *addr, size_t size)
 {
     size_t n = 0;
-    int wfd = -1;
+    int wfd = -1, gfd = -1;
 
-    if (child_fork(&server, &wfd) == 0)
+    if (child_fork(&server, &wfd, &gfd) == 0)
         serve_in_child(listen, wfd);
     while (n == 0 || addr[n - 1] != '\0') {
         size_t got = child_read(&server, addr + n, size - n - 1, WAIT_MS);
@@ -423,6 +443,161 @@ START_TEST(oversized_tcp)
 }
 END_TEST
 
+/* ---- clients killed under a server in this process ------------------ */
+
+static struct child clients[2];
+
+static void clients_setup(void)
+{
+    memset(clients, 0, sizeof clients);
+    fx_setup();
+}
+
+static void clients_teardown(void)
+{
+    for (size_t i = 0; i < sizeof clients / sizeof clients[0]; i++)
+        child_close(&clients[i]);
+    fx_teardown();
+}
+
+/* In a child: waits for the test's go, so that it connects only once the
+ * server listens and the test has counted its descriptors. */
+static void child_wait_go(int gfd)
+{
+    char b;
+
+    if (read(gfd, &b, 1) != 1)
+        _exit(1);
+}
+
+/* A child that connects to ADDRESS, writes the first half of a request
+ * and reports, then waits to be killed. */
+static void half_request_child(const char *address, int wfd, int gfd)
+{
+    char text[2000], err[256];
+    struct srpc__address a;
+    struct srpc__sock sock;
+    msgpack_sbuffer sb;
+    msgpack_packer pk;
+
+    child_wait_go(gfd);
+    memset(text, 'h', sizeof text - 1);
+    text[sizeof text - 1] = '\0';
+    msgpack_sbuffer_init(&sb);
+    msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+    msgpack_pack_array(&pk, 4);
+    msgpack_pack_int(&pk, 0);
+    msgpack_pack_uint32(&pk, 1);
+    srpc_pack_str(&pk, "calc.echo");
+    msgpack_pack_array(&pk, 1);
+    srpc_pack_str(&pk, text);
+    if (srpc__address_parse(address, &a, err, sizeof err) != SRPC_OK ||
+        a.ops->connect(&a, srpc__now_ms() + WAIT_MS, &sock, err,
+                       sizeof err) != SRPC_OK ||
+        write(sock.fd, sb.data, sb.size / 2) != (ssize_t)(sb.size / 2) ||
+        write(wfd, "r", 1) != 1)
+        _exit(1);
+    for (;;)
+        pause();
+}
+
+/* A child that sends calls without reading a reply, so that the server
+ * has them running, queued and answered into a full socket, reports, and
+ * waits to be killed.  Its go is the server's TCP address (one write to
+ * the pipe, NUL included). */
+static void in_flight_child(int wfd, int gfd)
+{
+    char address[64], err[256];
+    srpc_pending *p;
+    srpc_client *c;
+    ssize_t n = read(gfd, address, sizeof address);
+
+    if (n <= 0 || address[n - 1] != '\0' ||
+        srpc_client_connect(&c, address, NULL, err, sizeof err) != SRPC_OK)
+        _exit(1);
+    for (int i = 0; i < 3; i++) {
+        if (calc_sleep_async(c, 100, &p) != SRPC_OK)
+            _exit(1);
+    }
+    for (int i = 0; i < 8; i++) {
+        msgpack_pack_uint32(srpc_client_begin(c, "calc.big", 1), 1u << 20);
+        if (srpc_client_send(c, &p) != SRPC_OK)
+            _exit(1);
+    }
+    if (srpc_client_flush(c) != SRPC_OK || write(wfd, "r", 1) != 1)
+        _exit(1);
+    for (;;)
+        pause();
+}
+
+/* The server's open connections, once they are WANT (at most WAIT_MS). */
+static uint64_t wait_open(uint64_t want)
+{
+    struct srpc_server_stats st;
+
+    for (int i = 0; i < WAIT_MS / 10; i++) {
+        ck_assert_int_eq(srpc_server_stats(fx.ts.srv, &st), SRPC_OK);
+        if (st.connections_open == want)
+            break;
+        poll(NULL, 0, 10);
+    }
+    return st.connections_open;
+}
+
+/* This process's descriptors, once they are WANT (at most WAIT_MS): the
+ * server closes its side in its own time. */
+static int wait_fds(int want)
+{
+    int n = tu_count_fds();
+
+    for (int i = 0; i < WAIT_MS / 10 && n != want; i++) {
+        poll(NULL, 0, 10);
+        n = tu_count_fds();
+    }
+    return n;
+}
+
+/* Two clients are SIGKILLed, one in the middle of a request (Unix), one
+ * with calls running, queued and answered unread (TCP).  A third client
+ * goes on being served, and the server is back to the descriptors and
+ * the connections it had before. */
+START_TEST(killed_clients_leave_server_healthy)
+{
+    char tcp[64];
+    srpc_client *other;
+    int fds, wfd = -1, gfd = -1;
+    int32_t r;
+
+    /* Forked before the server's thread exists; told where to connect. */
+    if (child_fork(&clients[0], &wfd, &gfd) == 0)
+        half_request_child(fx.unix_addr, wfd, gfd);
+    if (child_fork(&clients[1], &wfd, &gfd) == 0)
+        in_flight_child(wfd, gfd);
+    fx_start(NULL);
+    snprintf(tcp, sizeof tcp, "%s", srpc_server_address(fx.ts.srv, 1));
+    other = fx_connect(fx.unix_addr);
+    ck_assert_int_eq(calc_add(other, 1, 1, &r), SRPC_OK);
+    fds = tu_count_fds();
+    ck_assert_int_eq(wait_open(1), 1);
+    ck_assert_int_eq(write(clients[0].go, "g", 1), 1);
+    ck_assert_int_eq(write(clients[1].go, tcp, strlen(tcp) + 1),
+                     (ssize_t)strlen(tcp) + 1);
+    ck_assert_msg(child_wait_byte(&clients[0], WAIT_MS), "half request");
+    ck_assert_msg(child_wait_byte(&clients[1], WAIT_MS), "calls in flight");
+    ck_assert_int_eq(wait_open(3), 3);
+    tu_wait_stat(fx.ts.srv, TU_STAT(calls), 1, WAIT_MS); /* one runs */
+    child_kill(&clients[0]);
+    child_kill(&clients[1]);
+    ck_assert_msg(calc_add(other, 2, 3, &r) == SRPC_OK, "%s",
+                  srpc_client_errmsg(other));
+    ck_assert_int_eq(r, 5);
+    ck_assert_uint_eq(wait_open(1), 1);
+    ck_assert_int_eq(wait_fds(fds), fds);
+    srpc_client_close(other);
+    ck_assert_uint_eq(wait_open(0), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("client_fail");
@@ -443,6 +618,11 @@ int main(void)
     tcase_add_test(tc, server_killed_tcp);
     tcase_add_test(tc, restarted_unix);
     tcase_add_test(tc, restarted_tcp);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("client_killed");
+    tcase_add_checked_fixture(tc, clients_setup, clients_teardown);
+    tcase_set_timeout(tc, 20);
+    tcase_add_test(tc, killed_clients_leave_server_healthy);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_ENV);
