@@ -262,7 +262,7 @@ void srpc__client_read_last(srpc_client *c, int64_t deadline);
 void srpc__client_run_callbacks(srpc_client *c);
 
 /* Marks the connection failed with STATUS and WHY and fails every SENT
- * slot so.  Caller holds lock. */
+ * slot so ("METHOD: WHY").  Caller holds lock. */
 void srpc__client_break(srpc_client *c, int status, const char *why);
 
 /* Puts S (QUEUED) into the msgid map as SENT; removes it from there if
