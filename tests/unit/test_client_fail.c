@@ -397,12 +397,16 @@ END_TEST
 
 /* ---- a request over the server's limit ------------------------------ */
 
+/* The server's sockrpc.closing reason for a request over its limit. */
+#define TOO_BIG "server closed the connection: message exceeds the maximum size"
+
 /* A calc.echo of SIZE bytes to a server with the default 1 MiB limit
- * fails and says which call and which limit. */
+ * fails and says which call and which limit, blocking or not. */
 static void check_oversized(const char *address, size_t size)
 {
     srpc_client *c = fx_connect(address);
     char *s = malloc(size + 1);
+    srpc_pending *p;
     const char *ret;
     int32_t r;
     int rc;
@@ -411,18 +415,26 @@ static void check_oversized(const char *address, size_t size)
     memset(s, 'x', size);
     s[size] = '\0';
     rc = calc_echo(c, s, &ret);
-    ck_assert_msg(rc == SRPC_ECLOSED, "%s: got %s: %s", address,
+    ck_assert_msg(rc == SRPC_ECLOSED &&
+                  names(srpc_client_errmsg(c), "calc.echo", TOO_BIG),
+                  "%s, %zu bytes: %s: %s", address, size, srpc_strerror(rc),
+                  srpc_client_errmsg(c));
+    /* The same sent without waiting, on a new connection. */
+    srpc_client_close(c);
+    c = fx_connect(address);
+    srpc_pack_str(srpc_client_begin(c, "calc.echo", 1), s);
+    ck_assert_int_eq(srpc_client_send(c, &p), SRPC_OK);
+    rc = srpc_client_wait(c, p, NULL);
+    ck_assert_msg(rc == SRPC_ECLOSED &&
+                  names(srpc_client_errmsg(c), "calc.echo", TOO_BIG),
+                  "%s, %zu bytes, async: %s: %s", address, size,
                   srpc_strerror(rc), srpc_client_errmsg(c));
-    ck_assert_msg(strstr(srpc_client_errmsg(c), "calc.echo: ") ==
-                      srpc_client_errmsg(c) &&
-                  strstr(srpc_client_errmsg(c), "exceeds the maximum size"),
-                  "%s, %zu bytes: %s", address, size, srpc_client_errmsg(c));
     /* Every later call names itself and the same reason. */
-    ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_ECLOSED);
-    ck_assert_msg(strstr(srpc_client_errmsg(c), "calc.add: ") ==
-                      srpc_client_errmsg(c) &&
-                  strstr(srpc_client_errmsg(c), "exceeds the maximum size"),
-                  "%s: %s", address, srpc_client_errmsg(c));
+    rc = calc_add(c, 1, 2, &r);
+    ck_assert_msg(rc == SRPC_ECLOSED &&
+                  names(srpc_client_errmsg(c), "calc.add", TOO_BIG),
+                  "%s: %s: %s", address, srpc_strerror(rc),
+                  srpc_client_errmsg(c));
     free(s);
     srpc_client_close(c);
 }
