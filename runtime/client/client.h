@@ -163,6 +163,10 @@ struct srpc_client {
     int broken;                   /* 0, or the status calls now fail with */
     char broken_why[SRPC__SLOT_ERRMSG];
     char closing_why[SRPC__SLOT_ERRMSG]; /* from sockrpc.closing */
+    /* Notifications are not handed to the application: set while a
+     * writer reads a closed connection out, holding send_lock, which a
+     * callback that sends would wait for forever. */
+    bool muted;
     srpc_notification_fn on_notification;
     void *notification_data;
     struct srpc__thread *threads;
@@ -253,7 +257,9 @@ int srpc__client_read_step(srpc_client *c, int64_t deadline);
  * waiting, what it sent before (replies to earlier calls, and its
  * sockrpc.closing notice, the reason to report), until the end of the
  * stream breaks the connection.  A thread reading meanwhile is waited for
- * until DEADLINE: it finds the same.  Caller holds lock.
+ * until DEADLINE: it finds the same.  The caller holds send_lock, so
+ * notifications read here are not handed to the application (muted).
+ * Caller holds lock.
  */
 void srpc__client_read_last(srpc_client *c, int64_t deadline);
 

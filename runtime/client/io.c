@@ -433,7 +433,7 @@ static void deliver_notification(srpc_client *c, const struct srpc__msg *m)
         note_closing(c, m->params);
     /* A name too long for the buffer or holding a NUL cannot be any the
      * application registered interest in. */
-    if (!fn || name->via.str.size >= sizeof method ||
+    if (!fn || c->muted || name->via.str.size >= sizeof method ||
         memchr(name->via.str.ptr, '\0', name->via.str.size))
         return;
     memcpy(method, name->via.str.ptr, name->via.str.size);
@@ -647,10 +647,12 @@ void srpc__client_read_last(srpc_client *c, int64_t deadline)
     /* A reader inside recv() sees the close too, and reads it all. */
     while (c->reading && srpc__client_cond_wait(c, deadline))
         ;
+    c->muted = true;
     for (int i = 0; i < LAST_READS && !c->broken && !c->reading; i++) {
         if (srpc__client_read_step(c, srpc__now_ms()) != SRPC_OK)
-            return;
+            break;
     }
+    c->muted = false;
 }
 
 bool srpc__client_cond_wait(srpc_client *c, int64_t deadline)

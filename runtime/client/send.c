@@ -32,6 +32,13 @@
 #include "transport/transport.h"
 #include "wire/frame.h"
 
+/* poll() says the peer closed its side, where the system can tell. */
+#ifdef POLLRDHUP
+#define PEER_CLOSED POLLRDHUP
+#else
+#define PEER_CLOSED 0
+#endif
+
 enum {
     BACKOFF_FIRST_MS = 10,   /* the first pause between connect attempts */
     CORK_BYTES = 64 * 1024,  /* a queue this full is sent at once */
@@ -169,20 +176,28 @@ static int reconnect(srpc_client *c, int64_t deadline, char *err,
 
 /*
  * Before sending on a connection nobody is reading, handles what the
- * server sent since: replies, notifications and, above all, its close.
+ * server sent since: its notifications and, above all, its close.
  * Reconnecting then beats sending a request into a closed connection,
  * where it would fail as a call that may have run (over TCP such a send
- * even succeeds): also with calls in flight, which fail either way, but
- * the new request need not.  Reads without waiting, a few messages at
- * most.  Caller holds lock.
+ * even succeeds).  Reads without waiting, a few messages at most.
+ *
+ * With calls in flight only a server that closed is read out (muted, see
+ * srpc__client_read_last): those calls fail either way, but the new
+ * request need not.  A live server's replies are left to their reader.
+ * Caller holds lock.
  */
 static void read_before_send(srpc_client *c)
 {
     for (int i = 0; i < 8; i++) {
-        struct pollfd p = { .fd = c->sock.fd, .events = POLLIN };
+        struct pollfd p = { .fd = c->sock.fd, .events = POLLIN | PEER_CLOSED };
 
         if (c->broken || c->reading || poll(&p, 1, 0) <= 0)
             return;
+        if (c->nsent > 0) {
+            if (p.revents & (PEER_CLOSED | POLLHUP | POLLERR))
+                srpc__client_read_last(c, srpc__now_ms());
+            return;
+        }
         if (srpc__client_read_step(c, srpc__now_ms()) != SRPC_OK)
             return;
     }

@@ -439,6 +439,43 @@ static void check_oversized(const char *address, size_t size)
     srpc_client_close(c);
 }
 
+/* A notification callback that answers every notification with one of
+ * its own, as the documentation allows. */
+static void answer(srpc_client *c, const char *method,
+                   const msgpack_object *params, void *user_data)
+{
+    (void)method;
+    (void)params;
+    (void)user_data;
+    calc_note(c, 1);
+}
+
+/* The server's notice is read by the thread whose write failed, which
+ * holds the client's send lock: it must not hand the notice to a
+ * callback that sends (the send would wait for that lock forever), but
+ * the reason still reaches the call. */
+START_TEST(oversized_with_callback)
+{
+    srpc_client *c;
+    char *s = malloc((2u << 20) + 1);
+    const char *ret;
+    int rc;
+
+    ck_assert_ptr_nonnull(s);
+    memset(s, 'x', 2u << 20);
+    s[2u << 20] = '\0';
+    fx_start(NULL);
+    c = fx_connect(fx.unix_addr);
+    srpc_client_on_notification(c, answer, NULL);
+    rc = calc_echo(c, s, &ret);
+    ck_assert_msg(rc == SRPC_ECLOSED &&
+                  names(srpc_client_errmsg(c), "calc.echo", TOO_BIG),
+                  "%s: %s", srpc_strerror(rc), srpc_client_errmsg(c));
+    free(s);
+    srpc_client_close(c);
+}
+END_TEST
+
 START_TEST(oversized_unix)
 {
     fx_start(NULL);
@@ -622,6 +659,7 @@ int main(void)
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, oversized_unix);
     tcase_add_test(tc, oversized_tcp);
+    tcase_add_test(tc, oversized_with_callback);
     suite_add_tcase(s, tc);
     tc = tcase_create("server_killed");
     tcase_add_checked_fixture(tc, child_setup, child_teardown);
