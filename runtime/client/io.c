@@ -644,6 +644,10 @@ int srpc__client_read_step(srpc_client *c, int64_t deadline)
 
 void srpc__client_read_last(srpc_client *c, int64_t deadline)
 {
+    /* Inside a notification callback this thread is the reader, which
+     * will find the close when the callback returns. */
+    if (c->reading && pthread_equal(c->reader, pthread_self()))
+        return;
     /* A reader inside recv() sees the close too, and reads it all. */
     while (c->reading && srpc__client_cond_wait(c, deadline))
         ;

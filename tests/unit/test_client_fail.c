@@ -492,6 +492,41 @@ START_TEST(oversized_tcp)
 }
 END_TEST
 
+/* ---- a callback that sends on a connection closing under it --------- */
+
+/* Sends one notification and closes. */
+static void notify_then_close(struct fake *f, int fd)
+{
+    (void)f;
+    fake_notify(fd, "event", 1, NULL);
+}
+
+/* The callback's notification fails (the server is gone) in the thread
+ * that is reading: it does not wait for a reader, itself, until the
+ * deadline, and the close then fails the connection as usual. */
+START_TEST(callback_sends_into_close)
+{
+    char path[320], addr[330];
+    struct fake f;
+    srpc_client *c;
+    int64_t t0;
+    int rc = SRPC_OK;
+
+    snprintf(path, sizeof path, "%s/fake.sock", tmpdir);
+    snprintf(addr, sizeof addr, "unix:%s", path);
+    fake_start(&f, path, notify_then_close, NULL);
+    c = connect_to(addr, NULL);
+    srpc_client_on_notification(c, answer, NULL);
+    fake_stop(&f); /* the notice is sent and the socket closed */
+    t0 = srpc__now_ms();
+    for (int i = 0; i < 100 && rc == SRPC_OK; i++)
+        rc = srpc_client_poll(c, 10);
+    ck_assert_int_eq(rc, SRPC_ECLOSED);
+    ck_assert_int_lt(srpc__now_ms() - t0, 1000); /* the deadline is 5 s */
+    srpc_client_close(c);
+}
+END_TEST
+
 /* ---- clients killed under a server in this process ------------------ */
 
 static struct child clients[2];
@@ -668,6 +703,11 @@ int main(void)
     tcase_add_test(tc, server_killed_tcp);
     tcase_add_test(tc, restarted_unix);
     tcase_add_test(tc, restarted_tcp);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("callbacks");
+    tcase_add_checked_fixture(tc, child_setup, child_teardown);
+    tcase_set_timeout(tc, 20);
+    tcase_add_test(tc, callback_sends_into_close);
     suite_add_tcase(s, tc);
     tc = tcase_create("client_killed");
     tcase_add_checked_fixture(tc, clients_setup, clients_teardown);
