@@ -1,16 +1,16 @@
 /*
  * test_client_fail.c - what a caller learns when the connection fails
- * under its calls: a request too large for the server, a server killed
- * with calls in flight (with and without reconnect), and, the other way
- * round, a client killed in the middle of a request, which the server
- * must shrug off.
+ * under its calls: a server killed with calls in flight (with and
+ * without reconnect), a request too large for the server (also with a
+ * notification callback that sends), a callback that sends into a closed
+ * connection; and, the other way round, clients killed in the middle of
+ * a request or with calls in flight, which the server must shrug off.
  *
- * Servers that get killed run in a forked child; every child is killed
+ * Processes that get killed are forked children; every child is killed
  * and reaped by the test that started it, within Check's timeout.
  */
 #include "config.h"
 
-#include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
