@@ -5,7 +5,8 @@ CLIENT_TESTS = \
 	tests/unit/test_async \
 	tests/unit/test_notify \
 	tests/unit/test_client_threads \
-	tests/unit/test_reconnect
+	tests/unit/test_reconnect \
+	tests/unit/test_client_fail
 check_PROGRAMS += $(CLIENT_TESTS)
 TESTS += $(CLIENT_TESTS)
 
@@ -39,3 +40,10 @@ tests_unit_test_reconnect_CPPFLAGS = $(TEST_CPP)
 tests_unit_test_reconnect_CFLAGS = $(TEST_CC)
 tests_unit_test_reconnect_LDFLAGS = $(TEST_LINK)
 tests_unit_test_reconnect_LDADD = $(RUNTIME_TEST_LIBS)
+
+tests_unit_test_client_fail_SOURCES = tests/unit/test_client_fail.c \
+	$(CLIENT_TEST_UTIL)
+tests_unit_test_client_fail_CPPFLAGS = $(TEST_CPP)
+tests_unit_test_client_fail_CFLAGS = $(TEST_CC)
+tests_unit_test_client_fail_LDFLAGS = $(TEST_LINK)
+tests_unit_test_client_fail_LDADD = $(RUNTIME_TEST_LIBS)

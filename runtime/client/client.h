@@ -163,6 +163,10 @@ struct srpc_client {
     int broken;                   /* 0, or the status calls now fail with */
     char broken_why[SRPC__SLOT_ERRMSG];
     char closing_why[SRPC__SLOT_ERRMSG]; /* from sockrpc.closing */
+    /* Notifications are not handed to the application: set while a
+     * writer reads a closed connection out, holding send_lock, which a
+     * callback that sends would wait for forever. */
+    bool muted;
     srpc_notification_fn on_notification;
     void *notification_data;
     struct srpc__thread *threads;
@@ -248,12 +252,23 @@ void srpc__client_wait_slot(srpc_client *c, srpc_pending *s);
  * and nobody is reading. */
 int srpc__client_read_step(srpc_client *c, int64_t deadline);
 
+/*
+ * The server closed the connection under a write: reads, without
+ * waiting, what it sent before (replies to earlier calls, and its
+ * sockrpc.closing notice, the reason to report), until the end of the
+ * stream breaks the connection.  A thread reading meanwhile is waited for
+ * until DEADLINE: it finds the same.  The caller holds send_lock, so
+ * notifications read here are not handed to the application (muted).
+ * Caller holds lock.
+ */
+void srpc__client_read_last(srpc_client *c, int64_t deadline);
+
 /* Runs the callbacks of done callback slots.  Caller holds lock, which is
  * released while each runs. */
 void srpc__client_run_callbacks(srpc_client *c);
 
 /* Marks the connection failed with STATUS and WHY and fails every SENT
- * slot so.  Caller holds lock. */
+ * slot so ("METHOD: WHY").  Caller holds lock. */
 void srpc__client_break(srpc_client *c, int status, const char *why);
 
 /* Puts S (QUEUED) into the msgid map as SENT; removes it from there if

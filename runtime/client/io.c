@@ -34,7 +34,8 @@
 #include "wire/protocol.h"
 
 enum {
-    READ_CHUNK = 64 * 1024    /* read at least this much at once */
+    READ_CHUNK = 64 * 1024,   /* read at least this much at once */
+    LAST_READS = 64           /* bounds reading a closed connection out */
 };
 
 #define CLOSING_METHOD "sockrpc.closing"
@@ -136,6 +137,22 @@ void srpc__client_dequeue_callback(srpc_client *c, srpc_pending *s)
     s->next = NULL;
 }
 
+/*
+ * Fails S, whose request went (or began to go) out, with the
+ * connection's STATUS and MSG, named: with many calls in flight, the
+ * caller must tell which one failed.  With reconnect the caller also
+ * learns why it was not sent again: the server may have run it.
+ */
+static void fail_in_flight(srpc_client *c, srpc_pending *s, int status,
+                           const char *msg)
+{
+    if (c->reconnect)
+        srpc__slot_error(s, status, "%s: %s (not sent again: it may have "
+                         "run)", s->method, msg);
+    else
+        srpc__slot_error(s, status, "%s: %s", s->method, msg);
+}
+
 void srpc__client_break(srpc_client *c, int status, const char *why)
 {
     const char *msg = why;
@@ -157,7 +174,7 @@ void srpc__client_break(srpc_client *c, int status, const char *why)
 
         for (; s; s = next) {
             next = s->next;
-            srpc__slot_error(s, status, "%s", msg);
+            fail_in_flight(c, s, status, msg);
             srpc__client_complete(c, s);
         }
         c->map[i] = NULL;
@@ -416,7 +433,7 @@ static void deliver_notification(srpc_client *c, const struct srpc__msg *m)
         note_closing(c, m->params);
     /* A name too long for the buffer or holding a NUL cannot be any the
      * application registered interest in. */
-    if (!fn || name->via.str.size >= sizeof method ||
+    if (!fn || c->muted || name->via.str.size >= sizeof method ||
         memchr(name->via.str.ptr, '\0', name->via.str.size))
         return;
     memcpy(method, name->via.str.ptr, name->via.str.size);
@@ -623,6 +640,23 @@ int srpc__client_read_step(srpc_client *c, int64_t deadline)
     c->reading = false;
     pthread_cond_broadcast(&c->cond);
     return c->broken ? c->broken : rc;
+}
+
+void srpc__client_read_last(srpc_client *c, int64_t deadline)
+{
+    /* Inside a notification callback this thread is the reader, which
+     * will find the close when the callback returns. */
+    if (c->reading && pthread_equal(c->reader, pthread_self()))
+        return;
+    /* A reader inside recv() sees the close too, and reads it all. */
+    while (c->reading && srpc__client_cond_wait(c, deadline))
+        ;
+    c->muted = true;
+    for (int i = 0; i < LAST_READS && !c->broken && !c->reading; i++) {
+        if (srpc__client_read_step(c, srpc__now_ms()) != SRPC_OK)
+            break;
+    }
+    c->muted = false;
 }
 
 bool srpc__client_cond_wait(srpc_client *c, int64_t deadline)

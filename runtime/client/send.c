@@ -32,6 +32,13 @@
 #include "transport/transport.h"
 #include "wire/frame.h"
 
+/* poll() says the peer closed its side, where the system can tell. */
+#ifdef POLLRDHUP
+#define PEER_CLOSED POLLRDHUP
+#else
+#define PEER_CLOSED 0
+#endif
+
 enum {
     BACKOFF_FIRST_MS = 10,   /* the first pause between connect attempts */
     CORK_BYTES = 64 * 1024,  /* a queue this full is sent at once */
@@ -168,20 +175,29 @@ static int reconnect(srpc_client *c, int64_t deadline, char *err,
 }
 
 /*
- * Before sending on a connection with nothing in flight and nobody
- * reading, handles what the server sent since: its notifications and,
- * above all, its close.  Reconnecting then beats sending a request into
- * a closed connection and failing the call (over TCP such a send may even
- * succeed).  Reads without waiting, a few messages at most.  Caller holds
- * lock.
+ * Before sending on a connection nobody is reading, handles what the
+ * server sent since: its notifications and, above all, its close.
+ * Reconnecting then beats sending a request into a closed connection,
+ * where it would fail as a call that may have run (over TCP such a send
+ * even succeeds).  Reads without waiting, a few messages at most.
+ *
+ * With calls in flight only a server that closed is read out (muted, see
+ * srpc__client_read_last): those calls fail either way, but the new
+ * request need not.  A live server's replies are left to their reader.
+ * Caller holds lock.
  */
-static void read_while_idle(srpc_client *c)
+static void read_before_send(srpc_client *c)
 {
     for (int i = 0; i < 8; i++) {
-        struct pollfd p = { .fd = c->sock.fd, .events = POLLIN };
+        struct pollfd p = { .fd = c->sock.fd, .events = POLLIN | PEER_CLOSED };
 
-        if (c->broken || c->nsent > 0 || c->reading || poll(&p, 1, 0) <= 0)
+        if (c->broken || c->reading || poll(&p, 1, 0) <= 0)
             return;
+        if (c->nsent > 0) {
+            if (p.revents & (PEER_CLOSED | POLLHUP | POLLERR))
+                srpc__client_read_last(c, srpc__now_ms());
+            return;
+        }
         if (srpc__client_read_step(c, srpc__now_ms()) != SRPC_OK)
             return;
     }
@@ -218,22 +234,18 @@ static void batch_clear(struct srpc__outq *q)
     q->direct.slot = NULL;
 }
 
-/* Fails the live queued entries of Q with STATUS: "METHOD: WHY", or WHY
- * alone when it names the connection's failure already.  Their owners find
- * them done; callbacks are queued to run.  Then empties Q.  Caller holds
- * lock. */
+/* Fails the live queued entries of Q with STATUS: "METHOD: WHY".  Their
+ * owners find them done; callbacks are queued to run.  Then empties Q.
+ * Caller holds lock. */
 static void fail_batch(srpc_client *c, struct srpc__outq *q, int status,
-                       bool with_method, const char *why)
+                       const char *why)
 {
     for (size_t i = 0; i < batch_size(q); i++) {
         srpc_pending *s = batch_entry(q, i)->slot;
 
         if (!entry_live(batch_entry(q, i), SLOT_QUEUED))
             continue;
-        if (with_method)
-            srpc__slot_error(s, status, "%s: %s", s->method, why);
-        else
-            srpc__slot_error(s, status, "%s", why);
+        srpc__slot_error(s, status, "%s: %s", s->method, why);
         srpc__client_complete(c, s);
     }
     batch_clear(q);
@@ -253,7 +265,7 @@ static int ensure_connected(srpc_client *c, int64_t deadline, char *why,
     int rc;
 
     if (c->reconnect)
-        read_while_idle(c);
+        read_before_send(c);
     if (!c->broken)
         return SRPC_OK;
     if (!c->reconnect) {
@@ -298,13 +310,19 @@ static void enter_batch(srpc_client *c)
  * When part of it went, the calls that did may be running: they fail as
  * calls in flight on a broken connection do, and so does the rest, since
  * half a request on the wire would make the next one read as its
- * continuation.  Caller holds lock.
+ * continuation.
+ *
+ * A server that closed may have said why first (a request over its size
+ * limit): that is read before anything fails, by DEADLINE at most, so
+ * that the calls carry the reason.  Caller holds lock.
  */
 static bool batch_failed(srpc_client *c, int rc, size_t sent, const char *why,
-                         bool retry)
+                         bool retry, int64_t deadline)
 {
     struct srpc__outq *q = &c->sending;
 
+    if (rc == SRPC_ECLOSED)
+        srpc__client_read_last(c, deadline);
     if (rc == SRPC_ETIMEDOUT)
         why = "timed out sending a request; the connection is unusable";
     if (sent > 0) {
@@ -313,7 +331,8 @@ static bool batch_failed(srpc_client *c, int rc, size_t sent, const char *why,
             struct srpc__queued *e = batch_entry(q, i);
 
             if (e->slot->kind == SLOT_NOTIFY && entry_live(e, SLOT_SENT)) {
-                srpc__slot_error(e->slot, rc, "%s", c->broken_why);
+                srpc__slot_error(e->slot, rc, "%s: %s", e->slot->method,
+                                 c->broken_why);
                 e->slot->state = SLOT_DONE;
             }
         }
@@ -335,13 +354,13 @@ static bool batch_failed(srpc_client *c, int rc, size_t sent, const char *why,
     }
     if (rc == SRPC_ETIMEDOUT) {
         /* Nothing went: the connection is as good as it was. */
-        fail_batch(c, q, rc, true, "timed out sending");
+        fail_batch(c, q, rc, "timed out sending");
         return false;
     }
     srpc__client_break(c, rc, why);
     if (retry && c->reconnect)
         return true;
-    fail_batch(c, q, rc, false, c->broken_why);
+    fail_batch(c, q, rc, c->broken_why);
     return false;
 }
 
@@ -365,7 +384,7 @@ static void write_batch(srpc_client *c, int64_t deadline)
 
         rc = ensure_connected(c, deadline, why, sizeof why);
         if (rc != SRPC_OK) {
-            fail_batch(c, q, rc, true, why);
+            fail_batch(c, q, rc, why);
             break;
         }
         enter_batch(c);
@@ -387,7 +406,7 @@ static void write_batch(srpc_client *c, int64_t deadline)
             return;
         }
         pthread_mutex_lock(&c->lock);
-        if (!batch_failed(c, rc, sent, err, attempt == 0))
+        if (!batch_failed(c, rc, sent, err, attempt == 0, deadline))
             break;
     }
     pthread_mutex_unlock(&c->lock);
@@ -558,7 +577,7 @@ void srpc__client_flush_at_close(srpc_client *c)
     c->sending = c->queue;
     c->queue = q;
     if (c->broken)
-        fail_batch(c, &c->sending, SRPC_ECLOSED, true, "client closed");
+        fail_batch(c, &c->sending, SRPC_ECLOSED, "client closed");
     if (c->sending.n > 0)
         write_batch(c, batch_deadline(c));
     else

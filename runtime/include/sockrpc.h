@@ -100,7 +100,8 @@ struct srpc_client_options {
     size_t max_message_size; /* largest reply accepted; 16 MiB */
     /* After the connection broke, the next call connects again (retrying
      * with exponential backoff until its own deadline) instead of failing.
-     * Calls in flight when it broke still fail: they are never sent twice,
+     * Calls in flight when it broke still fail, with a message that says
+     * "(not sent again: it may have run)": they are never sent twice,
      * since the server may have run them already.  false */
     bool reconnect;
     int reconnect_max_ms;    /* longest pause between attempts; 1000 */
@@ -132,9 +133,11 @@ void srpc_client_close(srpc_client *client);
 int srpc_client_set_timeout(srpc_client *client, int timeout_ms);
 
 /*
- * After a call failed: a message that says why, e.g. "calc.div: division by
- * zero" or "connection closed by server".  Valid until this thread's next
- * call on CLIENT.
+ * After a call failed: a message that names the method and says why, e.g.
+ * "calc.div: division by zero", "calc.add: connection closed by server", or,
+ * when the server said why it closed, "calc.echo: server closed the
+ * connection: message exceeds the maximum size".  Valid until this thread's
+ * next call on CLIENT.
  */
 const char *srpc_client_errmsg(const srpc_client *client);
 

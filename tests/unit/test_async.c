@@ -392,7 +392,7 @@ START_TEST(drop_fails_every_pending_call)
         int64_t t0 = srpc__now_ms();
 
         ck_assert_int_eq(calc_add_finish(c, p[i], &r), SRPC_ECLOSED);
-        ck_assert_str_eq(srpc_client_errmsg(c), "connection closed by server");
+        ck_assert_str_eq(srpc_client_errmsg(c), "calc.add: connection closed by server");
         ck_assert_int_lt(srpc__now_ms() - t0, 1000); /* not the deadline */
     }
     ck_assert_int_eq(r, 77);
@@ -479,7 +479,7 @@ START_TEST(callbacks_fail_on_drop_and_close)
     for (int i = 0; i < 100 && t.done < 3; i++)
         srpc_client_poll(c, 50);
     ck_assert_int_eq(t.closed, 3);
-    ck_assert_str_eq(t.last_err, "connection closed by server");
+    ck_assert_str_eq(t.last_err, "calc.add: connection closed by server");
     ck_assert_int_eq(srpc_client_poll(c, 0), SRPC_ECLOSED);
     /* Sending on a dead connection fails at once: no callback. */
     ck_assert_int_eq(add_cb(c, 1, 1, &t), SRPC_ECLOSED);
@@ -498,7 +498,7 @@ START_TEST(callbacks_fail_on_drop_and_close)
     }
     srpc_client_close(c);
     ck_assert_int_eq(t.closed, 5);
-    ck_assert_str_eq(t.last_err, "client closed");
+    ck_assert_str_eq(t.last_err, "calc.sleep: client closed");
 }
 END_TEST
 

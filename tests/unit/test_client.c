@@ -257,7 +257,7 @@ START_TEST(server_gone_mid_call)
     fake_start(&f, close_after_request);
     c = connect_opts(fake_addr, NULL);
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_ECLOSED);
-    ck_assert_str_eq(srpc_client_errmsg(c), "connection closed by server");
+    ck_assert_str_eq(srpc_client_errmsg(c), "calc.add: connection closed by server");
     fake_stop(&f);
     /* Every later call fails at once, without SIGPIPE. */
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_ECLOSED);
@@ -495,7 +495,7 @@ START_TEST(garbage_reply_is_protocol_error)
     fake_start(&f, garbage_reply);
     c = connect_opts(fake_addr, NULL);
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_EPROTO);
-    ck_assert_str_eq(srpc_client_errmsg(c), "message is not an array");
+    ck_assert_str_eq(srpc_client_errmsg(c), "calc.add: message is not an array");
     fake_stop(&f);
     srpc_client_close(c);
 }

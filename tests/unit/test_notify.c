@@ -180,10 +180,10 @@ START_TEST(closing_reason_in_message)
     ck_assert_int_eq(calc_add_async(c, 1, 2, &p), SRPC_OK);
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_ECLOSED);
     ck_assert_str_eq(srpc_client_errmsg(c),
-                     "server closed the connection: idle timeout");
+                     "calc.add: server closed the connection: idle timeout");
     ck_assert_int_eq(calc_add_finish(c, p, &r), SRPC_ECLOSED);
     ck_assert_str_eq(srpc_client_errmsg(c),
-                     "server closed the connection: idle timeout");
+                     "calc.add: server closed the connection: idle timeout");
     ck_assert_int_eq(s.n, 1); /* delivered too */
     ck_assert_str_eq(s.methods[0], "sockrpc.closing");
     fake_stop(&f);
@@ -211,7 +211,7 @@ START_TEST(closing_reason_nested)
     c = connect_fake();
     ck_assert_int_eq(calc_add(c, 1, 2, &r), SRPC_ECLOSED);
     ck_assert_str_eq(srpc_client_errmsg(c),
-                     "server closed the connection: too large");
+                     "calc.add: server closed the connection: too large");
     fake_stop(&f);
     srpc_client_close(c);
 }
