@@ -37,7 +37,7 @@
 #include "wire/protocol.h"
 
 enum {
-    MAX_MESSAGE = 1 << 16,   /* the server's limit: reachable by inputs */
+    MAX_MESSAGE = 1 << 12,   /* the server's limit: reachable by short inputs */
     MAX_IDS = 8192,          /* replies owed, at most (inputs are short) */
     MAX_STEPS = 100000       /* server turns before a hang is a finding */
 };
