@@ -28,6 +28,11 @@ static _Thread_local struct {
     struct srpc__thread *rec;
 } cache;
 
+/* The client for which this thread's record could not be allocated last.
+ * A begin that failed so left no record to say so, and the call that
+ * follows must fail as out of memory, not as "no request was begun". */
+static _Thread_local uint64_t lost_serial;
+
 int srpc__thread_error(struct srpc__thread *t, int status, const char *fmt,
                        ...)
 {
@@ -71,9 +76,13 @@ struct srpc__thread *srpc__client_thread(srpc_client *c)
     }
     if (!t) {
         t = calloc(1, sizeof *t);
-        if (!t)
+        if (!t) {
+            lost_serial = c->serial;
             return NULL;
+        }
         t->tid = self;
+        t->begin_failed = lost_serial == c->serial;
+        lost_serial = 0;
         srpc__arena_init(&t->arena);
         t->next = c->threads;
         c->threads = t;
