@@ -30,6 +30,7 @@ include tests/client.mk
 include tests/types.mk
 include tests/evolution.mk
 include tests/foreign.mk
+include tests/oom.mk
 
 # "make check-valgrind": the whole suite under valgrind, programs the tests
 # start included (but not system tools such as cc).  Any error or definite

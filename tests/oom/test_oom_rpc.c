@@ -1,0 +1,682 @@
+#include "config.h"
+
+/*
+ * test_oom_rpc.c - allocation failure along every path of a call, after
+ * SQLite's malloc tests: for N = 1, 2, ... the Nth allocation of an
+ * operation fails (tests/unit/failalloc.h), until an N past the
+ * operation's last allocation lets it succeed untouched.  Each failure
+ * must come back as a status or an error reply, never as a crash, a
+ * leak, a hang or a connection left half-updated: the same operation
+ * with memory to spare must succeed right after, on the same client and
+ * server.
+ *
+ * The calls are those of tests/integration/alltypes.idl, one per IDL
+ * construct, with the allocations failing on the client's thread or on
+ * the server's; then connect, accept, and creating a server and
+ * listening.
+ */
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockrpc.h"
+#include "sockrpc/codec.h"
+#include "failalloc.h"
+#include "testutil.h"
+#include "alltypes.h"
+
+/* No path allocates anywhere near this often: reaching it is a bug (an
+ * operation that allocates without end). */
+#define MAX_N 5000
+
+/* ---- the server's handlers: echoes, two of them allocating -------- */
+
+static int echo_i64(srpc_call *call, int64_t v, int64_t *result)
+{
+    (void)call;
+    *result = v;
+    return SRPC_OK;
+}
+
+static int echo_d(srpc_call *call, double v, double *result)
+{
+    (void)call;
+    *result = v;
+    return SRPC_OK;
+}
+
+static int echo_s8(srpc_call *call, const char *s, const char **result)
+{
+    (void)call;
+    *result = s;
+    return SRPC_OK;
+}
+
+/* Allocates its result, so that srpc_call_alloc fails too. */
+static int reverse(srpc_call *call, srpc_bytes b, srpc_bytes *result)
+{
+    uint8_t *out = srpc_call_alloc(call, b.len);
+
+    if (out == NULL)
+        return srpc_call_fail(call, 1, "out of memory");
+    for (size_t i = 0; i < b.len; i++)
+        out[i] = b.data[b.len - 1 - i];
+    result->data = out;
+    result->len = b.len;
+    return SRPC_OK;
+}
+
+static int grow(srpc_call *call, const struct types_shape *s, int32_t by,
+                struct types_shape *result)
+{
+    (void)call;
+    *result = *s;
+    result->sides = (uint8_t)(s->sides + by);
+    return SRPC_OK;
+}
+
+static int next_color(srpc_call *call, enum types_color c,
+                      enum types_color *result)
+{
+    (void)call;
+    *result = c == TYPES_COLOR_BLUE ? TYPES_COLOR_RED : TYPES_COLOR_BLUE;
+    return SRPC_OK;
+}
+
+static int echo_level(srpc_call *call, enum types_level l,
+                      enum types_level *result)
+{
+    (void)call;
+    *result = l;
+    return SRPC_OK;
+}
+
+static int squares(srpc_call *call, const struct types_seq_int32 *v,
+                   struct types_seq_int64 *result)
+{
+    int64_t *out = srpc_call_alloc(call, v->n * sizeof *out);
+
+    if (out == NULL)
+        return srpc_call_fail(call, 1, "out of memory");
+    for (size_t i = 0; i < v->n; i++)
+        out[i] = (int64_t)v->items[i] * v->items[i];
+    result->n = v->n;
+    result->items = out;
+    return SRPC_OK;
+}
+
+static int bump(srpc_call *call, const struct types_map_string_uint64 *m,
+                struct types_map_string_uint64 *result)
+{
+    (void)call;
+    *result = *m;
+    return SRPC_OK;
+}
+
+static int echo_nest(srpc_call *call,
+                     const struct types_map_int64_seq_bytes *m,
+                     struct types_map_int64_seq_bytes *result)
+{
+    (void)call;
+    *result = *m;
+    return SRPC_OK;
+}
+
+static int echo_bag(srpc_call *call, const struct types_bag *b,
+                    struct types_bag *result)
+{
+    (void)call;
+    *result = *b;
+    return SRPC_OK;
+}
+
+static int echo_any(srpc_call *call, const msgpack_object *v,
+                    const msgpack_object **result)
+{
+    (void)call;
+    *result = v;
+    return SRPC_OK;
+}
+
+static int maybe_point(srpc_call *call, const struct types_point *p,
+                       const srpc_bytes *b, const struct types_point **result)
+{
+    (void)call;
+    (void)b;
+    *result = p;
+    return SRPC_OK;
+}
+
+static int swap(srpc_call *call, const struct types_arr2_string *v,
+                struct types_arr2_string *result)
+{
+    (void)call;
+    result->items[0] = v->items[1];
+    result->items[1] = v->items[0];
+    return SRPC_OK;
+}
+
+static int echo_boxed(srpc_call *call, const struct types_boxed *b,
+                      struct types_boxed *result)
+{
+    (void)call;
+    *result = *b;
+    return SRPC_OK;
+}
+
+static int mirror(srpc_call *call, const struct types_expr *e,
+                  struct types_expr *result)
+{
+    (void)call;
+    *result = *e;
+    return SRPC_OK;
+}
+
+static const struct types_ops ops = {
+    .echo_i64 = echo_i64, .echo_d = echo_d, .echo_s8 = echo_s8,
+    .reverse = reverse, .grow = grow, .next_color = next_color,
+    .echo_level = echo_level, .squares = squares, .bump = bump,
+    .echo_nest = echo_nest, .echo_bag = echo_bag, .echo_any = echo_any,
+    .maybe_point = maybe_point, .swap = swap, .echo_boxed = echo_boxed,
+    .mirror = mirror,
+};
+
+/* ---- fixture: a server thread and a client that reconnects -------- */
+
+static char dir[256];
+static char addr[300];
+static struct tu_server ts;
+static srpc_client *client;
+
+/* Short, so that a request the server dropped without a word fails the
+ * test (as SRPC_ETIMEDOUT) instead of hanging it. */
+static const struct srpc_client_options client_opts = {
+    .timeout_ms = 2000, .reconnect = true, .reconnect_max_ms = 50,
+};
+
+static void start_server(void)
+{
+    ck_assert_int_eq(srpc_server_create(&ts.srv, NULL), SRPC_OK);
+    ck_assert_int_eq(types_serve(ts.srv, &ops, NULL), SRPC_OK);
+    ck_assert_int_eq(srpc_server_listen(ts.srv, addr), SRPC_OK);
+    tu_server_start(&ts);
+}
+
+/* Blocks allocated before the fixture: all there are once it is gone. */
+static long live_before;
+
+static void setup(void)
+{
+    char errbuf[256];
+
+    if (!fa_available())
+        return;
+    live_before = fa_live();
+    tu_mkdtemp(dir, sizeof dir);
+    snprintf(addr, sizeof addr, "unix:%s/oom.sock", dir);
+    start_server();
+    ck_assert_msg(srpc_client_connect(&client, addr, &client_opts, errbuf,
+                                      sizeof errbuf) == SRPC_OK,
+                  "%s", errbuf);
+}
+
+static void teardown(void)
+{
+    if (!fa_available())
+        return;
+    srpc_client_close(client);
+    client = NULL;
+    tu_server_stop(&ts);
+    srpc_server_destroy(ts.srv);
+    tu_rmdir(dir);
+    ck_assert_msg(fa_live() == live_before, "%ld blocks leaked",
+                  fa_live() - live_before);
+}
+
+/* ---- one call per construct, its result checked ------------------- */
+
+/* Check's assertions allocate, so a call checks its result with EXPECT,
+ * which only notes the first line that found a wrong value; the loop
+ * asserts after the allocations are no longer failing. */
+static int wrong_at;
+#define EXPECT(cond) ((cond) || wrong_at != 0 ? (void)0 : (void)(wrong_at = __LINE__))
+
+static int call_int(void)
+{
+    int64_t r = 0;
+    int rc = types_echo_i64(client, INT64_MIN, &r);
+
+    if (rc == SRPC_OK)
+        EXPECT(r == INT64_MIN);
+    return rc;
+}
+
+static int call_double(void)
+{
+    double r = 0;
+    int rc = types_echo_d(client, -0.25, &r);
+
+    if (rc == SRPC_OK)
+        EXPECT(r == -0.25);
+    return rc;
+}
+
+static int call_string(void)
+{
+    const char *r = NULL;
+    int rc = types_echo_s8(client, "eight ch", &r);
+
+    if (rc == SRPC_OK)
+        EXPECT(strcmp(r, "eight ch") == 0);
+    return rc;
+}
+
+static int call_bytes(void)
+{
+    srpc_bytes b = { (const uint8_t *)"\1\2\3", 3 }, r = { NULL, 0 };
+    int rc = types_reverse(client, b, &r);
+
+    if (rc == SRPC_OK)
+        EXPECT(r.len == 3 && memcmp(r.data, "\3\2\1", 3) == 0);
+    return rc;
+}
+
+/* A struct with optional fields, nested structs, bytes and recursion. */
+static int call_struct(void)
+{
+    static const struct types_point corner = { 3, 4, "c", true, 0.5 };
+    static const srpc_bytes blob = { (const uint8_t *)"blob", 4 };
+    static const struct types_shape inner = {
+        .name = "in", .origin = { 1, 2, NULL, false, 0 },
+        .data = { (const uint8_t *)"", 0 }, .sides = 3,
+    };
+    const struct types_shape s = {
+        .name = "out", .origin = { 5, 6, "o", false, 0 }, .corner = &corner,
+        .data = { (const uint8_t *)"data", 4 }, .blob = &blob,
+        .next = &inner, .sides = 4,
+    };
+    struct types_shape r;
+    int rc = types_grow(client, &s, 1, &r);
+
+    if (rc == SRPC_OK) {
+        EXPECT(r.sides == 5);
+        EXPECT(strcmp(r.corner->label, "c") == 0);
+        EXPECT(r.blob != NULL && r.blob->len == 4);
+        EXPECT(r.next != NULL && r.next->sides == 3);
+    }
+    return rc;
+}
+
+static int call_enum(void)
+{
+    enum types_color r = TYPES_COLOR_RED;
+    int rc = types_next_color(client, TYPES_COLOR_GREEN, &r);
+
+    if (rc == SRPC_OK)
+        EXPECT(r == TYPES_COLOR_BLUE);
+    return rc;
+}
+
+static int call_open_enum(void)
+{
+    enum types_level r = TYPES_LEVEL_MID;
+    int rc = types_echo_level(client, (enum types_level)77, &r);
+
+    if (rc == SRPC_OK)
+        EXPECT(r == 77);
+    return rc;
+}
+
+static int call_sequence(void)
+{
+    static const int32_t items[] = { 1, -2, 3 };
+    const struct types_seq_int32 v = { 3, items };
+    struct types_seq_int64 r;
+    int rc = types_squares(client, &v, &r);
+
+    if (rc == SRPC_OK)
+        EXPECT(r.n == 3 && r.items[1] == 4);
+    return rc;
+}
+
+static int call_map(void)
+{
+    static const char *keys[] = { "a", "bb" };
+    static const uint64_t values[] = { 1, UINT64_MAX };
+    const struct types_map_string_uint64 m = { 2, keys, values };
+    struct types_map_string_uint64 r;
+    int rc = types_bump(client, &m, &r);
+
+    if (rc == SRPC_OK) {
+        EXPECT(r.n == 2 && r.values[1] == UINT64_MAX);
+        EXPECT(strcmp(r.keys[1], "bb") == 0);
+    }
+    return rc;
+}
+
+static int call_map_of_sequences(void)
+{
+    static const srpc_bytes b[] = { { (const uint8_t *)"x", 1 },
+                                    { (const uint8_t *)"yz", 2 } };
+    static const struct types_seq_bytes seqs[] = { { 2, b }, { 0, NULL } };
+    static const int64_t keys[] = { -1, 7 };
+    const struct types_map_int64_seq_bytes m = { 2, keys, seqs };
+    struct types_map_int64_seq_bytes r;
+    int rc = types_echo_nest(client, &m, &r);
+
+    if (rc == SRPC_OK)
+        EXPECT(r.n == 2 && r.values[0].n == 2
+                  && r.values[0].items[1].len == 2 && r.values[1].n == 0);
+    return rc;
+}
+
+/* A struct of a bounded sequence, an optional sequence and a map. */
+static int call_containers(void)
+{
+    static const struct types_point pts[] = { { 1, 2, NULL, false, 0 },
+                                              { 3, 4, "l", true, 1 } };
+    static const char *words[] = { "w1", "w2" };
+    static const struct types_seq_string ws = { 2, words };
+    static const char *keys[] = { "k" };
+    static const int64_t vals[] = { 9 };
+    const struct types_bag b = { { 2, pts }, &ws, { 1, keys, vals } };
+    struct types_bag r;
+    int rc = types_echo_bag(client, &b, &r);
+
+    if (rc == SRPC_OK) {
+        EXPECT(r.points.n == 2 && r.points.items[1].has_z);
+        EXPECT(r.words != NULL && r.words->n == 2);
+        EXPECT(r.scores.n == 1 && r.scores.values[0] == 9);
+    }
+    return rc;
+}
+
+static int call_any(void)
+{
+    msgpack_object items[3], kv_val;
+    msgpack_object_kv kv;
+    msgpack_object v, key;
+    const msgpack_object *r = NULL;
+    int rc;
+
+    items[0].type = MSGPACK_OBJECT_NIL;
+    items[1].type = MSGPACK_OBJECT_FLOAT64;
+    items[1].via.f64 = 1.5;
+    items[2].type = MSGPACK_OBJECT_BIN;
+    items[2].via.bin.ptr = "\0b";
+    items[2].via.bin.size = 2;
+    kv_val.type = MSGPACK_OBJECT_ARRAY;
+    kv_val.via.array.ptr = items;
+    kv_val.via.array.size = 3;
+    key.type = MSGPACK_OBJECT_STR;
+    key.via.str.ptr = "list";
+    key.via.str.size = 4;
+    kv.key = key;
+    kv.val = kv_val;
+    v.type = MSGPACK_OBJECT_MAP;
+    v.via.map.ptr = &kv;
+    v.via.map.size = 1;
+    rc = types_echo_any(client, &v, &r);
+    if (rc == SRPC_OK)
+        EXPECT(msgpack_object_equal(*r, v));
+    return rc;
+}
+
+static int call_optional(void)
+{
+    static const struct types_point p = { 7, 8, "p", true, 2 };
+    static const srpc_bytes b = { (const uint8_t *)"b", 1 };
+    const struct types_point *r = NULL, *none = &p;
+    int rc = types_maybe_point(client, &p, &b, &r);
+
+    if (rc == SRPC_OK) {
+        EXPECT(r != NULL && r->x == 7 && r->has_z);
+        rc = types_maybe_point(client, NULL, NULL, &none);
+        if (rc == SRPC_OK)
+            EXPECT(none == NULL);
+    }
+    return rc;
+}
+
+static int call_array(void)
+{
+    const struct types_arr2_string v = { { "one", "two" } };
+    struct types_arr2_string r;
+    int rc = types_swap(client, &v, &r);
+
+    if (rc == SRPC_OK) {
+        EXPECT(strcmp(r.items[0], "two") == 0);
+        EXPECT(strcmp(r.items[1], "one") == 0);
+    }
+    return rc;
+}
+
+/* A union in a struct and an optional union. */
+static int call_union(void)
+{
+    static const int32_t list[] = { 4, 5 };
+    struct types_value extra = { .tag = TYPES_KIND_LIST };
+    struct types_boxed b = { .name = "u", .extra = &extra };
+    struct types_boxed r;
+    int rc;
+
+    extra.list.n = 2;
+    extra.list.items = list;
+    b.v.tag = TYPES_KIND_TEXT;
+    b.v.text = "text";
+    rc = types_echo_boxed(client, &b, &r);
+    if (rc == SRPC_OK) {
+        EXPECT(r.v.tag == TYPES_KIND_TEXT);
+        EXPECT(strcmp(r.v.text, "text") == 0);
+        EXPECT(r.extra != NULL && r.extra->list.n == 2
+                  && r.extra->list.items[1] == 5);
+    }
+    return rc;
+}
+
+/* A recursive union: (1 + (2 + 3)). */
+static int call_recursive_union(void)
+{
+    struct types_expr l1 = { .tag = TYPES_OP_LEAF }, l2 = l1, l3 = l1;
+    struct types_expr in = { .tag = TYPES_OP_ADD }, top = in;
+    struct types_expr r;
+    int rc;
+
+    l1.n = 1;
+    l2.n = 2;
+    l3.n = 3;
+    in.p.left = &l2;
+    in.p.right = &l3;
+    top.p.left = &l1;
+    top.p.right = &in;
+    rc = types_mirror(client, &top, &r);
+    if (rc == SRPC_OK) {
+        EXPECT(r.tag == TYPES_OP_ADD);
+        EXPECT(r.p.right->tag == TYPES_OP_ADD
+                  && r.p.right->p.right->n == 3);
+    }
+    return rc;
+}
+
+static const struct {
+    const char *name;
+    int (*call)(void);
+} calls[] = {
+    { "int", call_int },
+    { "double", call_double },
+    { "string", call_string },
+    { "bytes", call_bytes },
+    { "struct", call_struct },
+    { "enum", call_enum },
+    { "open enum", call_open_enum },
+    { "sequence", call_sequence },
+    { "map", call_map },
+    { "map of sequences", call_map_of_sequences },
+    { "containers", call_containers },
+    { "any", call_any },
+    { "optional", call_optional },
+    { "array", call_array },
+    { "union", call_union },
+    { "recursive union", call_recursive_union },
+};
+#define NCALLS ((int)(sizeof calls / sizeof calls[0]))
+
+/* ---- the loop ------------------------------------------------------ */
+
+/* Whether RC, from a call whose allocation failed on the client's
+ * (SERVER_SIDE false) or the server's thread, is a clean failure. */
+static void check_clean_failure(const char *what, unsigned long n, int rc,
+                                bool server_side)
+{
+    const char *msg = srpc_client_errmsg(client);
+
+    if (rc == SRPC_OK)
+        return;
+    if (!server_side) {
+        ck_assert_msg(rc == SRPC_ENOMEM && strstr(msg, "memory") != NULL,
+                      "%s, allocation %lu failed on the client: %s (%s)",
+                      what, n, srpc_strerror(rc), msg);
+        return;
+    }
+    /* The server answers with an error naming memory when it can, and
+     * closes the connection when it cannot even do that. */
+    ck_assert_msg((rc == SRPC_EREMOTE && strstr(msg, "memory") != NULL)
+                  || rc == SRPC_ECLOSED,
+                  "%s, allocation %lu failed on the server: %s (%s)",
+                  what, n, srpc_strerror(rc), msg);
+}
+
+/* CALL on a new client, with allocation N on THREAD failing (0: none).
+ * A warm client or connection allocates nothing per call, so the first
+ * call is where memory can run out.  A client's allocations are counted
+ * from its first call, the server's from the accept of its connection. */
+static int run_call(int (*call)(void), unsigned long n,
+                    const pthread_t *thread, bool server_side)
+{
+    char errbuf[256];
+    int rc;
+
+    wrong_at = 0;
+    srpc_client_close(client);
+    if (n > 0 && server_side)
+        fa_arm(n, thread);
+    rc = srpc_client_connect(&client, addr, &client_opts, errbuf,
+                             sizeof errbuf);
+    ck_assert_msg(rc == SRPC_OK, "connect: %s", errbuf);
+    if (n > 0 && !server_side)
+        fa_arm(n, thread);
+    rc = call();
+    return rc;
+}
+
+/* Runs CALL with its Nth allocation on THREAD failing, for every N until
+ * the call succeeds untouched; after each failure the same call must
+ * succeed.  Returns how many allocations the call made. */
+static unsigned long fail_each_allocation(const char *what, int (*call)(void),
+                                          const pthread_t *thread,
+                                          bool server_side)
+{
+    unsigned long n;
+
+    for (n = 1; n < MAX_N; n++) {
+        int rc = run_call(call, n, thread, server_side);
+
+        if (!fa_disarm()) {
+            ck_assert_msg(rc == SRPC_OK, "%s with memory to spare: %s (%s)",
+                          what, srpc_strerror(rc), srpc_client_errmsg(client));
+            break;
+        }
+        ck_assert_msg(wrong_at == 0, "%s, allocation %lu failed: wrong "
+                      "result, line %d", what, n, wrong_at);
+        check_clean_failure(what, n, rc, server_side);
+        srpc_client_free_results(client);
+        /* The same client, now with memory: nothing half-updated. */
+        rc = call();
+        ck_assert_msg(rc == SRPC_OK && wrong_at == 0,
+                      "%s after allocation %lu failed: %s (%s), line %d",
+                      what, n, srpc_strerror(rc), srpc_client_errmsg(client),
+                      wrong_at);
+        srpc_client_free_results(client);
+    }
+    ck_assert_msg(n < MAX_N, "%s: no end of allocations", what);
+    ck_assert_msg(wrong_at == 0, "%s: wrong result, line %d", what, wrong_at);
+    srpc_client_free_results(client);
+    printf("%s on the %s: %lu allocations failed in turn\n", what,
+           server_side ? "server" : "client", n - 1);
+    return n - 1;
+}
+
+START_TEST(client_call_fails_cleanly)
+{
+    pthread_t self = pthread_self();
+    unsigned long n = fail_each_allocation(calls[_i].name, calls[_i].call,
+                                           &self, false);
+
+    ck_assert_msg(n > 0, "%s: no allocation on the client", calls[_i].name);
+}
+END_TEST
+
+START_TEST(server_call_fails_cleanly)
+{
+    unsigned long n = fail_each_allocation(calls[_i].name, calls[_i].call,
+                                           &ts.thread, true);
+
+    ck_assert_msg(n > 0, "%s: no allocation on the server", calls[_i].name);
+}
+END_TEST
+
+static Suite *oom_suite(void)
+{
+    Suite *s = suite_create("oom_rpc");
+    TCase *tc = tcase_create("calls");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 30);
+    tcase_add_loop_test(tc, client_call_fails_cleanly, 0, NCALLS);
+    tcase_add_loop_test(tc, server_call_fails_cleanly, 0, NCALLS);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+static char outbuf[BUFSIZ];
+
+static void *do_nothing(void *arg)
+{
+    return arg;
+}
+
+/* glibc keeps a block from a process's first thread for good: started
+ * here, it is there before any fixture counts. */
+static void start_first_thread(void)
+{
+    pthread_t t;
+
+    if (pthread_create(&t, NULL, do_nothing, NULL) != 0
+        || pthread_join(t, NULL) != 0) {
+        perror("pthread_create");
+        exit(EXIT_FAILURE);
+    }
+}
+
+int main(void)
+{
+    SRunner *sr;
+    int failed;
+
+    if (!fa_available()) {
+        puts("SKIP: this build's sanitizer owns malloc, so allocations "
+             "cannot be failed on demand; run make check-valgrind instead");
+        return 77;
+    }
+    /* A buffer of its own: stdio's would be a block allocated in a test,
+     * found by the fixture's leak check. */
+    setvbuf(stdout, outbuf, _IOLBF, sizeof outbuf);
+    start_first_thread();
+    sr = srunner_create(oom_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
