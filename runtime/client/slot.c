@@ -29,8 +29,10 @@ static _Thread_local struct {
 } cache;
 
 /* The client for which this thread's record could not be allocated last.
- * A begin that failed so left no record to say so, and the call that
- * follows must fail as out of memory, not as "no request was begun". */
+ * A begin or call that failed so left no record to say so; the record
+ * made later does: the call that follows a failed begin must fail as out
+ * of memory, not as "no request was begun", and srpc_client_errmsg()
+ * must tell why the last call failed. */
 static _Thread_local uint64_t lost_serial;
 
 int srpc__thread_error(struct srpc__thread *t, int status, const char *fmt,
@@ -81,7 +83,10 @@ struct srpc__thread *srpc__client_thread(srpc_client *c)
             return NULL;
         }
         t->tid = self;
-        t->begin_failed = lost_serial == c->serial;
+        if (lost_serial == c->serial) {
+            t->begin_failed = true;
+            srpc__thread_error(t, SRPC_ENOMEM, "out of memory");
+        }
         lost_serial = 0;
         srpc__arena_init(&t->arena);
         t->next = c->threads;
