@@ -196,12 +196,29 @@ static const struct srpc_client_options client_opts = {
     .timeout_ms = 2000, .reconnect = true, .reconnect_max_ms = 50,
 };
 
+static char tcp_addr[300];   /* tcp:localhost:PORT, resolved on connect */
+
+/* A server on ADDR and on a loopback port. */
 static void start_server(void)
 {
+    const char *tcp;
+
     ck_assert_int_eq(srpc_server_create(&ts.srv, NULL), SRPC_OK);
     ck_assert_int_eq(types_serve(ts.srv, &ops, NULL), SRPC_OK);
     ck_assert_int_eq(srpc_server_listen(ts.srv, addr), SRPC_OK);
+    ck_assert_int_eq(srpc_server_listen(ts.srv, "tcp:127.0.0.1:0"), SRPC_OK);
+    tcp = srpc_server_address(ts.srv, 1);
+    ck_assert_ptr_nonnull(tcp);
+    snprintf(tcp_addr, sizeof tcp_addr, "tcp:localhost:%s",
+             strrchr(tcp, ':') + 1);
     tu_server_start(&ts);
+}
+
+static void stop_server(void)
+{
+    tu_server_stop(&ts);
+    srpc_server_destroy(ts.srv);
+    ts.srv = NULL;
 }
 
 /* Blocks allocated before the fixture: all there are once it is gone. */
@@ -228,8 +245,7 @@ static void teardown(void)
         return;
     srpc_client_close(client);
     client = NULL;
-    tu_server_stop(&ts);
-    srpc_server_destroy(ts.srv);
+    stop_server();
     tu_rmdir(dir);
     ck_assert_msg(fa_live() == live_before, "%ld blocks leaked",
                   fa_live() - live_before);
@@ -548,40 +564,51 @@ static void check_clean_failure(const char *what, unsigned long n, int rc,
                   what, n, srpc_strerror(rc), msg);
 }
 
-/* CALL on a new client, with allocation N on THREAD failing (0: none).
- * A warm client or connection allocates nothing per call, so the first
- * call is where memory can run out.  A client's allocations are counted
- * from its first call, the server's from the accept of its connection. */
-static int run_call(int (*call)(void), unsigned long n,
-                    const pthread_t *thread, bool server_side)
+static void arm(unsigned long n, const pthread_t *thread, bool persist)
 {
+    if (persist)
+        fa_arm_persistent(n, thread);
+    else
+        fa_arm(n, thread);
+}
+
+/* CALL as the first of a new client, with allocation N failing on the
+ * client's thread, or (SERVER_SIDE) on the thread of a new server from
+ * the accept of the connection on.  A warm client or server allocates
+ * nothing per call, so a first call is where memory runs out. */
+static int run_call(int (*call)(void), unsigned long n, bool server_side,
+                    bool persist)
+{
+    pthread_t self = pthread_self();
     char errbuf[256];
     int rc;
 
     wrong_at = 0;
     srpc_client_close(client);
-    if (n > 0 && server_side)
-        fa_arm(n, thread);
+    client = NULL;
+    if (server_side) {
+        stop_server();
+        start_server();
+        arm(n, &ts.thread, persist);
+    }
     rc = srpc_client_connect(&client, addr, &client_opts, errbuf,
                              sizeof errbuf);
     ck_assert_msg(rc == SRPC_OK, "connect: %s", errbuf);
-    if (n > 0 && !server_side)
-        fa_arm(n, thread);
-    rc = call();
-    return rc;
+    if (!server_side)
+        arm(n, &self, persist);
+    return call();
 }
 
 /* Runs CALL with its Nth allocation on THREAD failing, for every N until
  * the call succeeds untouched; after each failure the same call must
  * succeed.  Returns how many allocations the call made. */
 static unsigned long fail_each_allocation(const char *what, int (*call)(void),
-                                          const pthread_t *thread,
-                                          bool server_side)
+                                          bool server_side, bool persist)
 {
-    unsigned long n;
+    unsigned long n, outcomes[SRPC_EREMOTE + 1] = { 0 };
 
     for (n = 1; n < MAX_N; n++) {
-        int rc = run_call(call, n, thread, server_side);
+        int rc = run_call(call, n, server_side, persist);
 
         if (!fa_disarm()) {
             ck_assert_msg(rc == SRPC_OK, "%s with memory to spare: %s (%s)",
@@ -591,6 +618,7 @@ static unsigned long fail_each_allocation(const char *what, int (*call)(void),
         ck_assert_msg(wrong_at == 0, "%s, allocation %lu failed: wrong "
                       "result, line %d", what, n, wrong_at);
         check_clean_failure(what, n, rc, server_side);
+        outcomes[rc]++;
         srpc_client_free_results(client);
         /* The same client, now with memory: nothing half-updated. */
         rc = call();
@@ -603,27 +631,34 @@ static unsigned long fail_each_allocation(const char *what, int (*call)(void),
     ck_assert_msg(n < MAX_N, "%s: no end of allocations", what);
     ck_assert_msg(wrong_at == 0, "%s: wrong result, line %d", what, wrong_at);
     srpc_client_free_results(client);
-    printf("%s on the %s: %lu allocations failed in turn\n", what,
-           server_side ? "server" : "client", n - 1);
+    printf("%s on the %s, %s: %lu allocations failed in turn: %lu ok, "
+           "%lu ENOMEM, %lu error replies, %lu closed\n", what,
+           server_side ? "server" : "client",
+           persist ? "for good" : "once", n - 1, outcomes[SRPC_OK],
+           outcomes[SRPC_ENOMEM], outcomes[SRPC_EREMOTE],
+           outcomes[SRPC_ECLOSED]);
     return n - 1;
 }
 
+/* Loop tests run each call twice: allocation N failing once (I below
+ * NCALLS), then failing from N on. */
 START_TEST(client_call_fails_cleanly)
 {
-    pthread_t self = pthread_self();
-    unsigned long n = fail_each_allocation(calls[_i].name, calls[_i].call,
-                                           &self, false);
+    const char *what = calls[_i % NCALLS].name;
+    unsigned long n = fail_each_allocation(what, calls[_i % NCALLS].call,
+                                           false, _i >= NCALLS);
 
-    ck_assert_msg(n > 0, "%s: no allocation on the client", calls[_i].name);
+    ck_assert_msg(n > 0, "%s: no allocation on the client", what);
 }
 END_TEST
 
 START_TEST(server_call_fails_cleanly)
 {
-    unsigned long n = fail_each_allocation(calls[_i].name, calls[_i].call,
-                                           &ts.thread, true);
+    const char *what = calls[_i % NCALLS].name;
+    unsigned long n = fail_each_allocation(what, calls[_i % NCALLS].call,
+                                           true, _i >= NCALLS);
 
-    ck_assert_msg(n > 0, "%s: no allocation on the server", calls[_i].name);
+    ck_assert_msg(n > 0, "%s: no allocation on the server", what);
 }
 END_TEST
 
@@ -634,8 +669,8 @@ static Suite *oom_suite(void)
 
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 30);
-    tcase_add_loop_test(tc, client_call_fails_cleanly, 0, NCALLS);
-    tcase_add_loop_test(tc, server_call_fails_cleanly, 0, NCALLS);
+    tcase_add_loop_test(tc, client_call_fails_cleanly, 0, 2 * NCALLS);
+    tcase_add_loop_test(tc, server_call_fails_cleanly, 0, 2 * NCALLS);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -36,6 +36,12 @@ void fa_arm(unsigned long n, const pthread_t *thread)
     (void)thread;
 }
 
+void fa_arm_persistent(unsigned long n, const pthread_t *thread)
+{
+    (void)n;
+    (void)thread;
+}
+
 bool fa_disarm(void)
 {
     return false;
@@ -57,7 +63,8 @@ void *__libc_memalign(size_t align, size_t size);
 static atomic_bool armed;
 static atomic_bool fired;
 static atomic_ulong countdown;   /* allocations left before the failing one */
-static bool any_thread;          /* written only while disarmed */
+static bool persistent;          /* these two are written only while */
+static bool any_thread;          /* disarmed */
 static pthread_t target;
 static atomic_long live;
 
@@ -66,14 +73,25 @@ bool fa_available(void)
     return true;
 }
 
-void fa_arm(unsigned long n, const pthread_t *thread)
+static void arm(unsigned long n, const pthread_t *thread, bool persist)
 {
+    persistent = persist;
     any_thread = thread == NULL;
     if (thread != NULL)
         target = *thread;
     atomic_store(&fired, false);
     atomic_store(&countdown, n);
     atomic_store(&armed, true);
+}
+
+void fa_arm(unsigned long n, const pthread_t *thread)
+{
+    arm(n, thread, false);
+}
+
+void fa_arm_persistent(unsigned long n, const pthread_t *thread)
+{
+    arm(n, thread, true);
 }
 
 bool fa_disarm(void)
@@ -96,10 +114,13 @@ static bool should_fail(void)
         return false;
     if (!any_thread && !pthread_equal(pthread_self(), target))
         return false;
+    if (atomic_load(&fired))
+        return true;   /* persistent: transient ones disarmed themselves */
     left = atomic_fetch_sub(&countdown, 1);
     if (left != 1)
         return false;
-    atomic_store(&armed, false);
+    if (!persistent)
+        atomic_store(&armed, false);
     atomic_store(&fired, true);
     return true;
 }

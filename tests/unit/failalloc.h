@@ -26,6 +26,11 @@ bool fa_available(void);
  * half-updated. */
 void fa_arm(unsigned long n, const pthread_t *thread);
 
+/* The same, but the Nth allocation and every one after it fail, as when
+ * memory stays short: the paths that handle a failure must not need
+ * memory themselves. */
+void fa_arm_persistent(unsigned long n, const pthread_t *thread);
+
 /* Stops counting; true when the armed allocation was reached and failed,
  * false when the operation made fewer than N allocations. */
 bool fa_disarm(void);
