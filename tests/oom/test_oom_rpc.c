@@ -17,6 +17,7 @@
  */
 
 #include <check.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +225,12 @@ static void stop_server(void)
 /* Blocks allocated before the fixture: all there are once it is gone. */
 static long live_before;
 
+/* Except for those glibc's resolver keeps when an allocation of its own
+ * failed and it made the block again later: valgrind sees them freed at
+ * exit, so they are reachable, not leaked.  Only the test that resolves
+ * names sets this. */
+static long live_slack;
+
 static void setup(void)
 {
     char errbuf[256];
@@ -247,8 +254,9 @@ static void teardown(void)
     client = NULL;
     stop_server();
     tu_rmdir(dir);
-    ck_assert_msg(fa_live() == live_before, "%ld blocks leaked",
-                  fa_live() - live_before);
+    ck_assert_msg(fa_live() >= live_before
+                  && fa_live() - live_before <= live_slack,
+                  "%ld blocks leaked", fa_live() - live_before);
 }
 
 /* ---- one call per construct, its result checked ------------------- */
@@ -516,6 +524,24 @@ static int call_recursive_union(void)
     return rc;
 }
 
+/* 300 KiB each way: the request is written from the caller's memory and
+ * the reply moves into the results, paths small calls never take. */
+#define LARGE (300 * 1024)
+static uint8_t large[LARGE];
+
+static int call_large_bytes(void)
+{
+    srpc_bytes b = { large, LARGE }, r = { NULL, 0 };
+    int rc;
+
+    large[0] = 1;
+    large[LARGE - 1] = 2;
+    rc = types_reverse(client, b, &r);
+    if (rc == SRPC_OK)
+        EXPECT(r.len == LARGE && r.data[0] == 2 && r.data[LARGE - 1] == 1);
+    return rc;
+}
+
 static const struct {
     const char *name;
     int (*call)(void);
@@ -536,6 +562,7 @@ static const struct {
     { "array", call_array },
     { "union", call_union },
     { "recursive union", call_recursive_union },
+    { "large bytes", call_large_bytes },
 };
 #define NCALLS ((int)(sizeof calls / sizeof calls[0]))
 
@@ -662,6 +689,69 @@ START_TEST(server_call_fails_cleanly)
 }
 END_TEST
 
+/* ---- connect, create and listen ----------------------------------- */
+
+/* Connects to ADDRESS with allocation N on this thread failing (as
+ * PERSIST says); *FIRED tells whether it did.  The connect must succeed
+ * or fail with ENOMEM, and a client that came must serve a call. */
+static int connect_failing(const char *address, unsigned long n, bool persist,
+                           bool *fired)
+{
+    pthread_t self = pthread_self();
+    char errbuf[256] = "";
+    int rc;
+
+    srpc_client_close(client);
+    client = NULL;
+    arm(n, &self, persist);
+    rc = srpc_client_connect(&client, address, &client_opts, errbuf,
+                             sizeof errbuf);
+    *fired = fa_disarm();
+    /* glibc's getaddrinfo says EAI_NONAME, not EAI_MEMORY, when its
+     * lookup in /etc/hosts runs out of memory: SRPC_ERESOLVE is all the
+     * runtime can then tell. */
+    ck_assert_msg(rc == SRPC_OK
+                  || (rc == SRPC_ENOMEM && strstr(errbuf, "memory") != NULL)
+                  || (rc == SRPC_ERESOLVE && strncmp(address, "tcp:", 4) == 0),
+                  "connect %s, allocation %lu failed: %s (%s)", address, n,
+                  srpc_strerror(rc), errbuf);
+    ck_assert_msg((rc == SRPC_OK) == (client != NULL),
+                  "connect %s: %s with client %p", address,
+                  srpc_strerror(rc), (void *)client);
+    if (rc == SRPC_OK)
+        ck_assert_int_eq(call_int(), SRPC_OK);
+    return rc;
+}
+
+/* Over Unix (even _i) and over TCP to localhost, which resolves; from
+ * _i 2 on with memory short for good. */
+START_TEST(connect_fails_cleanly)
+{
+    bool tcp = _i % 2 != 0, persist = _i >= 2, fired;
+    const char *address = tcp ? tcp_addr : addr;
+    unsigned long n, outcomes[SRPC_EREMOTE + 1] = { 0 };
+
+    live_slack = tcp ? 2 : 0;
+
+    for (n = 1; n < MAX_N; n++) {
+        int rc = connect_failing(address, n, persist, &fired);
+
+        if (!fired) {
+            ck_assert_int_eq(rc, SRPC_OK);
+            break;
+        }
+        outcomes[rc]++;
+        ck_assert_int_eq(connect_failing(address, MAX_N, false, &fired),
+                         SRPC_OK);
+    }
+    ck_assert_msg(n > 1 && n < MAX_N, "connect: %lu allocations", n);
+    printf("connect over %s, %s: %lu allocations failed in turn: %lu ok, "
+           "%lu ENOMEM, %lu ERESOLVE\n", tcp ? "tcp" : "unix",
+           persist ? "for good" : "once", n - 1, outcomes[SRPC_OK],
+           outcomes[SRPC_ENOMEM], outcomes[SRPC_ERESOLVE]);
+}
+END_TEST
+
 static Suite *oom_suite(void)
 {
     Suite *s = suite_create("oom_rpc");
@@ -671,6 +761,12 @@ static Suite *oom_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_loop_test(tc, client_call_fails_cleanly, 0, 2 * NCALLS);
     tcase_add_loop_test(tc, server_call_fails_cleanly, 0, 2 * NCALLS);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("connect");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 30);
+    tcase_add_loop_test(tc, connect_fails_cleanly, 0, 4);
     suite_add_tcase(s, tc);
     return s;
 }
@@ -682,10 +778,12 @@ static void *do_nothing(void *arg)
     return arg;
 }
 
-/* glibc keeps a block from a process's first thread for good: started
- * here, it is there before any fixture counts. */
-static void start_first_thread(void)
+/* glibc keeps blocks from a process's first thread and its first name
+ * lookup (the NSS configuration) for good: made here, they are there
+ * before any fixture counts. */
+static void warm_libc(void)
 {
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
     pthread_t t;
 
     if (pthread_create(&t, NULL, do_nothing, NULL) != 0
@@ -693,6 +791,11 @@ static void start_first_thread(void)
         perror("pthread_create");
         exit(EXIT_FAILURE);
     }
+    if (getaddrinfo("localhost", "1", &hints, &res) != 0) {
+        fputs("cannot resolve localhost\n", stderr);
+        exit(EXIT_FAILURE);
+    }
+    freeaddrinfo(res);
 }
 
 int main(void)
@@ -708,7 +811,7 @@ int main(void)
     /* A buffer of its own: stdio's would be a block allocated in a test,
      * found by the fixture's leak check. */
     setvbuf(stdout, outbuf, _IOLBF, sizeof outbuf);
-    start_first_thread();
+    warm_libc();
     sr = srunner_create(oom_suite());
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
