@@ -752,6 +752,85 @@ START_TEST(connect_fails_cleanly)
 }
 END_TEST
 
+/* A server made, given the interface and listening on a Unix socket and
+ * a loopback port, in *OUT (NULL on failure); the first status that was
+ * not SRPC_OK. */
+static int make_server(srpc_server **out, const char *address)
+{
+    int rc = srpc_server_create(out, NULL);
+
+    if (rc != SRPC_OK)
+        return rc;
+    rc = types_serve(*out, &ops, NULL);
+    if (rc == SRPC_OK)
+        rc = srpc_server_listen(*out, address);
+    if (rc == SRPC_OK)
+        rc = srpc_server_listen(*out, "tcp:127.0.0.1:0");
+    return rc;
+}
+
+/* Makes a server with allocation N failing; what failed must say so, and
+ * a server that came must serve a call.  *FIRED as in connect_failing. */
+static int listen_failing(const char *address, unsigned long n, bool persist,
+                          bool *fired)
+{
+    pthread_t self = pthread_self();
+    struct tu_server other = { .running = false };
+    char errbuf[256];
+    int rc;
+
+    other.srv = NULL;
+    arm(n, &self, persist);
+    rc = make_server(&other.srv, address);
+    *fired = fa_disarm();
+    if (rc != SRPC_OK) {
+        const char *msg = other.srv != NULL ? srpc_server_errmsg(other.srv)
+                                            : "out of memory";
+        ck_assert_msg(rc == SRPC_ENOMEM && strstr(msg, "memory") != NULL,
+                      "listen, allocation %lu failed: %s (%s)", n,
+                      srpc_strerror(rc), msg);
+        srpc_server_destroy(other.srv);
+        return rc;
+    }
+    tu_server_start(&other);
+    srpc_client_close(client);
+    rc = srpc_client_connect(&client, address, &client_opts, errbuf,
+                             sizeof errbuf);
+    ck_assert_msg(rc == SRPC_OK, "connect: %s", errbuf);
+    ck_assert_int_eq(call_int(), SRPC_OK);
+    srpc_client_close(client);
+    client = NULL;
+    tu_server_stop(&other);
+    srpc_server_destroy(other.srv);
+    return SRPC_OK;
+}
+
+/* srpc_server_create, NAME_serve and srpc_server_listen on a Unix
+ * socket (over the file a failed attempt may have left) and TCP. */
+START_TEST(listen_fails_cleanly)
+{
+    bool persist = _i != 0, fired;
+    unsigned long n, failed = 0;
+    char address[300];
+
+    snprintf(address, sizeof address, "unix:%s/listen.sock", dir);
+    for (n = 1; n < MAX_N; n++) {
+        int rc = listen_failing(address, n, persist, &fired);
+
+        if (!fired) {
+            ck_assert_int_eq(rc, SRPC_OK);
+            break;
+        }
+        failed += rc != SRPC_OK;
+        ck_assert_int_eq(listen_failing(address, MAX_N, false, &fired),
+                         SRPC_OK);
+    }
+    ck_assert_msg(n > 1 && n < MAX_N, "listen: %lu allocations", n);
+    printf("create and listen, %s: %lu allocations failed in turn, %lu "
+           "ENOMEM\n", persist ? "for good" : "once", n - 1, failed);
+}
+END_TEST
+
 static Suite *oom_suite(void)
 {
     Suite *s = suite_create("oom_rpc");
@@ -763,34 +842,44 @@ static Suite *oom_suite(void)
     tcase_add_loop_test(tc, server_call_fails_cleanly, 0, 2 * NCALLS);
     suite_add_tcase(s, tc);
 
-    tc = tcase_create("connect");
+    tc = tcase_create("connect and listen");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 30);
     tcase_add_loop_test(tc, connect_fails_cleanly, 0, 4);
+    tcase_add_loop_test(tc, listen_fails_cleanly, 0, 2);
     suite_add_tcase(s, tc);
     return s;
 }
 
 static char outbuf[BUFSIZ];
 
-static void *do_nothing(void *arg)
+static pthread_barrier_t together;
+
+static void *meet(void *arg)
 {
+    pthread_barrier_wait(&together);
     return arg;
 }
 
-/* glibc keeps blocks from a process's first thread and its first name
- * lookup (the NSS configuration) for good: made here, they are there
- * before any fixture counts. */
+/* glibc keeps a block for each thread that was ever alive at once with
+ * others (two at most here: a fixture's server and a test's), and blocks
+ * from a process's first name lookup (the NSS configuration), for good:
+ * made here, they are there before any fixture counts. */
 static void warm_libc(void)
 {
     struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
-    pthread_t t;
+    pthread_t t[2];
 
-    if (pthread_create(&t, NULL, do_nothing, NULL) != 0
-        || pthread_join(t, NULL) != 0) {
+    if (pthread_barrier_init(&together, NULL, 3) != 0
+        || pthread_create(&t[0], NULL, meet, NULL) != 0
+        || pthread_create(&t[1], NULL, meet, NULL) != 0) {
         perror("pthread_create");
         exit(EXIT_FAILURE);
     }
+    pthread_barrier_wait(&together);
+    pthread_join(t[0], NULL);
+    pthread_join(t[1], NULL);
+    pthread_barrier_destroy(&together);
     if (getaddrinfo("localhost", "1", &hints, &res) != 0) {
         fputs("cannot resolve localhost\n", stderr);
         exit(EXIT_FAILURE);
