@@ -1,0 +1,213 @@
+#include "config.h"
+
+/*
+ * test_oom_idlc.c - idlc with its Nth allocation failing, for every N
+ * until a run succeeds untouched (see test_oom_rpc.c for the idea).  Each
+ * run is a whole idlc command (main() under another name, see
+ * idlc_main.h) that writes the header, both stubs, a dependency file and
+ * a skeleton.  A failed run must exit 1 saying "out of memory", leave the
+ * output directory as it was (empty) and free everything it allocated;
+ * the next run must write what a run without failures writes.
+ */
+
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "failalloc.h"
+#include "idlc_main.h"
+#include "unit/test_idlc_run.h"
+
+#define MAX_N 100000
+
+/* Every construct of the language, an import among them; its imports
+ * are found in tests/golden/gen.  Other inputs may follow. */
+static const char *const inputs[] = {
+    "tests/oom/every.idl",
+};
+#define NINPUTS ((int)(sizeof inputs / sizeof inputs[0]))
+#define IMPORTS "tests/golden/gen"
+
+static const char *const outputs[] = { ".h", "_client.c", "_server.c",
+                                       ".d", "impl.c" };
+#define NOUTPUTS (sizeof outputs / sizeof outputs[0])
+
+/* The files of one run: its output directory and the names in it. */
+struct run {
+    char *input;
+    char *imports;
+    char *out;
+    char *err;       /* idlc's stderr, beside the output directory */
+    char *skeleton;  /* OUT/impl.c */
+    char *stem;      /* "alltypes" */
+};
+
+static void run_init(struct run *r, const char *input, const char *tmp)
+{
+    const char *base = strrchr(input, '/') + 1;
+
+    r->input = src_path(input);
+    r->imports = src_path(IMPORTS);
+    r->out = join(tmp, "out");
+    r->err = join(tmp, "stderr");
+    r->skeleton = join(r->out, "impl.c");
+    r->stem = strndup(base, strlen(base) - strlen(".idl"));
+    ck_assert_ptr_nonnull(r->stem);
+}
+
+static void run_free(struct run *r)
+{
+    free(r->input);
+    free(r->imports);
+    free(r->out);
+    free(r->err);
+    free(r->skeleton);
+    free(r->stem);
+}
+
+/* Runs idlc on R's input with allocation N failing (0: none), stderr
+ * into R's file; its exit status, *FIRED whether the allocation failed. */
+static int run_idlc_failing(const struct run *r, unsigned long n, bool *fired)
+{
+    char *argv[] = { "idlc", "-I", r->imports, "-o", r->out, "-MD",
+                     "--skeleton", r->skeleton, "-Wall", r->input, NULL };
+    int saved = dup(STDERR_FILENO);
+    int fd = open(r->err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int status;
+
+    ck_assert(saved >= 0 && fd >= 0);
+    ck_assert_int_ge(dup2(fd, STDERR_FILENO), 0);
+    close(fd);
+    if (n > 0)
+        fa_arm(n, NULL);
+    status = idlc_main((int)(sizeof argv / sizeof argv[0]) - 1, argv);
+    *fired = fa_disarm();
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    return status;
+}
+
+/* The text of output I of R's run, malloc'd; NULL if it is not there. */
+static char *read_output(const struct run *r, size_t i)
+{
+    char name[256];
+    char *path, *text;
+
+    if (strcmp(outputs[i], "impl.c") == 0)
+        snprintf(name, sizeof name, "impl.c");
+    else
+        snprintf(name, sizeof name, "%s%s", r->stem, outputs[i]);
+    path = join(r->out, name);
+    text = read_file(path, NULL);
+    free(path);
+    return text;
+}
+
+/* How many entries the output directory holds. */
+static int count_outputs(const struct run *r)
+{
+    DIR *d = opendir(r->out);
+    struct dirent *e;
+    int n = 0;
+
+    if (d == NULL)
+        return 0;
+    while ((e = readdir(d)) != NULL)
+        n += e->d_name[0] != '.';
+    closedir(d);
+    return n;
+}
+
+/* Whether idlc's stderr says it ran out of memory: in its own words, or
+ * in strerror's for a file that could not be opened. */
+static bool names_memory(const char *err)
+{
+    return strstr(err, "out of memory") != NULL
+           || strstr(err, strerror(ENOMEM)) != NULL;
+}
+
+START_TEST(idlc_fails_cleanly)
+{
+    char *tmp = make_tmpdir();
+    struct run r;
+    char *want[NOUTPUTS];
+    unsigned long n;
+    bool fired;
+
+    run_init(&r, inputs[_i], tmp);
+    /* A run with memory to spare: what every later run must write. */
+    ck_assert_int_eq(run_idlc_failing(&r, 0, &fired), 0);
+    for (size_t i = 0; i < NOUTPUTS; i++) {
+        want[i] = read_output(&r, i);
+        ck_assert_msg(want[i] != NULL, "no %s", outputs[i]);
+    }
+    for (n = 1; n < MAX_N; n++) {
+        long live;
+        int status;
+        char *err;
+
+        remove_tree(r.out);
+        live = fa_live();
+        status = run_idlc_failing(&r, n, &fired);
+        ck_assert_msg(fa_live() == live, "%s, allocation %lu failed: %ld "
+                      "blocks leaked", inputs[_i], n, fa_live() - live);
+        if (!fired) {
+            ck_assert_int_eq(status, 0);
+            break;
+        }
+        err = read_file(r.err, NULL);
+        ck_assert_msg(status != 0 || count_outputs(&r) == (int)NOUTPUTS,
+                      "%s, allocation %lu failed: exit 0, %d outputs",
+                      inputs[_i], n, count_outputs(&r));
+        ck_assert_msg(status == 0 || (status == 1 && names_memory(err)
+                                      && count_outputs(&r) == 0),
+                      "%s, allocation %lu failed: exit %d, %d outputs, "
+                      "stderr: %s", inputs[_i], n, status,
+                      count_outputs(&r), err);
+        free(err);
+    }
+    ck_assert_msg(n < MAX_N, "no end of allocations");
+    for (size_t i = 0; i < NOUTPUTS; i++) {
+        char *got = read_output(&r, i);
+        ck_assert_msg(got != NULL && strcmp(got, want[i]) == 0,
+                      "%s%s differs", r.stem, outputs[i]);
+        free(got);
+        free(want[i]);
+    }
+    printf("idlc %s: %lu allocations failed in turn\n", inputs[_i], n - 1);
+    run_free(&r);
+    remove_tree(tmp);
+    free(tmp);
+}
+END_TEST
+
+static char outbuf[BUFSIZ];
+
+int main(void)
+{
+    Suite *s = suite_create("oom_idlc");
+    TCase *tc = tcase_create("idlc");
+    SRunner *sr;
+    int failed;
+
+    if (!fa_available()) {
+        puts("SKIP: this build's sanitizer owns malloc, so allocations "
+             "cannot be failed on demand; run make check-valgrind instead");
+        return 77;
+    }
+    /* A buffer of its own, allocated by no test. */
+    setvbuf(stdout, outbuf, _IOLBF, sizeof outbuf);
+    tcase_set_timeout(tc, 60);
+    tcase_add_loop_test(tc, idlc_fails_cleanly, 0, NINPUTS);
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
