@@ -70,9 +70,11 @@ static void run_free(struct run *r)
     free(r->stem);
 }
 
-/* Runs idlc on R's input with allocation N failing (0: none), stderr
- * into R's file; its exit status, *FIRED whether the allocation failed. */
-static int run_idlc_failing(const struct run *r, unsigned long n, bool *fired)
+/* Runs idlc on R's input with allocation N failing (0: none), and with
+ * PERSIST every one after it too, stderr into R's file; its exit status,
+ * *FIRED whether the allocation failed. */
+static int run_idlc_failing(const struct run *r, unsigned long n,
+                            bool persist, bool *fired)
 {
     char *argv[] = { "idlc", "-I", r->imports, "-o", r->out, "-MD",
                      "--skeleton", r->skeleton, "-Wall", r->input, NULL };
@@ -83,7 +85,9 @@ static int run_idlc_failing(const struct run *r, unsigned long n, bool *fired)
     ck_assert(saved >= 0 && fd >= 0);
     ck_assert_int_ge(dup2(fd, STDERR_FILENO), 0);
     close(fd);
-    if (n > 0)
+    if (n > 0 && persist)
+        fa_arm_persistent(n, NULL);
+    else if (n > 0)
         fa_arm(n, NULL);
     status = idlc_main((int)(sizeof argv / sizeof argv[0]) - 1, argv);
     *fired = fa_disarm();
@@ -131,17 +135,21 @@ static bool names_memory(const char *err)
            || strstr(err, strerror(ENOMEM)) != NULL;
 }
 
+/* Each input twice: allocation N failing once (_i below NINPUTS), then
+ * failing from N on. */
 START_TEST(idlc_fails_cleanly)
 {
+    const char *input = inputs[_i % NINPUTS];
+    bool persist = _i >= NINPUTS;
     char *tmp = make_tmpdir();
     struct run r;
     char *want[NOUTPUTS];
     unsigned long n;
     bool fired;
 
-    run_init(&r, inputs[_i], tmp);
+    run_init(&r, input, tmp);
     /* A run with memory to spare: what every later run must write. */
-    ck_assert_int_eq(run_idlc_failing(&r, 0, &fired), 0);
+    ck_assert_int_eq(run_idlc_failing(&r, 0, false, &fired), 0);
     for (size_t i = 0; i < NOUTPUTS; i++) {
         want[i] = read_output(&r, i);
         ck_assert_msg(want[i] != NULL, "no %s", outputs[i]);
@@ -153,9 +161,9 @@ START_TEST(idlc_fails_cleanly)
 
         remove_tree(r.out);
         live = fa_live();
-        status = run_idlc_failing(&r, n, &fired);
+        status = run_idlc_failing(&r, n, persist, &fired);
         ck_assert_msg(fa_live() == live, "%s, allocation %lu failed: %ld "
-                      "blocks leaked", inputs[_i], n, fa_live() - live);
+                      "blocks leaked", input, n, fa_live() - live);
         if (!fired) {
             ck_assert_int_eq(status, 0);
             break;
@@ -163,11 +171,11 @@ START_TEST(idlc_fails_cleanly)
         err = read_file(r.err, NULL);
         ck_assert_msg(status != 0 || count_outputs(&r) == (int)NOUTPUTS,
                       "%s, allocation %lu failed: exit 0, %d outputs",
-                      inputs[_i], n, count_outputs(&r));
+                      input, n, count_outputs(&r));
         ck_assert_msg(status == 0 || (status == 1 && names_memory(err)
                                       && count_outputs(&r) == 0),
                       "%s, allocation %lu failed: exit %d, %d outputs, "
-                      "stderr: %s", inputs[_i], n, status,
+                      "stderr: %s", input, n, status,
                       count_outputs(&r), err);
         free(err);
     }
@@ -179,7 +187,8 @@ START_TEST(idlc_fails_cleanly)
         free(got);
         free(want[i]);
     }
-    printf("idlc %s: %lu allocations failed in turn\n", inputs[_i], n - 1);
+    printf("idlc %s, %s: %lu allocations failed in turn\n", input,
+           persist ? "for good" : "once", n - 1);
     run_free(&r);
     remove_tree(tmp);
     free(tmp);
@@ -203,7 +212,7 @@ int main(void)
     /* A buffer of its own, allocated by no test. */
     setvbuf(stdout, outbuf, _IOLBF, sizeof outbuf);
     tcase_set_timeout(tc, 60);
-    tcase_add_loop_test(tc, idlc_fails_cleanly, 0, NINPUTS);
+    tcase_add_loop_test(tc, idlc_fails_cleanly, 0, 2 * NINPUTS);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
