@@ -199,12 +199,19 @@ static const struct srpc_client_options client_opts = {
 
 static char tcp_addr[300];   /* tcp:localhost:PORT, resolved on connect */
 
+/* The next server's options: its own thread for each connection, or
+ * (NULL) the event loop. */
+static const struct srpc_server_options *server_opts;
+static const struct srpc_server_options threaded = {
+    .threads_per_connection = 1,
+};
+
 /* A server on ADDR and on a loopback port. */
 static void start_server(void)
 {
     const char *tcp;
 
-    ck_assert_int_eq(srpc_server_create(&ts.srv, NULL), SRPC_OK);
+    ck_assert_int_eq(srpc_server_create(&ts.srv, server_opts), SRPC_OK);
     ck_assert_int_eq(types_serve(ts.srv, &ops, NULL), SRPC_OK);
     ck_assert_int_eq(srpc_server_listen(ts.srv, addr), SRPC_OK);
     ck_assert_int_eq(srpc_server_listen(ts.srv, "tcp:127.0.0.1:0"), SRPC_OK);
@@ -568,27 +575,35 @@ static const struct {
 
 /* ---- the loop ------------------------------------------------------ */
 
-/* Whether RC, from a call whose allocation failed on the client's
- * (SERVER_SIDE false) or the server's thread, is a clean failure. */
+/* Where a call's allocations fail. */
+enum side {
+    CLIENT,     /* on the client's thread */
+    SERVER,     /* on the server's, from the accept on */
+    THREADED,   /* on every thread, the server serving each connection
+                 * on a thread of its own */
+};
+static const char *const side_names[] = {
+    "client", "server", "threaded server and client",
+};
+
+/* Whether RC, from a call whose allocation failed on SIDE, is a clean
+ * failure. */
 static void check_clean_failure(const char *what, unsigned long n, int rc,
-                                bool server_side)
+                                enum side side)
 {
     const char *msg = srpc_client_errmsg(client);
+    bool client_ok = rc == SRPC_ENOMEM && strstr(msg, "memory") != NULL;
+    /* The server answers with an error naming memory when it can, and
+     * closes the connection when it cannot even do that. */
+    bool server_ok = (rc == SRPC_EREMOTE && strstr(msg, "memory") != NULL)
+                     || rc == SRPC_ECLOSED;
 
     if (rc == SRPC_OK)
         return;
-    if (!server_side) {
-        ck_assert_msg(rc == SRPC_ENOMEM && strstr(msg, "memory") != NULL,
-                      "%s, allocation %lu failed on the client: %s (%s)",
-                      what, n, srpc_strerror(rc), msg);
-        return;
-    }
-    /* The server answers with an error naming memory when it can, and
-     * closes the connection when it cannot even do that. */
-    ck_assert_msg((rc == SRPC_EREMOTE && strstr(msg, "memory") != NULL)
-                  || rc == SRPC_ECLOSED,
-                  "%s, allocation %lu failed on the server: %s (%s)",
-                  what, n, srpc_strerror(rc), msg);
+    ck_assert_msg(side == CLIENT ? client_ok
+                  : side == SERVER ? server_ok : client_ok || server_ok,
+                  "%s, allocation %lu failed on the %s: %s (%s)", what, n,
+                  side_names[side], srpc_strerror(rc), msg);
 }
 
 static void arm(unsigned long n, const pthread_t *thread, bool persist)
@@ -599,11 +614,11 @@ static void arm(unsigned long n, const pthread_t *thread, bool persist)
         fa_arm(n, thread);
 }
 
-/* CALL as the first of a new client, with allocation N failing on the
- * client's thread, or (SERVER_SIDE) on the thread of a new server from
- * the accept of the connection on.  A warm client or server allocates
- * nothing per call, so a first call is where memory runs out. */
-static int run_call(int (*call)(void), unsigned long n, bool server_side,
+/* CALL as the first of a new client, with allocation N failing on SIDE;
+ * on the server's side a new server's, from the accept of the
+ * connection on.  A warm client or server allocates nothing per call,
+ * so a first call is where memory runs out. */
+static int run_call(int (*call)(void), unsigned long n, enum side side,
                     bool persist)
 {
     pthread_t self = pthread_self();
@@ -613,29 +628,34 @@ static int run_call(int (*call)(void), unsigned long n, bool server_side,
     wrong_at = 0;
     srpc_client_close(client);
     client = NULL;
-    if (server_side) {
+    if (side != CLIENT) {
+        server_opts = side == THREADED ? &threaded : NULL;
         stop_server();
         start_server();
-        arm(n, &ts.thread, persist);
+        arm(n, side == SERVER ? &ts.thread : NULL, persist);
     }
+    /* No Check assertion while armed: they allocate.  The caller checks
+     * a failed connect, which only THREADED fails. */
     rc = srpc_client_connect(&client, addr, &client_opts, errbuf,
                              sizeof errbuf);
-    ck_assert_msg(rc == SRPC_OK, "connect: %s", errbuf);
-    if (!server_side)
+    if (rc != SRPC_OK)
+        return rc;
+    if (side == CLIENT)
         arm(n, &self, persist);
     return call();
 }
 
-/* Runs CALL with its Nth allocation on THREAD failing, for every N until
+/* Runs CALL with its Nth allocation on SIDE failing, for every N until
  * the call succeeds untouched; after each failure the same call must
  * succeed.  Returns how many allocations the call made. */
 static unsigned long fail_each_allocation(const char *what, int (*call)(void),
-                                          bool server_side, bool persist)
+                                          enum side side, bool persist)
 {
     unsigned long n, outcomes[SRPC_EREMOTE + 1] = { 0 };
+    char errbuf[256];
 
     for (n = 1; n < MAX_N; n++) {
-        int rc = run_call(call, n, server_side, persist);
+        int rc = run_call(call, n, side, persist);
 
         if (!fa_disarm()) {
             ck_assert_msg(rc == SRPC_OK, "%s with memory to spare: %s (%s)",
@@ -644,8 +664,17 @@ static unsigned long fail_each_allocation(const char *what, int (*call)(void),
         }
         ck_assert_msg(wrong_at == 0, "%s, allocation %lu failed: wrong "
                       "result, line %d", what, n, wrong_at);
-        check_clean_failure(what, n, rc, server_side);
         outcomes[rc]++;
+        if (client == NULL) {
+            ck_assert_msg(side == THREADED && rc == SRPC_ENOMEM,
+                          "%s, allocation %lu failed: connect: %s", what, n,
+                          srpc_strerror(rc));
+            ck_assert_int_eq(srpc_client_connect(&client, addr, &client_opts,
+                                                 errbuf, sizeof errbuf),
+                             SRPC_OK);
+        } else {
+            check_clean_failure(what, n, rc, side);
+        }
         srpc_client_free_results(client);
         /* The same client, now with memory: nothing half-updated. */
         rc = call();
@@ -660,9 +689,8 @@ static unsigned long fail_each_allocation(const char *what, int (*call)(void),
     srpc_client_free_results(client);
     printf("%s on the %s, %s: %lu allocations failed in turn: %lu ok, "
            "%lu ENOMEM, %lu error replies, %lu closed\n", what,
-           server_side ? "server" : "client",
-           persist ? "for good" : "once", n - 1, outcomes[SRPC_OK],
-           outcomes[SRPC_ENOMEM], outcomes[SRPC_EREMOTE],
+           side_names[side], persist ? "for good" : "once", n - 1,
+           outcomes[SRPC_OK], outcomes[SRPC_ENOMEM], outcomes[SRPC_EREMOTE],
            outcomes[SRPC_ECLOSED]);
     return n - 1;
 }
@@ -673,7 +701,7 @@ START_TEST(client_call_fails_cleanly)
 {
     const char *what = calls[_i % NCALLS].name;
     unsigned long n = fail_each_allocation(what, calls[_i % NCALLS].call,
-                                           false, _i >= NCALLS);
+                                           CLIENT, _i >= NCALLS);
 
     ck_assert_msg(n > 0, "%s: no allocation on the client", what);
 }
@@ -683,9 +711,19 @@ START_TEST(server_call_fails_cleanly)
 {
     const char *what = calls[_i % NCALLS].name;
     unsigned long n = fail_each_allocation(what, calls[_i % NCALLS].call,
-                                           true, _i >= NCALLS);
+                                           SERVER, _i >= NCALLS);
 
     ck_assert_msg(n > 0, "%s: no allocation on the server", what);
+}
+END_TEST
+
+START_TEST(threaded_call_fails_cleanly)
+{
+    const char *what = calls[_i % NCALLS].name;
+    unsigned long n = fail_each_allocation(what, calls[_i % NCALLS].call,
+                                           THREADED, _i >= NCALLS);
+
+    ck_assert_msg(n > 0, "%s: no allocation", what);
 }
 END_TEST
 
@@ -840,6 +878,7 @@ static Suite *oom_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_loop_test(tc, client_call_fails_cleanly, 0, 2 * NCALLS);
     tcase_add_loop_test(tc, server_call_fails_cleanly, 0, 2 * NCALLS);
+    tcase_add_loop_test(tc, threaded_call_fails_cleanly, 0, 2 * NCALLS);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("connect and listen");
@@ -862,23 +901,29 @@ static void *meet(void *arg)
 }
 
 /* glibc keeps a block for each thread that was ever alive at once with
- * others (two at most here: a fixture's server and a test's), and blocks
- * from a process's first name lookup (the NSS configuration), for good:
- * made here, they are there before any fixture counts. */
+ * others (three at most here: a server's, a connection's in thread mode,
+ * and one more a test starts), and blocks from a process's first name
+ * lookup (the NSS configuration), for good: made here, they are there
+ * before any fixture counts. */
+#define WARM_THREADS 3
 static void warm_libc(void)
 {
     struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
-    pthread_t t[2];
+    pthread_t t[WARM_THREADS];
 
-    if (pthread_barrier_init(&together, NULL, 3) != 0
-        || pthread_create(&t[0], NULL, meet, NULL) != 0
-        || pthread_create(&t[1], NULL, meet, NULL) != 0) {
-        perror("pthread_create");
+    if (pthread_barrier_init(&together, NULL, WARM_THREADS + 1) != 0) {
+        perror("pthread_barrier_init");
         exit(EXIT_FAILURE);
     }
+    for (int i = 0; i < WARM_THREADS; i++) {
+        if (pthread_create(&t[i], NULL, meet, NULL) != 0) {
+            perror("pthread_create");
+            exit(EXIT_FAILURE);
+        }
+    }
     pthread_barrier_wait(&together);
-    pthread_join(t[0], NULL);
-    pthread_join(t[1], NULL);
+    for (int i = 0; i < WARM_THREADS; i++)
+        pthread_join(t[i], NULL);
     pthread_barrier_destroy(&together);
     if (getaddrinfo("localhost", "1", &hints, &res) != 0) {
         fputs("cannot resolve localhost\n", stderr);
