@@ -22,6 +22,8 @@ AM_TESTS_ENVIRONMENT = \
 	BUILD_CFLAGS='$(CFLAGS)'; export BUILD_CFLAGS; \
 	BUILD_LDFLAGS='$(LDFLAGS)'; export BUILD_LDFLAGS;
 
+EXTRA_DIST += tests/README.md
+
 include tests/idlc.mk
 include tests/runtime.mk
 include tests/integration.mk
