@@ -199,8 +199,8 @@ static char outbuf[BUFSIZ];
 
 int main(void)
 {
-    Suite *s = suite_create("oom_idlc");
-    TCase *tc = tcase_create("idlc");
+    Suite *s;
+    TCase *tc;
     SRunner *sr;
     int failed;
 
@@ -209,6 +209,8 @@ int main(void)
              "cannot be failed on demand; run make check-valgrind instead");
         return 77;
     }
+    s = suite_create("oom_idlc");
+    tc = tcase_create("idlc");
     /* A buffer of its own, allocated by no test. */
     setvbuf(stdout, outbuf, _IOLBF, sizeof outbuf);
     tcase_set_timeout(tc, 60);
