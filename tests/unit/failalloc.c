@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #if defined(__has_feature)
@@ -163,6 +164,16 @@ void *realloc(void *p, size_t size)
         return refused();
     q = __libc_realloc(p, size);
     return q;   /* the block moved or failed: the count is the same */
+}
+
+/* glibc's own reallocarray would allocate behind the count's back. */
+void *reallocarray(void *p, size_t n, size_t size)
+{
+    if (size != 0 && n > SIZE_MAX / size) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return realloc(p, n * size);
 }
 
 void free(void *p)
