@@ -542,6 +542,71 @@ static int call_large_bytes(void)
     return rc;
 }
 
+/* Two calls in flight, finished in order; on a failure the one still in
+ * flight is cancelled, and the failure's status (and message) stand. */
+static int call_async(void)
+{
+    srpc_pending *p1, *p2;
+    int64_t r1 = 0, r2 = 0;
+    int rc = types_echo_i64_async(client, 1, &p1);
+
+    if (rc != SRPC_OK)
+        return rc;
+    rc = types_echo_i64_async(client, 2, &p2);
+    if (rc != SRPC_OK) {
+        srpc_client_cancel(client, p1);
+        return rc;
+    }
+    rc = types_echo_i64_finish(client, p1, &r1);
+    if (rc != SRPC_OK) {
+        srpc_client_cancel(client, p2);
+        return rc;
+    }
+    rc = types_echo_i64_finish(client, p2, &r2);
+    if (rc == SRPC_OK)
+        EXPECT(r1 == 1 && r2 == 2);
+    return rc;
+}
+
+/* What the callback of call_callback saw. */
+struct reply {
+    bool done;
+    int status;
+    bool right;   /* the result was 7 */
+};
+
+static void got_reply(srpc_client *c, int status,
+                      const msgpack_object *result, void *user_data)
+{
+    struct reply *r = user_data;
+
+    (void)c;
+    r->done = true;
+    r->status = status;
+    r->right = status == SRPC_OK
+               && result->type == MSGPACK_OBJECT_POSITIVE_INTEGER
+               && result->via.u64 == 7;
+}
+
+/* The callback form, the reply taken by srpc_client_poll(). */
+static int call_callback(void)
+{
+    struct reply r = { false, SRPC_OK, false };
+    int rc;
+
+    msgpack_pack_int64(srpc_client_begin(client, "types.echo_i64", 1), 7);
+    rc = srpc_client_send_cb(client, got_reply, &r);
+    while (rc == SRPC_OK && !r.done)
+        rc = srpc_client_poll(client, 100);
+    /* A broken connection fails the poll and runs the callback. */
+    EXPECT(r.done || rc != SRPC_OK);
+    if (!r.done)
+        return rc;
+    if (r.status == SRPC_OK)
+        EXPECT(r.right);
+    return r.status;
+}
+
 static const struct {
     const char *name;
     int (*call)(void);
@@ -563,6 +628,8 @@ static const struct {
     { "union", call_union },
     { "recursive union", call_recursive_union },
     { "large bytes", call_large_bytes },
+    { "two async calls", call_async },
+    { "callback", call_callback },
 };
 #define NCALLS ((int)(sizeof calls / sizeof calls[0]))
 
