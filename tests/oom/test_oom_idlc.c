@@ -70,16 +70,14 @@ static void run_free(struct run *r)
     free(r->stem);
 }
 
-/* Runs idlc on R's input with allocation N failing (0: none), and with
- * PERSIST every one after it too, stderr into R's file; its exit status,
- * *FIRED whether the allocation failed. */
-static int run_idlc_failing(const struct run *r, unsigned long n,
-                            bool persist, bool *fired)
+/* Runs idlc with ARGV (ARGC of them) and allocation N failing (0: none),
+ * with PERSIST every one after it too, stderr into the file ERR; its
+ * exit status, *FIRED whether the allocation failed. */
+static int run_argv(int argc, char **argv, const char *err, unsigned long n,
+                    bool persist, bool *fired)
 {
-    char *argv[] = { "idlc", "-I", r->imports, "-o", r->out, "-MD",
-                     "--skeleton", r->skeleton, "-Wall", r->input, NULL };
     int saved = dup(STDERR_FILENO);
-    int fd = open(r->err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int status;
 
     ck_assert(saved >= 0 && fd >= 0);
@@ -89,11 +87,22 @@ static int run_idlc_failing(const struct run *r, unsigned long n,
         fa_arm_persistent(n, NULL);
     else if (n > 0)
         fa_arm(n, NULL);
-    status = idlc_main((int)(sizeof argv / sizeof argv[0]) - 1, argv);
+    status = idlc_main(argc, argv);
     *fired = fa_disarm();
     dup2(saved, STDERR_FILENO);
     close(saved);
     return status;
+}
+
+/* idlc on R's input, writing everything it can. */
+static int run_idlc_failing(const struct run *r, unsigned long n,
+                            bool persist, bool *fired)
+{
+    char *argv[] = { "idlc", "-I", r->imports, "-o", r->out, "-MD",
+                     "--skeleton", r->skeleton, "-Wall", r->input, NULL };
+
+    return run_argv((int)(sizeof argv / sizeof argv[0]) - 1, argv, r->err, n,
+                    persist, fired);
 }
 
 /* The text of output I of R's run, malloc'd; NULL if it is not there. */
@@ -195,6 +204,67 @@ START_TEST(idlc_fails_cleanly)
 }
 END_TEST
 
+/* --check-compat over pairs that walk every construct: every.idl
+ * against itself (compatible), and two that break (each reports). */
+static const char *const compat_pairs[][2] = {
+    { "tests/oom/every.idl", "tests/oom/every.idl" },
+    { "tests/golden/compat/break_union_arms.old.idl",
+      "tests/golden/compat/break_union_arms.new.idl" },
+    { "tests/golden/compat/break_field_retyped.old.idl",
+      "tests/golden/compat/break_field_retyped.new.idl" },
+};
+#define NPAIRS ((int)(sizeof compat_pairs / sizeof compat_pairs[0]))
+
+/* A failed check must exit 1 naming memory and free what it allocated;
+ * the last run must say what a run with memory to spare says. */
+START_TEST(compat_fails_cleanly)
+{
+    char *old = src_path(compat_pairs[_i % NPAIRS][0]);
+    char *new = src_path(compat_pairs[_i % NPAIRS][1]);
+    char *imports = src_path(IMPORTS);
+    char *tmp = make_tmpdir();
+    char *errpath = join(tmp, "stderr");
+    char *argv[] = { "idlc", "--check-compat", "-I", imports, old, new, NULL };
+    int argc = (int)(sizeof argv / sizeof argv[0]) - 1;
+    bool persist = _i >= NPAIRS, fired;
+    int want_status = run_argv(argc, argv, errpath, 0, false, &fired);
+    char *want_err = read_file(errpath, NULL);
+    unsigned long n;
+
+    ck_assert_ptr_nonnull(want_err);
+    for (n = 1; n < MAX_N; n++) {
+        long live = fa_live();
+        int status = run_argv(argc, argv, errpath, n, persist, &fired);
+        char *err;
+
+        ck_assert_msg(fa_live() == live, "compat %s, allocation %lu failed: "
+                      "%ld blocks leaked", old, n, fa_live() - live);
+        err = read_file(errpath, NULL);
+        if (!fired) {
+            ck_assert_int_eq(status, want_status);
+            ck_assert_str_eq(err, want_err);
+            free(err);
+            break;
+        }
+        ck_assert_msg((status == want_status && strcmp(err, want_err) == 0)
+                      || (status == 1 && names_memory(err)),
+                      "compat %s, allocation %lu failed: exit %d, stderr: %s",
+                      old, n, status, err);
+        free(err);
+    }
+    ck_assert_msg(n < MAX_N, "no end of allocations");
+    printf("idlc --check-compat %s, %s: %lu allocations failed in turn\n",
+           compat_pairs[_i % NPAIRS][0], persist ? "for good" : "once", n - 1);
+    free(want_err);
+    free(errpath);
+    remove_tree(tmp);
+    free(tmp);
+    free(imports);
+    free(new);
+    free(old);
+}
+END_TEST
+
 static char outbuf[BUFSIZ];
 
 int main(void)
@@ -215,6 +285,7 @@ int main(void)
     setvbuf(stdout, outbuf, _IOLBF, sizeof outbuf);
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, idlc_fails_cleanly, 0, 2 * NINPUTS);
+    tcase_add_loop_test(tc, compat_fails_cleanly, 0, 2 * NPAIRS);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
