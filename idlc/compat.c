@@ -166,8 +166,9 @@ static bool seen(struct compat *c, const void *old, const void *new)
     return false;
 }
 
-/* REF as the .idl would spell it resolved, in BUF. */
-static const char *spell(const struct idl_type_ref *ref, char *buf)
+/* REF as the .idl would spell it resolved, in BUF; false when memory ran
+ * out for it. */
+static bool spell(const struct idl_type_ref *ref, char *buf)
 {
     char *s = idl_type_spelling(ref);
     /* A struct turned union keeps its name: say which it is. */
@@ -176,7 +177,7 @@ static const char *spell(const struct idl_type_ref *ref, char *buf)
 
     snprintf(buf, TEXT_MAX, "%s%s", kind, s != NULL ? s : "?");
     free(s);
-    return buf;
+    return s != NULL;
 }
 
 /* ---- types ------------------------------------------------------------ */
@@ -262,8 +263,11 @@ static void check_type(struct compat *c, const char *what,
 
     if (ch == SAME)
         return;
-    spell(old, o);
-    spell(new, n);
+    /* A message with '?' for the types would hide why: say that. */
+    if (!spell(old, o) || !spell(new, n)) {
+        diag_oom(c->dnew);
+        return;
+    }
     if (ch == RETYPED)
         diag_error(c->dnew, &new->loc, "%s is now '%s' (it was '%s'); "
                    "peers built from the old version send and expect "

@@ -108,6 +108,7 @@ static char *find_import(struct loader *l, struct idl_unit *u,
     char *here = path_dir(u->path);
     struct emit tried;
     char *found = NULL;
+    bool oom = here == NULL;
 
     emit_init(&tried);
     for (size_t i = 0; here != NULL && i <= l->ndirs && found == NULL; i++) {
@@ -115,8 +116,10 @@ static char *find_import(struct loader *l, struct idl_unit *u,
         char *path = path_join(dir, imp->path);
         struct stat st;
 
-        if (path == NULL)
+        if (path == NULL) {
+            oom = true;
             break;
+        }
         if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
             found = path;
             break;
@@ -126,7 +129,7 @@ static char *find_import(struct loader *l, struct idl_unit *u,
             break;  /* an absolute name is looked for once */
         emit_printf(&tried, "%s'%s'", i > 0 ? ", " : "", dir);
     }
-    if (found == NULL && (here == NULL || tried.oom))
+    if (found == NULL && (oom || tried.oom))
         diag_oom(&u->diag);
     else if (found == NULL && imp->path[0] == '/')
         diag_error(&u->diag, &imp->loc, "cannot find imported file '%s'",

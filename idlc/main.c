@@ -123,7 +123,9 @@ static void add_depfile(const struct options *o, const struct gen *g,
     struct outfile *f;
 
     for (size_t i = 0; i < ngenerated; i++) {
-        paths[i] = path_join(o->outdir, out->files[i].name);
+        /* A name is NULL when memory ran out for it (out->oom is set). */
+        paths[i] = out->files[i].name != NULL
+                       ? path_join(o->outdir, out->files[i].name) : NULL;
         targets[i] = paths[i] != NULL ? paths[i] : "";
         out->oom |= paths[i] == NULL;
     }

@@ -1188,16 +1188,24 @@ static void check_iface(struct diag *d, const struct idl_file *file,
     check_recursions(d, iface);
 }
 
+/* wire_literal() without its quotes, written straight into BUF: had it
+ * allocated, a failed allocation would pass for a name that does not
+ * fit, and its callers would skip the procedure without a word (compat
+ * then found nothing to compare and said "compatible"). */
 bool sema_wire_name(const struct idl_iface *iface,
                     const struct idl_proc *proc, char *buf, size_t size)
 {
-    char *literal = wire_literal(iface, proc);
-    int n = -1;
+    const char *prefix = iface->wire_prefix;
+    int n;
 
-    if (literal != NULL)
-        n = snprintf(buf, size, "%.*s", (int)strlen(literal) - 2,
-                     literal + 1);
-    free(literal);
+    if (proc->wire_name != NULL)
+        n = snprintf(buf, size, "%.*s", (int)strlen(proc->wire_name) - 2,
+                     proc->wire_name + 1);
+    else if (prefix != NULL)
+        n = snprintf(buf, size, "%.*s%s", (int)strlen(prefix) - 2,
+                     prefix + 1, proc->name);
+    else
+        n = snprintf(buf, size, "%s.%s", iface->name, proc->name);
     return n > 0 && (size_t)n < size;
 }
 

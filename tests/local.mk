@@ -22,6 +22,8 @@ AM_TESTS_ENVIRONMENT = \
 	BUILD_CFLAGS='$(CFLAGS)'; export BUILD_CFLAGS; \
 	BUILD_LDFLAGS='$(LDFLAGS)'; export BUILD_LDFLAGS;
 
+EXTRA_DIST += tests/README.md
+
 include tests/idlc.mk
 include tests/runtime.mk
 include tests/integration.mk
@@ -32,11 +34,16 @@ include tests/evolution.mk
 include tests/foreign.mk
 include tests/fuzz.mk
 include tests/soak.mk
+include tests/oom.mk
 
 # "make check-valgrind": the whole suite under valgrind, programs the tests
 # start included (but not system tools such as cc).  Any error or definite
-# leak fails the test that caused it.
+# leak fails the test that caused it.  nouserintercepts: valgrind leaves
+# the malloc of tests/unit/failalloc.c in place (it forwards to the
+# __libc_ names, which valgrind does replace), so tests/oom fail their
+# allocations under valgrind too.
 VALGRIND_FLAGS = -q --leak-check=full --errors-for-leak-kinds=definite \
+	--soname-synonyms=somalloc=nouserintercepts \
 	--error-exitcode=99 --trace-children=yes --trace-children-skip='/usr/*,/bin/*'
 check-valgrind:
 	@test -n "$(VALGRIND)" || { echo "valgrind not found (Debian package: valgrind)"; exit 1; }

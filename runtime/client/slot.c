@@ -28,6 +28,13 @@ static _Thread_local struct {
     struct srpc__thread *rec;
 } cache;
 
+/* The client for which this thread's record could not be allocated last.
+ * A begin or call that failed so left no record to say so; the record
+ * made later does: the call that follows a failed begin must fail as out
+ * of memory, not as "no request was begun", and srpc_client_errmsg()
+ * must tell why the last call failed. */
+static _Thread_local uint64_t lost_serial;
+
 int srpc__thread_error(struct srpc__thread *t, int status, const char *fmt,
                        ...)
 {
@@ -71,9 +78,16 @@ struct srpc__thread *srpc__client_thread(srpc_client *c)
     }
     if (!t) {
         t = calloc(1, sizeof *t);
-        if (!t)
+        if (!t) {
+            lost_serial = c->serial;
             return NULL;
+        }
         t->tid = self;
+        if (lost_serial == c->serial) {
+            t->begin_failed = true;
+            srpc__thread_error(t, SRPC_ENOMEM, "out of memory");
+        }
+        lost_serial = 0;
         srpc__arena_init(&t->arena);
         t->next = c->threads;
         c->threads = t;

@@ -31,6 +31,12 @@ static int resolve(const struct srpc__address *addr, int flags,
     e = getaddrinfo(addr->host, addr->port, &hints, res);
     if (e == 0)
         return SRPC_OK;
+    /* The host may well exist: the resolver had no memory to look. */
+    if (e == EAI_MEMORY || (e == EAI_SYSTEM && errno == ENOMEM)) {
+        srpc__errf(err, errsize, "cannot resolve '%s': out of memory",
+                   addr->host);
+        return SRPC_ENOMEM;
+    }
     srpc__errf(err, errsize, "cannot resolve '%s': %s", addr->host,
                e == EAI_SYSTEM ? strerror(errno) : gai_strerror(e));
     return SRPC_ERESOLVE;
