@@ -47,6 +47,7 @@ VALGRIND_FLAGS = -q --leak-check=full --errors-for-leak-kinds=definite \
 	--error-exitcode=99 --trace-children=yes --trace-children-skip='/usr/*,/bin/*'
 check-valgrind:
 	@test -n "$(VALGRIND)" || { echo "valgrind not found (Debian package: valgrind)"; exit 1; }
-	$(MAKE) $(AM_MAKEFLAGS) check LOG_COMPILER="$(VALGRIND)" \
-		AM_LOG_FLAGS="$(VALGRIND_FLAGS)" CK_TIMEOUT_MULTIPLIER=10
+	SOCKRPC_OOM_STEP=29 $(MAKE) $(AM_MAKEFLAGS) check \
+		LOG_COMPILER="$(VALGRIND)" AM_LOG_FLAGS="$(VALGRIND_FLAGS)" \
+		CK_TIMEOUT_MULTIPLIER=10
 PHONY_TARGETS += check-valgrind
