@@ -117,7 +117,13 @@ static void print_caret(const struct diag *d, const struct idl_loc *loc)
     /* GCC's margin: the line number right-aligned in at least 5
      * columns, the caret line's bar under the source line's. */
     int width = fprintf(d->out, "%5d | ", loc->first_line) - 3;
-    fwrite(text, 1, len, d->out);
+    /* A control byte (a NUL, an escape) would reach the reader's terminal
+     * or cut a message short: each shows as '?', one column like it. */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+
+        fputc(c == '\t' || (c >= 0x20 && c != 0x7f) ? c : '?', d->out);
+    }
     fprintf(d->out, "\n%*s | ", width, "");
 
     size_t first = loc->first_column > 0 ? (size_t)loc->first_column - 1 : 0;

@@ -176,6 +176,42 @@ START_TEST(nul_byte)
 }
 END_TEST
 
+/* A NUL byte inside a string literal: the literal is reported and the
+ * byte named; no token holds text that stops short of its closing quote
+ * (found by tests/fuzz/fuzz_idlc: sema read past such a copy). */
+START_TEST(nul_byte_in_string)
+{
+    static const char src[] = "\"ab\0cd\" x";
+    struct diag d;
+    char *errors;
+    size_t errlen;
+    FILE *out = open_memstream(&errors, &errlen);
+    YYSTYPE val;
+    YYLTYPE loc;
+    int strings = 0;
+
+    diag_init(&d, "t.idl", src, sizeof src - 1, out);
+    void *scanner = lexer_create(src, sizeof src - 1, &d);
+    for (int t; (t = lexer_lex(&val, &loc, scanner)) != 0;) {
+        if (t == STRLIT) {
+            size_t n = strlen(val.str);
+
+            ck_assert_msg(n >= 2 && val.str[0] == '"' && val.str[n - 1] == '"',
+                          "a string token without its quotes: %s", val.str);
+            strings++;
+        }
+        if (t == IDENT || t == STRLIT)
+            free(val.str);
+    }
+    lexer_destroy(scanner);
+    fclose(out);
+    ck_assert_int_ge(strings, 1);
+    ck_assert_ptr_nonnull(strstr(errors, "bad string literal"));
+    ck_assert_msg(strstr(errors, "stray byte 0x00") != NULL, "%s", errors);
+    free(errors);
+}
+END_TEST
+
 START_TEST(doc_comments)
 {
     static const char src[] = "/// one\n"
@@ -223,6 +259,7 @@ static Suite *lexer_suite(void)
     tcase_add_test(tc, bad_character);
     tcase_add_test(tc, unterminated_comment);
     tcase_add_test(tc, nul_byte);
+    tcase_add_test(tc, nul_byte_in_string);
     tcase_add_test(tc, doc_comments);
     suite_add_tcase(s, tc);
     return s;
