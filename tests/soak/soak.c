@@ -71,6 +71,10 @@ static char dir[64], sock_path[100], address[160];
 static bool quiet;          /* -q: no progress line, no server log */
 static pid_t server_pid;
 
+#if defined(__GNUC__)
+static void die(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+#endif
 static void die(const char *fmt, ...)
 {
     va_list ap;
