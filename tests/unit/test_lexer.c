@@ -17,16 +17,24 @@ struct tok {
     int line, col, end_line, end_col;
 };
 
-/* Scans SRC; the diagnostics land in *errors (malloc'd). */
-static void *start(const char *src, struct diag *d, char **errors,
-                   size_t *errlen, FILE **out)
+/* Scans SRC[0, LEN), which may hold NUL bytes; the diagnostics land in
+ * *errors (malloc'd). */
+static void *start_len(const char *src, size_t len, struct diag *d,
+                       char **errors, size_t *errlen, FILE **out)
 {
     *out = open_memstream(errors, errlen);
     ck_assert_ptr_nonnull(*out);
-    diag_init(d, "t.idl", src, strlen(src), *out);
-    void *scanner = lexer_create(src, strlen(src), d);
+    diag_init(d, "t.idl", src, len, *out);
+    void *scanner = lexer_create(src, len, d);
     ck_assert_ptr_nonnull(scanner);
     return scanner;
+}
+
+/* Scans the string SRC. */
+static void *start(const char *src, struct diag *d, char **errors,
+                   size_t *errlen, FILE **out)
+{
+    return start_len(src, strlen(src), d, errors, errlen, out);
 }
 
 static void expect_tokens(const char *src, const struct tok *want, size_t n)
@@ -159,12 +167,11 @@ START_TEST(nul_byte)
     struct diag d;
     char *errors;
     size_t errlen;
-    FILE *out = open_memstream(&errors, &errlen);
+    FILE *out;
+    void *scanner = start_len(src, 3, &d, &errors, &errlen, &out);
     YYSTYPE val;
     YYLTYPE loc;
 
-    diag_init(&d, "t.idl", src, 3, out);
-    void *scanner = lexer_create(src, 3, &d);
     for (int t; (t = lexer_lex(&val, &loc, scanner)) != 0;)
         if (t == IDENT)
             free(val.str);
@@ -185,13 +192,13 @@ START_TEST(nul_byte_in_string)
     struct diag d;
     char *errors;
     size_t errlen;
-    FILE *out = open_memstream(&errors, &errlen);
+    FILE *out;
+    void *scanner = start_len(src, sizeof src - 1, &d, &errors, &errlen,
+                              &out);
     YYSTYPE val;
     YYLTYPE loc;
     int strings = 0;
 
-    diag_init(&d, "t.idl", src, sizeof src - 1, out);
-    void *scanner = lexer_create(src, sizeof src - 1, &d);
     for (int t; (t = lexer_lex(&val, &loc, scanner)) != 0;) {
         if (t == STRLIT) {
             size_t n = strlen(val.str);
