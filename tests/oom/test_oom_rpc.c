@@ -762,34 +762,32 @@ static unsigned long fail_each_allocation(const char *what, int (*call)(void),
 }
 
 /* Loop tests run each call twice: allocation N failing once (I below
- * NCALLS), then failing from N on. */
+ * NCALLS), then failing from N on.  The call must allocate somewhere
+ * on SIDE (WHERE says where, for the message). */
+static void call_fails_cleanly(int i, enum side side, const char *where)
+{
+    const char *what = calls[i % NCALLS].name;
+    unsigned long n = fail_each_allocation(what, calls[i % NCALLS].call,
+                                           side, i >= NCALLS);
+
+    ck_assert_msg(n > 0, "%s: no allocation%s", what, where);
+}
+
 START_TEST(client_call_fails_cleanly)
 {
-    const char *what = calls[_i % NCALLS].name;
-    unsigned long n = fail_each_allocation(what, calls[_i % NCALLS].call,
-                                           CLIENT, _i >= NCALLS);
-
-    ck_assert_msg(n > 0, "%s: no allocation on the client", what);
+    call_fails_cleanly(_i, CLIENT, " on the client");
 }
 END_TEST
 
 START_TEST(server_call_fails_cleanly)
 {
-    const char *what = calls[_i % NCALLS].name;
-    unsigned long n = fail_each_allocation(what, calls[_i % NCALLS].call,
-                                           SERVER, _i >= NCALLS);
-
-    ck_assert_msg(n > 0, "%s: no allocation on the server", what);
+    call_fails_cleanly(_i, SERVER, " on the server");
 }
 END_TEST
 
 START_TEST(threaded_call_fails_cleanly)
 {
-    const char *what = calls[_i % NCALLS].name;
-    unsigned long n = fail_each_allocation(what, calls[_i % NCALLS].call,
-                                           THREADED, _i >= NCALLS);
-
-    ck_assert_msg(n > 0, "%s: no allocation", what);
+    call_fails_cleanly(_i, THREADED, "");
 }
 END_TEST
 
