@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #if defined(__has_feature)
@@ -26,7 +27,7 @@
 
 #ifdef FA_SANITIZED
 
-bool fa_available(void)
+static bool available(void)
 {
     return false;
 }
@@ -69,7 +70,7 @@ static bool any_thread;          /* disarmed */
 static pthread_t target;
 static atomic_long live;
 
-bool fa_available(void)
+static bool available(void)
 {
     return true;
 }
@@ -205,3 +206,12 @@ int posix_memalign(void **out, size_t align, size_t size)
 }
 
 #endif
+
+void fa_require(void)
+{
+    if (!available()) {
+        puts("SKIP: this build's sanitizer owns malloc, so allocations "
+             "cannot be failed on demand; run make check-valgrind instead");
+        exit(77);
+    }
+}

@@ -7,7 +7,7 @@
  * __libc_malloc family, so every allocation of the process (the runtime,
  * msgpack-c, libc's own) passes through it and no production code knows.
  * Under AddressSanitizer, which owns malloc itself, the hook is compiled
- * out and fa_available() is false: such tests skip, and valgrind (which
+ * out and fa_require() skips the test, and valgrind (which
  * also replaces the __libc_ names) checks them for leaks instead.
  */
 #ifndef FAILALLOC_H
@@ -16,8 +16,9 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-/* False when the hook is compiled out (sanitizer builds). */
-bool fa_available(void);
+/* Exits with 77 (the test harness's SKIP), saying why, when the hook is
+ * compiled out (sanitizer builds).  A test's main() calls it first. */
+void fa_require(void);
 
 /* From now on counts the allocations made on THREAD (NULL: on any
  * thread) and fails the Nth (N >= 1) with NULL and ENOMEM.  Only that
