@@ -308,9 +308,9 @@ static bool take_rbuf(srpc_client *c, srpc_pending *s, const char *data,
 
 /*
  * Moves (take_rbuf) or copies the response DATA[0, LEN) into S and decodes
- * it there.  Returns
- * SRPC_OK with S's outcome set (a result, a remote error, or ENOMEM), or
- * SRPC_EPROTO with *why when the message breaks the protocol.
+ * it there.  Returns SRPC_OK with S's outcome set (a result, a remote
+ * error, or ENOMEM), or SRPC_EPROTO with *why when the message breaks the
+ * protocol.
  */
 static int store_reply(srpc_client *c, srpc_pending *s, const char *data,
                        size_t len, const char **why)
